@@ -1,0 +1,38 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+SPECS = typer.Argument(
+    ...,
+    help="Native spec files, Azure ML CLI v2 YAML files, or folders of them (searched recursively).",
+    show_default=False,
+)
+SUBSCRIPTION = typer.Option(None, "--subscription", help="Subscription id where the spec names none.")
+RESOURCE_GROUP = typer.Option(None, "--resource-group", help="Resource group where the spec names none.")
+WORKSPACE = typer.Option(None, "--workspace", help="Azure ML workspace where the spec names none.")
+LOCATION = typer.Option(None, "--location", help="Azure region where the spec names none.")
+ENV = typer.Option(None, "--env", help="Apply this environment overlay from the spec.")
+
+
+def target_overrides(
+    subscription: str | None,
+    resource_group: str | None,
+    workspace: str | None,
+    location: str | None,
+) -> dict[str, str]:
+    """The target values given on the command line, keyed like the spec's `target:` block."""
+    given = {
+        "subscription": subscription,
+        "resource_group": resource_group,
+        "workspace": workspace,
+        "location": location,
+    }
+    return {k: v for k, v in given.items() if v}
+
+
+def existing_paths(paths: list[Path]) -> list[Path]:
+    return list(paths)

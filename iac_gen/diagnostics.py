@@ -1,0 +1,49 @@
+"""Problems with the user's input, reported as `file:line:col: error CODE message`.
+
+Library code raises `InputError` carrying diagnostics; only the CLI prints them and picks
+exit code 2. Codes are stable: IAC0xx loading, IAC1xx schema/shape, IAC2xx semantics,
+IAC3xx options/targets, IAC4xx live input and waivers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; line and column are 1-based (0 = unknown)."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    location: Location
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        loc = self.location
+        return f"{loc.file}:{loc.line}:{loc.col}: {self.severity} {self.code} {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.col, self.code, self.message)
+
+
+class InputError(Exception):
+    """Raised by library code for invalid input; the CLI prints each diagnostic, exits 2."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]):
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+def error(code: str, message: str, file: str, line: int = 0, col: int = 0) -> InputError:
+    """Shorthand for a single-diagnostic InputError."""
+    return InputError([Diagnostic(code, message, Location(file, line, col))])
