@@ -1,0 +1,54 @@
+# Developer entry points. `make demo` and `make test` are the README's two commands.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE := fixtures/example/spec.yaml
+DEMO_OUT := out/demo
+
+.PHONY: setup demo test golden lint format typecheck bench reports clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## The main job on the bundled example: validate, lint, compile, then drift against its live export.
+demo: $(STAMP)
+	$(BIN)/iac-gen validate $(EXAMPLE)
+	$(BIN)/iac-gen lint $(EXAMPLE)
+	$(BIN)/iac-gen compile $(EXAMPLE) -o $(DEMO_OUT)/compiled
+	$(BIN)/iac-gen drift $(EXAMPLE) --live fixtures/example/live.json --report $(DEMO_OUT)/evidence
+
+## The whole test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Rewrite every golden file under fixtures/*/expected and tests/*/expected; review the diff.
+golden: $(STAMP)
+	$(BIN)/python -m pytest --update-golden -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## Regenerate the sample evidence in reports/ from the fixtures.
+reports: $(STAMP)
+	$(BIN)/python -m iac_gen.samples reports
+
+clean:
+	rm -rf out build dist test-artifacts .pytest_cache .ruff_cache .mypy_cache
