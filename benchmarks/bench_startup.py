@@ -29,8 +29,8 @@ def median_seconds(args: list[str]) -> float:
 def main() -> None:
     exe = [sys.executable, "-m", "iac_gen"]
     cases = {
-        "--help": (exe + ["--help"], 0.25),
-        "validate example": (exe + ["validate", str(EXAMPLE)], 0.35),
+        "--help": ([*exe, "--help"], 0.25),
+        "validate example": ([*exe, "validate", str(EXAMPLE)], 0.35),
     }
     for name, (args, target) in cases.items():
         took = median_seconds(args)
