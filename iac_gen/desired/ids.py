@@ -1,0 +1,88 @@
+"""ARM resource ids and asset references, built the way the service spells them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iac_gen.spec.model import Target
+
+ML = "Microsoft.MachineLearningServices"
+ENDPOINT_TYPE = f"{ML}/workspaces/onlineEndpoints"
+DEPLOYMENT_TYPE = f"{ML}/workspaces/onlineEndpoints/deployments"
+ASSET_TYPES = {"models": "models", "environments": "environments", "codes": "codes"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The concrete subscription / resource group / workspace / location a spec targets."""
+
+    subscription: str
+    resource_group: str
+    workspace: str
+    location: str
+
+    @classmethod
+    def of(cls, target: Target) -> Scope:
+        return cls(
+            target.subscription or "",
+            target.resource_group or "",
+            target.workspace or "",
+            target.location or "",
+        )
+
+    @property
+    def group_id(self) -> str:
+        return f"/subscriptions/{self.subscription}/resourceGroups/{self.resource_group}"
+
+    @property
+    def workspace_id(self) -> str:
+        return f"{self.group_id}/providers/{ML}/workspaces/{self.workspace}"
+
+    def endpoint_id(self, endpoint: str) -> str:
+        return f"{self.workspace_id}/onlineEndpoints/{endpoint}"
+
+    def deployment_id(self, endpoint: str, deployment: str) -> str:
+        return f"{self.endpoint_id(endpoint)}/deployments/{deployment}"
+
+    def asset_id(self, kind: str, name: str, version: str) -> str:
+        return f"{self.workspace_id}/{ASSET_TYPES[kind]}/{name}/versions/{version}"
+
+    def compute_id(self, name: str) -> str:
+        return f"{self.workspace_id}/computes/{name}"
+
+    def group_resource_id(self, rtype: str, name: str) -> str:
+        return f"{self.group_id}/providers/{rtype}/{name}"
+
+
+@dataclass(frozen=True)
+class AssetRef:
+    """How a spec's model / environment / code reference maps to ARM.
+
+    `kind` is one of: `workspace` (azureml:name:version -> workspace asset ARM id, with
+    `name`/`version` set), `passthrough` (registry ids, curated environments, full ARM ids,
+    labels: sent as written) or `local` (a path on disk, which ARM cannot deploy).
+    """
+
+    kind: str
+    value: str
+    name: str = ""
+    version: str = ""
+
+
+CURATED_ENV_PREFIX = "AzureML-"
+
+
+def parse_asset(ref: str, asset_kind: str) -> AssetRef:
+    """Classify an asset reference from the spec (`azureml:...`, `azureml://...`, path)."""
+    if ref.startswith("azureml://") or ref.startswith("/subscriptions/"):
+        return AssetRef("passthrough", ref)
+    if ref.startswith("azureml:"):
+        body = ref[len("azureml:") :]
+        if asset_kind == "environments" and body.startswith(CURATED_ENV_PREFIX):
+            # Curated environments are expanded by the service from the short asset id.
+            return AssetRef("passthrough", ref)
+        name, sep, version = body.rpartition(":")
+        if sep and name and version and "@" not in body:
+            return AssetRef("workspace", ref, name, version)
+        return AssetRef("passthrough", ref)
+    return AssetRef("local", ref)
