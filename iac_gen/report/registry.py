@@ -1,0 +1,50 @@
+"""The one list of report formats. It drives rendering, file names and the CLI's `--format`.
+
+Adding a format is one module with `render(result) -> str` plus one line below. Format
+modules are imported only when used, so listing the formats (e.g. for `--help`) is cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """A report format: its name on the command line, its file name, how it renders."""
+
+    name: str
+    filename: str
+    description: str
+    module: str
+    renders_lint: bool = False
+
+    def render(self, result: dict[str, Any]) -> str:
+        """Render a drift result (the JSON document) as text in this format."""
+        text: str = import_module(self.module).render(result)
+        return text
+
+    def render_lint(self, lint_result: dict[str, Any]) -> str:
+        """Render a lint result; only formats with `renders_lint` support it."""
+        if not self.renders_lint:
+            raise ValueError(f"format {self.name!r} does not render lint results")
+        text: str = import_module(self.module).render_lint(lint_result)
+        return text
+
+
+_FORMATS = (
+    Reporter("json", "drift.json", "canonical drift result (the source of truth)", "iac_gen.report.json", True),
+    Reporter("md", "drift.md", "Markdown for a change ticket or PR comment", "iac_gen.report.markdown"),
+    Reporter("html", "drift.html", "self-contained HTML evidence page", "iac_gen.report.html"),
+    Reporter("sarif", "drift.sarif", "SARIF 2.1.0 for code scanning", "iac_gen.report.sarif", True),
+    Reporter("junit", "drift.junit.xml", "JUnit XML for CI test tabs", "iac_gen.report.junit", True),
+)
+
+REPORTERS: dict[str, Reporter] = {r.name: r for r in _FORMATS}
+
+
+def formats_help() -> str:
+    """`md (Markdown for ...), html (...)`: the help text for `--format`, from the registry."""
+    return "; ".join(f"{r.name}: {r.description}" for r in REPORTERS.values())

@@ -1,0 +1,313 @@
+"""What the human-readable reports (Markdown, HTML) show, computed once from a drift result.
+
+Templates stay simple: every count, label, sort order and chart geometry is decided here,
+from the redacted result, so the two formats cannot disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from iac_gen.report.redact import redact_result
+from iac_gen.report.severity import SEVERITIES, rank
+
+STATUS_LABEL = {"in_sync": "In sync", "drifted": "Drifted", "not_checked": "Not checked"}
+CHANGE_LABEL = {
+    "not_equal": "changed",
+    "added": "added",
+    "removed": "removed",
+    "missing_resource": "missing resource",
+    "unmanaged_resource": "unmanaged resource",
+    "not_comparable": "not comparable",
+}
+OUTCOMES = ("matched", "drifted", "waived", "not_comparable")
+RESOURCE_STATES = ("in_sync", "modified", "missing", "unmanaged", "not_checked")
+WAIVER_ORDER = {"expired": 0, "active": 1, "unused": 2}
+# Colour-blind friendly palette for deployments in the traffic chart.
+DEPLOYMENT_COLOURS = ("#2563eb", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#65a30d")
+ABSENT = "(absent)"
+
+
+def format_value(value: Any) -> str:
+    """One readable line for any JSON value; `None` means the side has no value."""
+    if value is None:
+        return ABSENT
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+
+
+def endpoint_of(resource: str | None) -> str:
+    """`credit-scoring/blue` -> `credit-scoring`."""
+    return str(resource or "").split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: str
+    severity: str
+    category: str
+    resource: str
+    field: str
+    arm_path: str
+    expected: str
+    actual: str
+    change: str
+    change_label: str
+    message: str
+    waived: bool
+    waiver_id: str
+    location: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    pct: float
+    x: float
+    width: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class TrafficRow:
+    label: str
+    segments: list[Segment]
+    total: float
+    mirror: str
+
+
+@dataclass(frozen=True)
+class TrafficChart:
+    endpoint: str
+    rows: list[TrafficRow]
+    differs: bool
+
+
+@dataclass(frozen=True)
+class SeverityBar:
+    severity: str
+    count: int
+    width: float
+
+
+@dataclass
+class ReportView:
+    status: str
+    status_label: str
+    verdict: str
+    verdict_detail: str
+    title: str
+    environment: str | None
+    fail_on: str | None
+    tool_name: str
+    tool_version: str
+    generated_at: str
+    schema_version: str
+    endpoints: list[str]
+    findings: list[FindingRow]
+    open_by_severity: dict[str, int]
+    open_count: int
+    waived_count: int
+    waivers: list[dict[str, Any]]
+    outcomes: dict[str, int]
+    not_comparable: list[dict[str, str]]
+    resource_states: dict[str, int]
+    resources: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+    inputs: list[dict[str, Any]]
+    traffic: list[TrafficChart] = field(default_factory=list)
+    severity_bars: list[SeverityBar] = field(default_factory=list)
+
+
+def _finding_row(f: Mapping[str, Any]) -> FindingRow:
+    loc = f.get("location") or {}
+    where = ""
+    if loc.get("file"):
+        where = str(loc["file"])
+        if loc.get("line"):
+            where += f":{loc['line']}"
+            if loc.get("col"):
+                where += f":{loc['col']}"
+    waiver = f.get("waiver") or {}
+    change = str(f.get("change") or "")
+    return FindingRow(
+        id=str(f.get("id") or ""),
+        severity=str(f.get("severity") or "info").lower(),
+        category=str(f.get("category") or ""),
+        resource=str(f.get("resource") or ""),
+        field=str(f.get("field") or f.get("arm_path") or ""),
+        arm_path=str(f.get("arm_path") or ""),
+        expected=format_value(f.get("expected")),
+        actual=format_value(f.get("actual")),
+        change=change,
+        change_label=CHANGE_LABEL.get(change, change),
+        message=str(f.get("message") or ""),
+        waived=bool(f.get("waived")),
+        waiver_id=str(waiver.get("id") or ""),
+        location=where,
+    )
+
+
+def _endpoints(result: Mapping[str, Any]) -> list[str]:
+    names: set[str] = set()
+    for r in result.get("resources") or []:
+        names.add(str(r.get("endpoint") or endpoint_of(r.get("name"))))
+    for f in result.get("findings") or []:
+        names.add(endpoint_of(f.get("resource")))
+    for c in result.get("coverage") or []:
+        names.add(endpoint_of(c.get("resource")))
+    for t in result.get("traffic") or []:
+        names.add(str(t.get("endpoint") or ""))
+    return sorted(n for n in names if n)
+
+
+def _outcomes(result: Mapping[str, Any]) -> dict[str, int]:
+    coverage = result.get("coverage")
+    if coverage:
+        counted = Counter(str(c.get("outcome")) for c in coverage)
+        return {o: counted.get(o, 0) for o in OUTCOMES}
+    props = (result.get("summary") or {}).get("properties") or {}
+    return {o: int(props.get(o, 0)) for o in OUTCOMES}
+
+
+def _resource_states(result: Mapping[str, Any]) -> dict[str, int]:
+    resources = result.get("resources")
+    if resources:
+        counted = Counter(str(r.get("status")) for r in resources)
+        return {s: counted.get(s, 0) for s in RESOURCE_STATES}
+    summ = (result.get("summary") or {}).get("resources") or {}
+    return {s: int(summ.get(s, 0)) for s in RESOURCE_STATES}
+
+
+def _not_comparable(result: Mapping[str, Any]) -> list[dict[str, str]]:
+    seen: dict[tuple[str, str], str] = {}
+    for c in result.get("coverage") or []:
+        if c.get("outcome") == "not_comparable":
+            key = (str(c.get("resource") or ""), str(c.get("field") or c.get("arm_path") or ""))
+            seen[key] = str(c.get("reason") or "")
+    for f in result.get("findings") or []:
+        if f.get("change") == "not_comparable":
+            key = (str(f.get("resource") or ""), str(f.get("field") or f.get("arm_path") or ""))
+            if not seen.get(key):
+                seen[key] = str(f.get("message") or "")
+    return [{"resource": r, "field": fl, "reason": why} for (r, fl), why in sorted(seen.items())]
+
+
+def _traffic(result: Mapping[str, Any], width: float) -> list[TrafficChart]:
+    charts = []
+    for entry in sorted(result.get("traffic") or [], key=lambda t: str(t.get("endpoint"))):
+        sides = {
+            "Intended": (entry.get("intended") or {}, entry.get("intended_mirror") or {}),
+            "Live": (entry.get("live") or {}, entry.get("live_mirror") or {}),
+        }
+        names = sorted({str(n) for split, _ in sides.values() for n in split})
+        colour = {n: DEPLOYMENT_COLOURS[i % len(DEPLOYMENT_COLOURS)] for i, n in enumerate(names)}
+        rows = []
+        for label, (split, mirror) in sides.items():
+            x = 0.0
+            segments = []
+            for name in names:
+                pct = float(split.get(name) or 0)
+                if pct <= 0:
+                    continue
+                w = width * min(pct, 100.0) / 100.0
+                segments.append(Segment(name, pct, round(x, 2), round(w, 2), colour[name]))
+                x += w
+            mirror_text = ", ".join(f"{n} {format_pct(float(p))}" for n, p in sorted(mirror.items()))
+            rows.append(TrafficRow(label, segments, sum(s.pct for s in segments), mirror_text))
+        differs = sides["Intended"] != sides["Live"]
+        charts.append(TrafficChart(str(entry.get("endpoint") or ""), rows, differs))
+    return charts
+
+
+def format_pct(pct: float) -> str:
+    return f"{pct:g}%"
+
+
+def _verdict(
+    status: str,
+    open_by_sev: dict[str, int],
+    open_count: int,
+    waived: int,
+    endpoints: list[str],
+    outcomes: dict[str, int],
+    unreadable: int,
+) -> str:
+    where = ", ".join(endpoints) if len(endpoints) <= 3 else f"{len(endpoints)} endpoints"
+    where = f" on {where}" if where else ""
+    plural = "finding" if open_count == 1 else "findings"
+    breakdown = ", ".join(f"{n} {s}" for s, n in open_by_sev.items() if n)
+    waived_text = f"; {waived} waived" if waived else ""
+    if status == "in_sync":
+        return f"no drift{where}; {outcomes['matched']} properties matched{waived_text}"
+    if status == "not_checked":
+        what = "resource" if unreadable == 1 else "resources"
+        found = f"; {open_count} {plural} so far" if open_count else ""
+        return f"live state incomplete for {unreadable} {what}{where}; no verdict{found}"
+    detail = f" ({breakdown})" if breakdown else ""
+    return f"{open_count} {plural}{detail}{where}{waived_text}"
+
+
+def severity_bars(counts: Mapping[str, int], width: float) -> list[SeverityBar]:
+    top = max(counts.values(), default=0) or 1
+    return [SeverityBar(s, counts.get(s, 0), round(width * counts.get(s, 0) / top, 2)) for s in SEVERITIES]
+
+
+def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportView:
+    """The redacted, sorted, counted picture of a drift result."""
+    clean = redact_result(result)
+    status = str(clean.get("status") or "not_checked")
+    rows = [_finding_row(f) for f in clean.get("findings") or [] if f.get("change") != "not_comparable"]
+    rows.sort(key=lambda r: (r.waived, rank(r.severity), r.resource, r.field, r.id))
+    open_rows = [r for r in rows if not r.waived]
+    open_by_sev = {s: sum(1 for r in open_rows if r.severity == s) for s in SEVERITIES}
+    waived_count = sum(1 for r in rows if r.waived)
+    endpoints = _endpoints(clean)
+    outcomes = _outcomes(clean)
+    states = _resource_states(clean)
+    unreadable = states["not_checked"] or len(clean.get("errors") or [])
+    tool = clean.get("tool") or {}
+    env = clean.get("environment")
+    title = "Drift report: " + (", ".join(endpoints) if len(endpoints) <= 3 else f"{len(endpoints)} endpoints")
+    if env:
+        title += f" ({env})"
+    waivers = sorted(
+        clean.get("waivers") or [],
+        key=lambda w: (WAIVER_ORDER.get(str(w.get("status")), 3), str(w.get("id"))),
+    )
+    resources = sorted(
+        clean.get("resources") or [],
+        key=lambda r: (str(r.get("endpoint") or ""), str(r.get("name") or ""), str(r.get("id") or "")),
+    )
+    return ReportView(
+        status=status,
+        status_label=STATUS_LABEL.get(status, status),
+        verdict=_verdict(status, open_by_sev, len(open_rows), waived_count, endpoints, outcomes, unreadable),
+        verdict_detail="",
+        title=title,
+        environment=env,
+        fail_on=clean.get("fail_on"),
+        tool_name=str(tool.get("name") or "iac-gen"),
+        tool_version=str(tool.get("version") or ""),
+        generated_at=str(clean.get("generated_at") or ""),
+        schema_version=str(clean.get("schema_version") or ""),
+        endpoints=endpoints,
+        findings=rows,
+        open_by_severity=open_by_sev,
+        open_count=len(open_rows),
+        waived_count=waived_count,
+        waivers=waivers,
+        outcomes=outcomes,
+        not_comparable=_not_comparable(clean),
+        resource_states=states,
+        resources=resources,
+        errors=list(clean.get("errors") or []),
+        inputs=list(clean.get("inputs") or []),
+        traffic=_traffic(clean, chart_width),
+        severity_bars=severity_bars(open_by_sev, chart_width),
+    )
