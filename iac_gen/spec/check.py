@@ -1,0 +1,45 @@
+"""One pipeline from a canonical document to a `Spec`: schema, then model, then meaning.
+
+Loading and environment overlays both go through here, so a resolved environment is checked
+exactly like the base spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from iac_gen.diagnostics import Diagnostic, Location
+from iac_gen.spec.build import build_spec
+from iac_gen.spec.document import locator
+from iac_gen.spec.model import Spec
+from iac_gen.spec.schema_check import schema_diagnostics
+from iac_gen.spec.semantics import semantic_diagnostics
+
+
+def check_document(
+    data: Mapping[str, Any],
+    locations: Mapping[str, Location],
+    *,
+    source: Path,
+    format: str,
+    files: tuple[Path, ...],
+    environment: str | None = None,
+    prefix: str = "",
+) -> tuple[Spec | None, list[Diagnostic]]:
+    """The `Spec` (None if the shape is wrong) and every problem found."""
+    locate = locator(locations, Location(str(source), 1, 1))
+    diags = schema_diagnostics(data, locate, prefix=prefix)
+    if diags:
+        return None, diags
+    spec = build_spec(
+        data,
+        source=source,
+        format=format,
+        files=files,
+        locations=locations,
+        environment=environment,
+    )
+    diags = semantic_diagnostics(spec, locate, prefix=prefix)
+    return spec, diags

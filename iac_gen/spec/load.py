@@ -1,0 +1,196 @@
+"""Load specs: discover files, read YAML safely, fold CLI v2 files, check, build `Spec`s.
+
+The one entry point every command uses. It never stops at the first problem of a file: all
+diagnostics of all files are collected and raised together as one `InputError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from iac_gen.diagnostics import Diagnostic, InputError, Location
+from iac_gen.spec.cliv2 import ParsedFile, classify, group
+from iac_gen.spec.discover import discover
+from iac_gen.spec.document import SpecDocument
+from iac_gen.spec.model import Spec
+from iac_gen.spec.yaml_source import parse_yaml
+
+TARGET_OPTIONS = {
+    "subscription": "--subscription",
+    "resource_group": "--resource-group",
+    "workspace": "--workspace",
+    "location": "--location",
+}
+
+
+def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | None:
+    display = str(path)
+    try:
+        docs = parse_yaml(path, display)
+    except InputError as exc:
+        diags.extend(exc.diagnostics)
+        return None
+    real = [d for d in docs if d.data is not None]
+    if not real:
+        diags.append(
+            Diagnostic(
+                "IAC007", "file is empty; expected a spec (a YAML mapping)", Location(display, 1, 1)
+            )
+        )
+        return None
+    if len(docs) > 1:
+        second = docs[1].positions.get((), Location(display, 1, 1))
+        diags.append(
+            Diagnostic(
+                "IAC008",
+                f"file holds {len(docs)} YAML documents; expected one (remove the '---' "
+                "separators or split the file)",
+                second,
+            )
+        )
+        return None
+    doc = docs[0]
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        diags.append(
+            Diagnostic(
+                "IAC101",
+                f"top level is {kind}; a spec is a mapping of keys such as name, deployments",
+                doc.positions.get((), Location(display, 1, 1)),
+            )
+        )
+        return None
+    kind, compute_kind = classify(doc.data, explicit)
+    if kind is None:
+        return None
+    return ParsedFile(path, doc.data, doc.positions, kind, compute_kind)
+
+
+def _apply_target(doc: SpecDocument, overrides: Mapping[str, str], diags: list[Diagnostic]) -> None:
+    """Fill the document's target from command-line values; differing values are errors."""
+    given = {k: v for k, v in overrides.items() if k in TARGET_OPTIONS and v}
+    if not given:
+        return
+    target = doc.data.get("target")
+    if target is None:
+        doc.data["target"] = dict(given)
+        return
+    if not isinstance(target, dict):
+        return  # the schema check reports the wrong type
+    for key, value in given.items():
+        stated = target.get(key)
+        if stated is None:
+            target[key] = value
+        elif stated != value:
+            loc = doc.positions.get(
+                ("target", key), doc.positions.get((), Location(doc.display, 1, 1))
+            )
+            diags.append(
+                Diagnostic(
+                    "IAC301",
+                    f"{TARGET_OPTIONS[key]} '{value}' differs from the spec's target.{key} "
+                    f"'{stated}'; give the same value or leave the option out",
+                    loc,
+                )
+            )
+
+
+def _check(doc: SpecDocument, diags: list[Diagnostic]) -> Spec | None:
+    from iac_gen.spec.check import check_document
+    from iac_gen.spec.overlay import resolve_checked
+
+    spec, found = check_document(
+        doc.data,
+        doc.locations(),
+        source=doc.source,
+        format=doc.format,
+        files=tuple(doc.files),
+    )
+    diags.extend(found)
+    if spec is None or found:
+        return spec
+    for env in sorted(spec.environments):
+        _, env_diags = resolve_checked(spec, env)
+        diags.extend(env_diags)
+    return spec
+
+
+def load_specs(
+    paths: Sequence[Path], target_overrides: Mapping[str, str] | None = None
+) -> list[Spec]:
+    """Every endpoint found in `paths`, checked; InputError with all diagnostics otherwise.
+
+    Environments are validated (each overlay resolved and checked) but not applied; use
+    `iac_gen.spec.overlay.resolve`.
+    """
+    candidates, diags = discover(paths)
+    native: list[SpecDocument] = []
+    cliv2: list[ParsedFile] = []
+    for cand in candidates:
+        parsed = _read(cand.path, cand.explicit, diags)
+        if parsed is None:
+            continue
+        if parsed.kind == "native":
+            native.append(
+                SpecDocument(
+                    parsed.path, "native", parsed.data, parsed.positions, files=[parsed.path]
+                )
+            )
+        else:
+            cliv2.append(parsed)
+    grouped, group_diags = group(cliv2)
+    diags.extend(group_diags)
+    documents = sorted([*native, *grouped], key=lambda d: str(d.source))
+    if not documents and not diags:
+        where = str(paths[0]) if paths else "iac-gen"
+        diags.append(
+            Diagnostic(
+                "IAC012",
+                "no endpoint spec found (native spec or CLI v2 endpoint file)",
+                Location(where, 0, 0),
+            )
+        )
+    specs: list[Spec] = []
+    for doc in documents:
+        _apply_target(doc, target_overrides or {}, diags)
+        spec = _check(doc, diags)
+        if spec is not None:
+            specs.append(spec)
+    _duplicate_endpoints(specs, diags)
+    if diags:
+        raise InputError(_unique(diags))
+    return specs
+
+
+def _duplicate_endpoints(specs: list[Spec], diags: list[Diagnostic]) -> None:
+    seen: dict[tuple[Any, ...], Spec] = {}
+    for spec in specs:
+        key = (
+            spec.target.subscription,
+            spec.target.resource_group,
+            spec.target.workspace,
+            spec.endpoint.name,
+        )
+        first = seen.setdefault(key, spec)
+        if first is not spec:
+            diags.append(
+                Diagnostic(
+                    "IAC232",
+                    f"endpoint '{spec.endpoint.name}' is also defined in {first.source}; "
+                    "each endpoint may be defined once",
+                    spec.locate("name"),
+                )
+            )
+
+
+def _unique(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[str] = set()
+    out: list[Diagnostic] = []
+    for d in diags:
+        text = str(d)
+        if text not in seen:
+            seen.add(text)
+            out.append(d)
+    return out

@@ -1,0 +1,375 @@
+"""Read one YAML file safely into plain data plus the position of every value.
+
+Why not `yaml.safe_load`: it loses positions, lets duplicate keys silently win, expands
+aliases without limit and recurses on deep nesting. Here the event stream (libyaml when
+available) is folded into dicts/lists with an explicit stack, so nesting depth, node count
+(alias expansion included) and file size are all bounded, and every diagnostic carries
+`file:line:col`.
+
+Scalars follow the YAML 1.1 core resolver (like `safe_load`) except timestamps, which stay
+strings (`api_version: 2026-05-01` must not become a date). Mapping keys are always the text
+the user wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from iac_gen.diagnostics import Diagnostic, InputError, Location
+
+MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: a spec is a few KiB; anything larger is a mistake or hostile
+MAX_NODES = 100_000  # values after alias expansion
+MAX_DEPTH = 64  # nesting of mappings/sequences
+
+RawPath = tuple[str | int, ...]
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:null": _CONSTRUCTOR.construct_yaml_null,
+    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
+    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
+}
+_STRING_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp", "!"}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """One YAML document: plain data and where each value was written (by raw path)."""
+
+    file: str
+    data: Any
+    positions: dict[RawPath, Location]
+
+
+class _Frame:
+    """A mapping or sequence being built."""
+
+    __slots__ = (
+        "anchor",
+        "entry_start",
+        "key",
+        "key_loc",
+        "loc",
+        "merges",
+        "path",
+        "value",
+    )
+
+    def __init__(
+        self, value: Any, path: RawPath, anchor: str | None, loc: Location, entry_start: int
+    ):
+        self.value = value
+        self.path = path
+        self.anchor = anchor
+        self.loc = loc
+        self.entry_start = entry_start
+        self.key: str | None = None
+        self.key_loc: Location | None = None
+        self.merges: list[tuple[Any, list[tuple[RawPath, Location]]]] = []
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text, or InputError for size, encoding and access problems."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError(
+            [Diagnostic("IAC013", "is a folder, expected a file", Location(display, 0, 0))]
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(
+            [Diagnostic("IAC013", f"cannot read the file: {reason}", Location(display, 0, 0))]
+        ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(
+            [
+                Diagnostic(
+                    "IAC002",
+                    f"file is larger than {MAX_FILE_BYTES} bytes (1 MiB); a spec is a few KiB",
+                    Location(display, 1, 1),
+                )
+            ]
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            [Diagnostic("IAC003", "file is UTF-16; save it as UTF-8", Location(display, 1, 1))]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = raw[: exc.start]
+        line = head.count(b"\n") + 1
+        col = len(head) - (head.rfind(b"\n") + 1) + 1
+        raise InputError(
+            [
+                Diagnostic(
+                    "IAC003",
+                    f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start};"
+                    " save the file as UTF-8",
+                    Location(display, line, col),
+                )
+            ]
+        ) from None
+    return text
+
+
+def parse_yaml(path: Path, display: str | None = None) -> list[YamlDocument]:
+    """Every document of the file (usually one); InputError for anything unsafe or malformed."""
+    name = display if display is not None else str(path)
+    text = read_text(path, name)
+    return parse_yaml_text(text, name)
+
+
+def parse_yaml_text(text: str, file: str) -> list[YamlDocument]:
+    """Fold the YAML event stream of `text` into documents (see module docstring)."""
+    try:
+        return _fold(text, file)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise InputError(
+            [Diagnostic("IAC004", f"YAML syntax error: {what}", Location(file, line, col))]
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, min(exc.position, len(text)))
+        raise InputError(
+            [
+                Diagnostic(
+                    "IAC004",
+                    f"YAML syntax error: character U+{exc.character:04X} is not allowed in YAML",
+                    Location(file, line, col),
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:  # anything else libyaml reports
+        raise InputError(
+            [Diagnostic("IAC004", f"YAML syntax error: {exc}", Location(file, 1, 1))]
+        ) from None
+
+
+def _fold(text: str, file: str) -> list[YamlDocument]:
+    return _Folder(file).run(text)
+
+
+class _Abort(Exception):
+    pass
+
+
+class _Folder:
+    """Builds documents from parser events with an explicit stack (no recursion)."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.docs: list[YamlDocument] = []
+        self.diags: list[Diagnostic] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self.stack: list[_Frame] = []
+        self.entries: list[tuple[RawPath, Location]] = []
+        self.anchors: dict[str, tuple[Any, int, int, RawPath]] = {}
+        self.root: Any = None
+
+    def fail(self, code: str, message: str, loc: Location) -> _Abort:
+        self.diags.append(Diagnostic(code, message, loc))
+        return _Abort()
+
+    def record(self, path: RawPath, loc: Location) -> None:
+        self.entries.append((path, loc))
+        if len(self.entries) > MAX_NODES:
+            raise _TooBig
+
+    def slot(self, loc: Location) -> tuple[RawPath, Location]:
+        """Path and reported location of the next value (a mapping value reports its key)."""
+        if not self.stack:
+            return (), loc
+        parent = self.stack[-1]
+        if isinstance(parent.value, list):
+            return (*parent.path, len(parent.value)), loc
+        assert parent.key is not None
+        return (*parent.path, parent.key), parent.key_loc or loc
+
+    def attach(self, value: Any, sub: list[tuple[RawPath, Location]], loc: Location) -> None:
+        """Put a finished value into its parent; `sub` are its entries relative to itself."""
+        if not self.stack:
+            self.root = value
+            return
+        parent = self.stack[-1]
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+            return
+        key, parent.key = parent.key, None
+        assert key is not None
+        if key == "<<":
+            self.merge_source(parent, value, sub, loc)
+            return
+        if key in parent.value:
+            self.diags.append(Diagnostic("IAC005", f"duplicate key '{key}'", parent.key_loc or loc))
+        parent.value[key] = value
+
+    def merge_source(
+        self, frame: _Frame, value: Any, sub: list[tuple[RawPath, Location]], loc: Location
+    ) -> None:
+        if isinstance(value, dict):
+            frame.merges.append((value, sub))
+            return
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            for index, item in enumerate(value):
+                frame.merges.append((item, [(p[1:], w) for p, w in sub if p and p[0] == index]))
+            return
+        self.diags.append(
+            Diagnostic("IAC010", "merge key '<<' needs a mapping (or an alias of one)", loc)
+        )
+
+    def run(self, text: str) -> list[YamlDocument]:
+        try:
+            for event in yaml.parse(text, Loader=_Parser):
+                self.event(event)
+        except _TooBig:
+            self.diags.append(
+                Diagnostic(
+                    "IAC006",
+                    f"more than {MAX_NODES} values after expanding aliases; refusing (alias bomb?)",
+                    Location(self.file, 1, 1),
+                )
+            )
+            raise InputError(self.diags) from None
+        except _Abort:
+            raise InputError(self.diags) from None
+        if self.diags:
+            raise InputError(self.diags)
+        return self.docs
+
+    def event(self, event: Any) -> None:
+        kind = type(event).__name__
+        if kind == "DocumentStartEvent":
+            self._reset()
+            return
+        if kind == "DocumentEndEvent":
+            self.docs.append(YamlDocument(self.file, self.root, dict(self.entries)))
+            return
+        if kind in ("StreamStartEvent", "StreamEndEvent"):
+            return
+        loc = Location(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
+        parent = self.stack[-1] if self.stack else None
+        if (
+            parent is not None
+            and isinstance(parent.value, dict)
+            and parent.key is None
+            and not kind.endswith("EndEvent")
+        ):
+            if kind == "ScalarEvent":
+                parent.key, parent.key_loc = event.value, loc
+                return
+            if kind == "AliasEvent":
+                raise self.fail("IAC014", "an alias cannot be used as a mapping key", loc)
+            raise self.fail("IAC014", "mapping keys must be plain text, not a mapping or list", loc)
+        if kind == "ScalarEvent":
+            value = _scalar(event, loc, self.diags)
+            path, where = self.slot(loc)
+            start = len(self.entries)
+            self.record(path, where)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, start, len(self.entries), path)
+            self.attach(value, [((), where)], loc)
+        elif kind == "AliasEvent":
+            if event.anchor not in self.anchors:
+                raise self.fail(
+                    "IAC011",
+                    f"alias *{event.anchor} refers to no finished anchor (undefined or recursive)",
+                    loc,
+                )
+            value, start, end, anchor_path = self.anchors[event.anchor]
+            sub = [(p[len(anchor_path) :], w) for p, w in self.entries[start:end]]
+            path, where = self.slot(loc)
+            if path and path[-1] == "<<" and isinstance(parent.value if parent else None, dict):
+                self.attach(value, sub, loc)
+                return
+            self.record(path, where)
+            for rel, w in sub[1:]:
+                self.record(path + rel, w)
+            self.attach(value, sub, loc)
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            if len(self.stack) >= MAX_DEPTH:
+                raise self.fail("IAC009", f"nesting deeper than {MAX_DEPTH} levels", loc)
+            want = _MAP_TAG if kind == "MappingStartEvent" else _SEQ_TAG
+            if event.tag not in (None, "!", want):
+                raise self.fail("IAC010", f"unsupported YAML tag {event.tag}", loc)
+            path, where = self.slot(loc)
+            frame = _Frame(
+                {} if kind == "MappingStartEvent" else [],
+                path,
+                event.anchor,
+                where,
+                len(self.entries),
+            )
+            self.record(path, where)
+            self.stack.append(frame)
+        else:  # MappingEndEvent / SequenceEndEvent
+            frame = self.stack.pop()
+            if isinstance(frame.value, dict):
+                for merged, sub in frame.merges:
+                    for key, val in merged.items():
+                        if key in frame.value:
+                            continue
+                        frame.value[key] = val
+                        for rel, w in sub:
+                            if rel and rel[0] == key:
+                                self.record((*frame.path, *rel), w)
+            if frame.anchor:
+                self.anchors[frame.anchor] = (
+                    frame.value,
+                    frame.entry_start,
+                    len(self.entries),
+                    frame.path,
+                )
+            sub: list[tuple[RawPath, Location]] = []
+            if self.stack and isinstance(self.stack[-1].value, dict) and self.stack[-1].key == "<<":
+                sub = [(p[len(frame.path) :], w) for p, w in self.entries[frame.entry_start :]]
+            self.attach(frame.value, sub, frame.loc)
+
+
+def _scalar(event: Any, loc: Location, diags: list[Diagnostic]) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        if event.implicit[0]:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        else:
+            tag = "tag:yaml.org,2002:str"
+    if tag in _STRING_TAGS:
+        return event.value
+    build = _PLAIN_TAGS.get(tag)
+    if build is None:
+        diags.append(Diagnostic("IAC010", f"unsupported YAML tag {tag}", loc))
+        return event.value
+    try:
+        return build(yaml.ScalarNode(tag, event.value))
+    except (ValueError, yaml.YAMLError):
+        diags.append(
+            Diagnostic("IAC010", f"'{event.value}' is not a valid {tag.rsplit(':', 1)[-1]}", loc)
+        )
+        return event.value
