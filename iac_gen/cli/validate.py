@@ -1,13 +1,37 @@
-"""`iac-gen validate` (being built; see the open issue)."""
+"""`iac-gen validate`: load every spec, check schema and meaning, print one line per endpoint.
+
+Problems surface as `InputError` and the app's error boundary prints them (exit 2).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
+from iac_gen.cli import options
 from iac_gen.cli.app import app
 
 
-@app.command("validate", help="(not available yet)")
-def validate_command() -> None:
-    typer.echo("iac-gen validate: not available yet", err=True)
-    raise typer.Exit(4)
+@app.command(
+    "validate", help="Check spec files (native or Azure ML CLI v2 YAML): schema and meaning."
+)
+def validate_command(
+    specs: list[Path] = options.SPECS,
+    subscription: str | None = options.SUBSCRIPTION,
+    resource_group: str | None = options.RESOURCE_GROUP,
+    workspace: str | None = options.WORKSPACE,
+    location: str | None = options.LOCATION,
+    env: str | None = options.ENV,
+) -> None:
+    from iac_gen.spec.load import load_specs
+    from iac_gen.spec.overlay import resolve
+
+    overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    loaded = load_specs(specs, overrides)
+    for spec in loaded:
+        shown = resolve(spec, env) if env is not None else spec
+        count = len(shown.deployments)
+        noun = "deployment" if count == 1 else "deployments"
+        where = f", environment {env}" if env is not None else ""
+        typer.echo(f"ok {spec.source} ({shown.endpoint.name}, {count} {noun}{where})")

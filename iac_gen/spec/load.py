@@ -89,7 +89,7 @@ def _apply_target(doc: SpecDocument, overrides: Mapping[str, str], diags: list[D
             )
             diags.append(
                 Diagnostic(
-                    "IAC301",
+                    "IAC310",
                     f"{TARGET_OPTIONS[key]} '{value}' differs from the spec's target.{key} "
                     f"'{stated}'; give the same value or leave the option out",
                     loc,

@@ -134,7 +134,7 @@ def resolve_checked(spec: Spec, env: str) -> tuple[Spec | None, list[Diagnostic]
     if overlay is None:
         return None, [
             Diagnostic(
-                "IAC302",
+                "IAC311",
                 f"environment '{env}' is not defined in the spec; defined: "
                 f"{', '.join(sorted(spec.environments)) or '(none)'}"
                 f"{did_you_mean(env, spec.environments.keys())}",
