@@ -1,1 +1,133 @@
-"""drift."""
+"""Drift: prove that what runs in Azure still matches the design.
+
+`analyse(specs, live)` returns the drift result dict (schema `schemas/drift.schema.json`).
+The work is a pipeline of named steps (`iac_gen.drift.pipeline.STEPS`):
+read_live -> match -> normalise -> apply_policies -> bind_waivers -> compare -> classify
+-> analysis. Normalisation knowledge is versioned data in `iac_gen.drift.tables`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from iac_gen.spec.model import Spec
+
+
+def clock() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible reports and waiver expiry)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_entries(role: str, paths: Iterable[Path]) -> list[dict[str, str]]:
+    out = []
+    for path in paths:
+        if Path(path).is_file():
+            out.append({"role": role, "path": str(path), "sha256": _sha256(Path(path))})
+    return out
+
+
+def analyse_desired(
+    desired: Sequence[tuple[Spec, Any]],
+    live: Any,
+    waivers: Any = None,
+    *,
+    environment: str | None = None,
+    fail_on: str = "info",
+    inputs: list[dict[str, str]] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Run the pipeline over (spec, desired state) pairs and a read live state."""
+    from iac_gen.drift.match import designed_resources
+    from iac_gen.drift.pipeline import DriftRun, run_steps
+
+    when = now or clock()
+    designed = []
+    for spec, state in desired:
+        designed.extend(designed_resources(spec, state.resources, getattr(state, "unresolved", [])))
+    live_path = getattr(live, "path", None)
+    run = DriftRun(
+        designed=designed,
+        live_resources=list(live.resources),
+        live_not_checked=list(getattr(live, "not_checked", [])),
+        waivers=waivers,
+        today=date(when.year, when.month, when.day),
+        live_label=str(live_path) if live_path else "live",
+    )
+    run.meta = {
+        "generated_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "environment": environment,
+        "fail_on": fail_on,
+        "inputs": inputs or [],
+    }
+    return run_steps(run).result
+
+
+def analyse(
+    specs: Sequence[Spec],
+    live: Any,
+    waivers: Any = None,
+    env: str | None = None,
+    *,
+    fail_on: str = "info",
+) -> dict[str, Any]:
+    """The drift result for loaded specs against live state.
+
+    `live` is a `LiveState` or the path of a live file; `waivers` a loaded waiver set or the
+    path of a waivers file. Deterministic: sorted output; `generated_at` honours
+    SOURCE_DATE_EPOCH.
+    """
+    from iac_gen.desired import desired_state
+
+    live_path: Path | None = None
+    if isinstance(live, str | Path):
+        from iac_gen.live import read_live
+
+        live_path = Path(live)
+        live = read_live(live_path)
+    waivers_path: Path | None = None
+    if isinstance(waivers, str | Path):
+        from iac_gen.drift.waivers import load_waivers
+
+        waivers_path = Path(waivers)
+        waivers = load_waivers(waivers_path)
+    elif waivers is not None:
+        waivers_path = getattr(waivers, "path", None)
+    if env is not None:
+        from iac_gen.spec.overlay import resolve
+
+        specs = [resolve(spec, env) for spec in specs]
+    spec_files: list[Path] = []
+    for spec in specs:
+        for path in spec.files or (spec.source,):
+            if path not in spec_files:
+                spec_files.append(path)
+    inputs = input_entries("spec", spec_files)
+    live_path = live_path or getattr(live, "path", None)
+    if live_path is not None:
+        inputs += input_entries("live", [Path(live_path)])
+    if waivers_path is not None:
+        inputs += input_entries("waivers", [waivers_path])
+    return analyse_desired(
+        [(spec, desired_state(spec)) for spec in specs],
+        live,
+        waivers,
+        environment=env,
+        fail_on=fail_on,
+        inputs=inputs,
+    )

@@ -1,0 +1,91 @@
+"""The Analysis: one JSON-ready dict, the source of truth every report renders.
+
+Counts, the overall status and the sort order are decided here, once:
+- `status` states facts: `not_checked` when anything could not be read (never `in_sync`),
+  else `drifted` when any drift finding exists (waived or not), else `in_sync`;
+- the gate (`gate_exit_code`) applies waivers and `--fail-on`: exit 3 for not_checked, 1 for
+  an unwaived drift finding at or above the threshold, else 0. `not_comparable` findings are
+  information, never drift.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from iac_gen import __version__
+from iac_gen.drift import tables
+from iac_gen.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from iac_gen.drift.pipeline import DriftRun
+
+SCHEMA_VERSION = "1.0"
+RESOURCE_STATUSES = ("in_sync", "modified", "missing", "unmanaged", "not_checked")
+OUTCOMES = ("matched", "drifted", "waived", "not_comparable")
+
+
+def is_drift(finding: dict[str, Any]) -> bool:
+    return finding["change"] != "not_comparable"
+
+
+def build_result(run: DriftRun) -> dict[str, Any]:
+    findings = sorted(
+        run.findings,
+        key=lambda f: (f["resource"].lower(), f["field"], f["arm_path"], f["change"], f["id"]),
+    )
+    resources = sorted(run.resources, key=lambda r: (r["id"].lower(), r["name"]))
+    coverage = sorted(
+        run.coverage, key=lambda c: (c["resource"].lower(), c["field"], c["arm_path"])
+    )
+    by_status = dict.fromkeys(RESOURCE_STATUSES, 0)
+    for resource in resources:
+        by_status[resource["status"]] += 1
+    by_severity = dict.fromkeys((*tables.SEVERITIES, "waived"), 0)
+    for finding in findings:
+        by_severity["waived" if finding["waived"] else finding["severity"]] += 1
+    by_outcome = dict.fromkeys(OUTCOMES, 0)
+    for entry in coverage:
+        by_outcome[entry["outcome"]] += 1
+    if by_status["not_checked"] or run.errors:
+        status = "not_checked"
+    elif any(is_drift(f) for f in findings):
+        status = "drifted"
+    else:
+        status = "in_sync"
+    meta = run.meta
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "iac-gen", "version": __version__},
+        "normalisation_version": tables.NORMALISATION_VERSION,
+        "generated_at": meta.get("generated_at", ""),
+        "status": status,
+        "environment": meta.get("environment"),
+        "fail_on": meta.get("fail_on", "info"),
+        "inputs": meta.get("inputs", []),
+        "summary": {"resources": by_status, "findings": by_severity, "properties": by_outcome},
+        "resources": resources,
+        "findings": findings,
+        "coverage": coverage,
+        "waivers": run.book.report() if run.book is not None else [],
+        "traffic": sorted(run.traffic, key=lambda t: t["endpoint"].lower()),
+        "errors": sorted(run.errors, key=lambda e: (e["resource"].lower(), e["reason"])),
+    }
+
+
+def failing_findings(result: dict[str, Any], fail_on: str) -> list[dict[str, Any]]:
+    """Unwaived drift findings at or above `fail_on`."""
+    limit = tables.severity_rank(fail_on)
+    return [
+        f
+        for f in result["findings"]
+        if is_drift(f) and not f["waived"] and tables.severity_rank(f["severity"]) <= limit
+    ]
+
+
+def gate_exit_code(result: dict[str, Any], fail_on: str | None = None) -> ExitCode:
+    """Exit code per the contract: 3 incomplete, 1 drift at or above --fail-on, else 0."""
+    if result["status"] == "not_checked":
+        return ExitCode.INCOMPLETE
+    if failing_findings(result, fail_on or result["fail_on"]):
+        return ExitCode.FINDINGS
+    return ExitCode.OK

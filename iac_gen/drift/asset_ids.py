@@ -1,0 +1,86 @@
+"""One spelling per resource or asset reference, so different forms of the same id compare equal.
+
+The spec writes `azureml:credit-model:7`; ARM stores
+`/subscriptions/.../workspaces/ws/models/credit-model/versions/7`; Azure echoes ids in any
+casing. All become the lower-case ARM id (or the lower-case `azureml://registries/...` id).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ML_ID = re.compile(
+    r"^/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)/providers/"
+    r"microsoft\.machinelearningservices/workspaces/(?P<ws>[^/]+)"
+    r"(?:/onlineendpoints/(?P<ep>[^/]+)(?:/deployments/(?P<dep>[^/]+))?)?/?$",
+    re.IGNORECASE,
+)
+_SHORT_ASSET = re.compile(r"^azureml:(?P<name>[^:/@]+):(?P<version>[^:/@]+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class WorkspaceRef:
+    """The workspace a resource lives in; needed to expand `azureml:name:version`."""
+
+    subscription: str
+    resource_group: str
+    workspace: str
+
+
+@dataclass(frozen=True)
+class ResourceKey:
+    """How resources are matched: workspace, endpoint, deployment ('' for an endpoint), lower-case."""
+
+    workspace: str
+    endpoint: str
+    deployment: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.endpoint}/{self.deployment}" if self.deployment else self.endpoint
+
+
+def parse_ml_id(resource_id: str) -> tuple[WorkspaceRef, ResourceKey | None] | None:
+    """Split an ARM id of a workspace, endpoint or deployment; None if it is none of those."""
+    match = _ML_ID.match(resource_id.strip())
+    if match is None:
+        return None
+    ws = WorkspaceRef(match["sub"].lower(), match["rg"].lower(), match["ws"].lower())
+    if match["ep"] is None:
+        return ws, None
+    key = ResourceKey(ws.workspace, match["ep"].lower(), (match["dep"] or "").lower())
+    return ws, key
+
+
+def canonical_arm_id(value: str) -> str:
+    return value.strip().rstrip("/").lower()
+
+
+def canonical_asset_id(value: object, collection: str, ws: WorkspaceRef | None) -> object:
+    """The comparable form of an asset reference found at a path of `collection` assets."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.lower().startswith("azureml:/subscriptions/"):
+        text = text[len("azureml:") :]
+    short = _SHORT_ASSET.match(text)
+    if short is not None:
+        name, version = short["name"], short["version"]
+        if collection == "environments" and name.lower().startswith("azureml-"):
+            # Curated environments live in the shared `azureml` registry.
+            return f"azureml://registries/azureml/environments/{name}/versions/{version}".lower()
+        if ws is not None:
+            return (
+                f"/subscriptions/{ws.subscription}/resourcegroups/{ws.resource_group}/providers/"
+                f"microsoft.machinelearningservices/workspaces/{ws.workspace}/"
+                f"{collection}/{name}/versions/{version}"
+            ).lower()
+        return text.lower()
+    if collection == "computes" and "/" not in text and not text.lower().startswith("azureml:"):
+        if ws is not None:
+            return (
+                f"/subscriptions/{ws.subscription}/resourcegroups/{ws.resource_group}/providers/"
+                f"microsoft.machinelearningservices/workspaces/{ws.workspace}/computes/{text}"
+            ).lower()
+    return canonical_arm_id(text)

@@ -1,0 +1,352 @@
+"""What the drift engine knows about Azure ML online endpoints, kept as versioned data.
+
+Every entry here exists to stop a false alarm (server-owned fields, service defaults, casing,
+duration and id spellings) or to say how much a difference matters (severity, category, the
+spec field it belongs to). Each entry has a false-positive and a false-negative test in
+`tests/drift/test_tables.py`. Bump `NORMALISATION_VERSION` whenever an entry changes: it is
+recorded in every drift report so a verdict can be re-derived later.
+
+Paths are ARM property paths written with dots; `*` stands for any key of a map
+(`tags.*`, `properties.traffic.*`). `kind` is `endpoint`, `deployment` or `*` (both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+NORMALISATION_VERSION = "1.0.0"
+
+ENDPOINT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
+DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments"
+
+# -- 1. Server-owned fields: never emitted, never drift (azure-ml-arm notes 2.1-2.9). --------
+SERVER_OWNED: tuple[tuple[str, str, str], ...] = (
+    ("*", "id", "resource id; matched on, not compared"),
+    ("*", "name", "resource name; matched on, not compared"),
+    ("*", "type", "resource type; matched on (any casing), not compared"),
+    ("*", "apiVersion", "request metadata, not state"),
+    ("*", "etag", "concurrency token"),
+    ("*", "systemData", "created/modified by and at"),
+    ("*", "properties.provisioningState", "operation state"),
+    ("*", "properties.keys", "secret; always null on GET"),
+    ("*", "identity.principalId", "system-assigned principal, generated"),
+    ("*", "identity.tenantId", "tenant of the generated principal"),
+    ("*", "identity.userAssignedIdentities.*.principalId", "read-only on the identity"),
+    ("*", "identity.userAssignedIdentities.*.clientId", "read-only on the identity"),
+    ("*", "sku.tier", "filled by the service; capacity is what the design sets"),
+    ("endpoint", "properties.scoringUri", "generated URL"),
+    ("endpoint", "properties.swaggerUri", "generated URL"),
+    ("endpoint", "sku", "endpoints carry no SKU in the design; the service may echo one"),
+)
+
+# Keys the service adds to `properties.properties` (Terraform filters exactly these two).
+SYSTEM_PROPERTY_KEYS: tuple[str, ...] = ("AzureAsyncOperationUri", "azureml.onlineendpointid")
+
+
+# -- 2. Service defaults: applied to both sides when a value is absent. -----------------------
+@dataclass(frozen=True)
+class Default:
+    kind: str
+    path: str
+    value: Any
+    source: str
+    # Apply only when this (path, value) holds on the same body; value None means "absent".
+    when: tuple[str, Any] | None = None
+
+
+_PROBE_DEFAULTS = (
+    ("initialDelay", "PT10S", "CLI v2 YAML reference default 10 s (the REST spec names none)"),
+    ("period", "PT10S", "REST spec ProbeSettings default"),
+    ("timeout", "PT2S", "REST spec ProbeSettings default"),
+    ("successThreshold", 1, "REST spec ProbeSettings default"),
+    ("failureThreshold", 30, "REST spec ProbeSettings default"),
+)
+
+SERVICE_DEFAULTS: tuple[Default, ...] = (
+    Default("endpoint", "identity.type", "SystemAssigned", "SDK sends SystemAssigned when unset"),
+    Default("endpoint", "properties.authMode", "Key", "CLI v2 YAML default auth_mode key"),
+    Default("endpoint", "properties.publicNetworkAccess", "Enabled", "REST spec default"),
+    Default("endpoint", "kind", "Managed", "observed on GET", when=("properties.compute", None)),
+    Default("deployment", "identity.type", "None", "deployments carry no identity of their own"),
+    Default("deployment", "properties.appInsightsEnabled", False, "REST spec default"),
+    Default("deployment", "properties.egressPublicNetworkAccess", "Enabled", "REST spec default"),
+    Default("deployment", "properties.endpointComputeType", "Managed", "CLI v2 default type"),
+    Default("deployment", "properties.requestSettings.requestTimeout", "PT5S", "REST spec"),
+    Default("deployment", "properties.requestSettings.maxConcurrentRequestsPerInstance", 1, "REST"),
+    Default("deployment", "properties.requestSettings.maxQueueWait", "PT0.5S", "REST spec"),
+    *(
+        Default("deployment", f"properties.{probe}.{name}", value, source)
+        for probe in ("livenessProbe", "readinessProbe")
+        for name, value, source in _PROBE_DEFAULTS
+    ),
+    Default(
+        "deployment",
+        "properties.scaleSettings.scaleType",
+        "Default",
+        "REST spec: DefaultScaleSettings for managed deployments when null",
+        when=("properties.endpointComputeType", "Managed"),
+    ),
+    Default("deployment", "sku.name", "Default", "SDK always sends Default"),
+    Default(
+        "deployment",
+        "kind",
+        "Managed",
+        "observed on GET",
+        when=("properties.endpointComputeType", "Managed"),
+    ),
+)
+
+# -- 3. Spelling: enum casing, case-insensitive strings, durations, ids, maps. ----------------
+ENUMS: dict[str, tuple[str, ...]] = {
+    "properties.authMode": ("Key", "AMLToken", "AADToken"),
+    "properties.publicNetworkAccess": ("Enabled", "Disabled"),
+    "properties.egressPublicNetworkAccess": ("Enabled", "Disabled"),
+    "identity.type": ("None", "SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"),
+    "properties.endpointComputeType": ("Managed", "Kubernetes"),
+    "properties.scaleSettings.scaleType": ("Default", "TargetUtilization"),
+    "kind": ("Managed", "Kubernetes"),
+    "sku.name": ("Default",),
+    "properties.dataCollector.rollingRate": ("Year", "Month", "Day", "Hour", "Minute"),
+    "properties.dataCollector.collections.*.dataCollectionMode": ("Enabled", "Disabled"),
+}
+
+# Strings Azure treats case-insensitively (VM size names, regions; regions also drop spaces).
+CASE_INSENSITIVE: tuple[str, ...] = ("properties.instanceType", "location")
+
+DURATIONS: tuple[str, ...] = (
+    "properties.requestSettings.requestTimeout",
+    "properties.requestSettings.maxQueueWait",
+    *(
+        f"properties.{probe}.{name}"
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe")
+        for name in ("initialDelay", "period", "timeout")
+    ),
+    "properties.scaleSettings.pollingInterval",
+)
+
+# Asset references: `azureml:name:version`, workspace ARM ids and registry ids, any casing.
+ASSET_IDS: dict[str, str] = {
+    "properties.model": "models",
+    "properties.environmentId": "environments",
+    "properties.codeConfiguration.codeId": "codes",
+    "properties.compute": "computes",
+    "properties.dataCollector.collections.*.dataId": "data",
+}
+
+
+# Maps whose keys are compared one by one. `key_case`: how keys are compared.
+# `presence`: only which keys exist matters (the values are server-filled).
+@dataclass(frozen=True)
+class MapPath:
+    path: str
+    key_case: str  # exact | insensitive | arm_id
+    presence: bool = False
+    drop_zero: bool = False
+
+
+MAPS: tuple[MapPath, ...] = (
+    MapPath("tags", "insensitive"),  # Azure tag names are case-insensitive
+    MapPath("properties.traffic", "insensitive", drop_zero=True),  # 0 % == absent
+    MapPath("properties.mirrorTraffic", "insensitive", drop_zero=True),
+    MapPath("properties.properties", "exact"),
+    MapPath("properties.environmentVariables", "exact"),
+    MapPath("properties.dataCollector.collections", "exact"),
+    MapPath("identity.userAssignedIdentities", "arm_id", presence=True),
+)
+
+
+# -- 4. Where a difference belongs in the spec, and how much it matters. ----------------------
+@dataclass(frozen=True)
+class FieldRule:
+    kind: str
+    path: str  # ARM path; `*` is a map key, a trailing `.**` covers everything below
+    field: str  # spec path; `{key}` is the map key; deployments get `deployments.<name>.`
+    severity: str
+    category: str
+
+
+FIELD_RULES: tuple[FieldRule, ...] = (
+    # endpoint
+    FieldRule("endpoint", "properties.authMode", "auth_mode", "high", "security"),
+    FieldRule(
+        "endpoint", "properties.publicNetworkAccess", "public_network_access", "high", "security"
+    ),
+    FieldRule("endpoint", "identity.type", "identity.type", "high", "security"),
+    FieldRule(
+        "endpoint",
+        "identity.userAssignedIdentities.*",
+        "identity.user_assigned_identities",
+        "high",
+        "security",
+    ),
+    FieldRule("endpoint", "properties.traffic", "traffic", "high", "routing"),
+    FieldRule("endpoint", "properties.traffic.*", "traffic.{key}", "high", "routing"),
+    FieldRule("endpoint", "properties.mirrorTraffic.*", "mirror_traffic.{key}", "high", "routing"),
+    FieldRule("endpoint", "properties.compute", "compute", "medium", "capacity"),
+    FieldRule("endpoint", "properties.description", "description", "info", "metadata"),
+    FieldRule("endpoint", "properties.properties.*", "properties.{key}", "info", "metadata"),
+    FieldRule("endpoint", "tags.*", "tags.{key}", "info", "metadata"),
+    FieldRule("endpoint", "location", "target.location", "medium", "configuration"),
+    FieldRule("endpoint", "kind", "compute", "low", "configuration"),
+    # deployment
+    FieldRule("deployment", "identity.type", "identity.type", "high", "security"),
+    FieldRule(
+        "deployment",
+        "identity.userAssignedIdentities.*",
+        "identity.user_assigned_identities",
+        "high",
+        "security",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.egressPublicNetworkAccess",
+        "egress_public_network_access",
+        "high",
+        "security",
+    ),
+    FieldRule("deployment", "sku.capacity", "instance_count", "medium", "capacity"),
+    FieldRule("deployment", "sku.name", "instance_count", "medium", "capacity"),
+    FieldRule("deployment", "properties.instanceType", "instance_type", "medium", "capacity"),
+    FieldRule("deployment", "properties.endpointComputeType", "type", "medium", "capacity"),
+    FieldRule("deployment", "kind", "type", "low", "configuration"),
+    FieldRule(
+        "deployment",
+        "properties.scaleSettings.scaleType",
+        "scale_settings.type",
+        "medium",
+        "capacity",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.scaleSettings.minInstances",
+        "scale_settings.min_instances",
+        "medium",
+        "capacity",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.scaleSettings.maxInstances",
+        "scale_settings.max_instances",
+        "medium",
+        "capacity",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.scaleSettings.pollingInterval",
+        "scale_settings.polling_interval",
+        "medium",
+        "capacity",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.scaleSettings.targetUtilizationPercentage",
+        "scale_settings.target_utilization_percentage",
+        "medium",
+        "capacity",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.containerResourceRequirements.**",
+        "resources",
+        "medium",
+        "capacity",
+    ),
+    FieldRule("deployment", "properties.model", "model", "medium", "configuration"),
+    FieldRule(
+        "deployment", "properties.modelMountPath", "model_mount_path", "medium", "configuration"
+    ),
+    FieldRule("deployment", "properties.environmentId", "environment", "medium", "configuration"),
+    FieldRule(
+        "deployment",
+        "properties.codeConfiguration.codeId",
+        "code_configuration.code",
+        "medium",
+        "configuration",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.codeConfiguration.scoringScript",
+        "code_configuration.scoring_script",
+        "medium",
+        "configuration",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.environmentVariables.*",
+        "environment_variables.{key}",
+        "low",
+        "configuration",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.requestSettings.requestTimeout",
+        "request_settings.request_timeout_ms",
+        "low",
+        "configuration",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.requestSettings.maxConcurrentRequestsPerInstance",
+        "request_settings.max_concurrent_requests_per_instance",
+        "low",
+        "configuration",
+    ),
+    FieldRule(
+        "deployment",
+        "properties.requestSettings.maxQueueWait",
+        "request_settings.max_queue_wait_ms",
+        "low",
+        "configuration",
+    ),
+    *(
+        FieldRule(
+            "deployment", f"properties.{arm}.{name}", f"{spec}.{field}", "low", "configuration"
+        )
+        for arm, spec in (
+            ("livenessProbe", "liveness_probe"),
+            ("readinessProbe", "readiness_probe"),
+            ("startupProbe", "startup_probe"),
+        )
+        for name, field in (
+            ("initialDelay", "initial_delay"),
+            ("period", "period"),
+            ("timeout", "timeout"),
+            ("successThreshold", "success_threshold"),
+            ("failureThreshold", "failure_threshold"),
+        )
+    ),
+    FieldRule(
+        "deployment",
+        "properties.appInsightsEnabled",
+        "app_insights_enabled",
+        "low",
+        "configuration",
+    ),
+    FieldRule(
+        "deployment", "properties.dataCollector.**", "data_collector", "low", "configuration"
+    ),
+    FieldRule("deployment", "properties.description", "description", "info", "metadata"),
+    FieldRule("deployment", "properties.properties.*", "properties.{key}", "info", "metadata"),
+    FieldRule("deployment", "tags.*", "tags.{key}", "info", "metadata"),
+    FieldRule("deployment", "location", "target.location", "medium", "configuration"),
+)
+
+# Fields not in FIELD_RULES still get compared; this is what they are classified as.
+FALLBACK_RULE = ("low", "configuration")
+
+# Whole-resource findings.
+MISSING_ENDPOINT = ("critical", "routing")
+MISSING_DEPLOYMENT = ("high", "capacity")
+UNMANAGED_WITH_TRAFFIC = ("high", "routing")
+UNMANAGED_WITHOUT_TRAFFIC = ("medium", "capacity")
+UNMANAGED_ENDPOINT = ("medium", "configuration")
+NOT_COMPARABLE = ("info", "configuration")
+
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+CATEGORIES: tuple[str, ...] = ("security", "routing", "capacity", "configuration", "metadata")
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical ... 4 for info; used for `--fail-on` and sorting."""
+    return SEVERITIES.index(severity)
