@@ -68,10 +68,17 @@ def _entropy(value: str) -> float:
 
 
 def _looks_random(value: str) -> bool:
-    """A long token-like string with high character entropy (base64/hex keys)."""
+    """A long base64-like string mixing cases and digits with high character entropy.
+
+    GUIDs and hex digests (ids, hashes) are deliberately not matched: they are common,
+    harmless settings and a secret-like name still catches hex keys.
+    """
     return (
         len(value) >= 32
         and re.fullmatch(r"[A-Za-z0-9+/=_\-]+", value) is not None
+        and re.search(r"[A-Z]", value) is not None
+        and re.search(r"[a-z]", value) is not None
+        and re.search(r"[0-9]", value) is not None
         and _entropy(value) >= 4.0
     )
 
