@@ -1,0 +1,395 @@
+"""Fixture data for the ARM emulator, shaped like real GET responses.
+
+The bodies carry the fields the service fills in on its own (ids, `systemData`,
+`provisioningState`, scoring URIs, identity principal/tenant ids, `kind: Managed`, the system
+keys in `properties.properties`, request/probe/scale defaults, `sku.tier`), so exports and drift
+are exercised against what Azure really returns rather than against what a template sends.
+Standard library only: the emulator must run without the Azure SDK.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+ML = "Microsoft.MachineLearningServices"
+WORKSPACE_TYPE = f"{ML}/workspaces"
+ENDPOINT_TYPE = f"{ML}/workspaces/onlineEndpoints"
+DEPLOYMENT_TYPE = f"{ML}/workspaces/onlineEndpoints/deployments"
+AUTOSCALE_TYPE = "Microsoft.Insights/autoscalesettings"
+DIAGNOSTIC_TYPE = "Microsoft.Insights/diagnosticSettings"
+LOG_CATEGORIES = (
+    "AmlOnlineEndpointTrafficLog",
+    "AmlOnlineEndpointConsoleLog",
+    "AmlOnlineEndpointEventLog",
+)
+TENANT = "72f988bf-0000-4000-8000-000000000001"
+CREATED_AT = "2026-01-05T09:30:00.0000000Z"
+
+
+def _uuid(seed: str) -> str:
+    """A stable GUID per seed so fixture data is reproducible byte for byte."""
+    return str(uuid.UUID(hashlib.sha256(seed.encode()).hexdigest()[:32]))
+
+
+def system_data() -> dict[str, Any]:
+    return {
+        "createdAt": CREATED_AT,
+        "createdBy": "release-pipeline@contoso.com",
+        "createdByType": "User",
+        "lastModifiedAt": CREATED_AT,
+        "lastModifiedBy": "release-pipeline@contoso.com",
+        "lastModifiedByType": "User",
+    }
+
+
+def workspace_id(sub: str, rg: str, ws: str) -> str:
+    return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{WORKSPACE_TYPE}/{ws}"
+
+
+def endpoint_id(sub: str, rg: str, ws: str, endpoint: str) -> str:
+    return f"{workspace_id(sub, rg, ws)}/onlineEndpoints/{endpoint}"
+
+
+def deployment_id(sub: str, rg: str, ws: str, endpoint: str, deployment: str) -> str:
+    return f"{endpoint_id(sub, rg, ws, endpoint)}/deployments/{deployment}"
+
+
+def workspace_body(
+    sub: str,
+    rg: str,
+    ws: str,
+    *,
+    location: str = "westeurope",
+    public_network_access: str = "Disabled",
+    isolation_mode: str = "AllowOnlyApprovedOutbound",
+) -> dict[str, Any]:
+    wid = workspace_id(sub, rg, ws)
+    return {
+        "id": wid,
+        "name": ws,
+        "type": WORKSPACE_TYPE,
+        "location": location,
+        "kind": "Default",
+        "tags": {},
+        "sku": {"name": "Basic", "tier": "Basic"},
+        "identity": {
+            "type": "SystemAssigned",
+            "principalId": _uuid(wid + "#principal"),
+            "tenantId": TENANT,
+        },
+        "systemData": system_data(),
+        "properties": {
+            "friendlyName": ws,
+            "provisioningState": "Succeeded",
+            "publicNetworkAccess": public_network_access,
+            "managedNetwork": {"isolationMode": isolation_mode, "status": {"status": "Active"}},
+            "workspaceId": _uuid(wid),
+            "keyVault": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/"
+            f"Microsoft.KeyVault/vaults/kv-{ws}",
+            "storageAccount": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/"
+            f"Microsoft.Storage/storageAccounts/st{ws.replace('-', '')[:20]}",
+        },
+    }
+
+
+def endpoint_body(
+    sub: str,
+    rg: str,
+    ws: str,
+    endpoint: str,
+    *,
+    location: str = "westeurope",
+    auth_mode: str = "AADToken",
+    traffic: Mapping[str, int] | None = None,
+    mirror_traffic: Mapping[str, int] | None = None,
+    public_network_access: str = "Disabled",
+    description: str = "",
+    tags: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    eid = endpoint_id(sub, rg, ws, endpoint)
+    host = f"https://{endpoint}.{location}.inference.ml.azure.com"
+    return {
+        "id": eid,
+        "name": endpoint,
+        "type": ENDPOINT_TYPE,
+        "location": location,
+        "kind": "Managed",
+        "tags": dict(tags or {}),
+        "identity": {
+            "type": "SystemAssigned",
+            "principalId": _uuid(eid + "#principal"),
+            "tenantId": TENANT,
+        },
+        "systemData": system_data(),
+        "properties": {
+            "authMode": auth_mode,
+            "description": description,
+            "properties": {
+                "AzureAsyncOperationUri": f"https://management.azure.com/subscriptions/{sub}/"
+                f"providers/{ML}/locations/{location}/mfeOperationsStatus/oe:{_uuid(eid)}",
+                "azureml.onlineendpointid": eid.lower(),
+            },
+            "provisioningState": "Succeeded",
+            "publicNetworkAccess": public_network_access,
+            "scoringUri": f"{host}/score",
+            "swaggerUri": f"{host}/swagger.json",
+            "traffic": dict(traffic or {}),
+            "mirrorTraffic": dict(mirror_traffic or {}),
+            # Never returned with values by GET; an exporter must drop it anyway.
+            "keys": None,
+        },
+    }
+
+
+def _probe(initial_delay: str = "PT10S") -> dict[str, Any]:
+    return {
+        "failureThreshold": 30,
+        "successThreshold": 1,
+        "timeout": "PT2S",
+        "period": "PT10S",
+        "initialDelay": initial_delay,
+    }
+
+
+def deployment_body(
+    sub: str,
+    rg: str,
+    ws: str,
+    endpoint: str,
+    deployment: str,
+    *,
+    location: str = "westeurope",
+    instance_type: str = "Standard_DS3_v2",
+    capacity: int = 2,
+    environment_variables: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    did = deployment_id(sub, rg, ws, endpoint, deployment)
+    assets = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{WORKSPACE_TYPE}/{ws}"
+    return {
+        "id": did,
+        "name": deployment,
+        "type": DEPLOYMENT_TYPE,
+        "location": location,
+        "kind": "Managed",
+        "tags": {},
+        "identity": {"type": "None"},
+        "systemData": system_data(),
+        "sku": {"name": "Default", "tier": "Standard", "capacity": capacity},
+        "properties": {
+            "endpointComputeType": "Managed",
+            "description": "",
+            "properties": {
+                "AzureAsyncOperationUri": f"https://management.azure.com/subscriptions/{sub}/"
+                f"providers/{ML}/locations/{location}/mfeOperationsStatus/od:{_uuid(did)}",
+            },
+            "provisioningState": "Succeeded",
+            "instanceType": instance_type,
+            "model": f"{assets}/models/fraud-model/versions/3",
+            "environmentId": f"{assets}/environments/sklearn-env/versions/7",
+            "codeConfiguration": {
+                "codeId": f"{assets}/codes/{_uuid(did + '#code')}/versions/1",
+                "scoringScript": "score.py",
+            },
+            "environmentVariables": dict(environment_variables or {}),
+            "appInsightsEnabled": True,
+            "egressPublicNetworkAccess": "Disabled",
+            "requestSettings": {
+                "requestTimeout": "PT5S",
+                "maxConcurrentRequestsPerInstance": 1,
+                "maxQueueWait": "PT0.5S",
+            },
+            "livenessProbe": _probe(),
+            "readinessProbe": _probe(),
+            "scaleSettings": {"scaleType": "Default"},
+        },
+    }
+
+
+def autoscale_body(
+    sub: str, rg: str, name: str, target_id: str, *, location: str = "westeurope"
+) -> dict[str, Any]:
+    return {
+        "id": f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{AUTOSCALE_TYPE}/{name}",
+        "name": name,
+        "type": AUTOSCALE_TYPE,
+        "location": location,
+        "tags": {},
+        "properties": {
+            "enabled": True,
+            "name": name,
+            "targetResourceUri": target_id,
+            "targetResourceLocation": location,
+            "notifications": [],
+            "profiles": [
+                {
+                    "name": "default",
+                    "capacity": {"minimum": "2", "maximum": "5", "default": "2"},
+                    "rules": [
+                        {
+                            "metricTrigger": {
+                                "metricName": "CpuUtilizationPercentage",
+                                "metricResourceUri": target_id,
+                                "metricNamespace": "microsoft.machinelearningservices/"
+                                "workspaces/onlineendpoints/deployments",
+                                "timeGrain": "PT1M",
+                                "statistic": "Average",
+                                "timeWindow": "PT5M",
+                                "timeAggregation": "Average",
+                                "operator": "GreaterThan",
+                                "threshold": 70,
+                            },
+                            "scaleAction": {
+                                "direction": "Increase",
+                                "type": "ChangeCount",
+                                "value": "1",
+                                "cooldown": "PT5M",
+                            },
+                        }
+                    ],
+                }
+            ],
+        },
+    }
+
+
+def diagnostic_body(target_id: str, name: str, workspace_resource_id: str) -> dict[str, Any]:
+    return {
+        "id": f"{target_id}/providers/{DIAGNOSTIC_TYPE}/{name}",
+        "name": name,
+        "type": DIAGNOSTIC_TYPE,
+        "properties": {
+            "workspaceId": workspace_resource_id,
+            "logs": [
+                {"category": c, "categoryGroup": None, "enabled": True} for c in LOG_CATEGORIES
+            ],
+            "metrics": [{"category": "AllMetrics", "enabled": True, "timeGrain": None}],
+            "logAnalyticsDestinationType": None,
+        },
+    }
+
+
+def fleet(
+    *,
+    subscriptions: Iterable[str] = ("00000000-0000-4000-8000-000000000001",),
+    resource_group: str = "rg-ml-prod",
+    workspace: str = "mlw-prod",
+    endpoints: int = 2,
+    deployments_per_endpoint: int = 2,
+    with_monitoring: bool = True,
+    secret_env: bool = False,
+) -> list[dict[str, Any]]:
+    """A reproducible set of workspaces, endpoints, deployments, autoscale and diagnostics."""
+    bodies: list[dict[str, Any]] = []
+    for sub in subscriptions:
+        bodies.append(workspace_body(sub, resource_group, workspace))
+        law = (
+            f"/subscriptions/{sub}/resourceGroups/{resource_group}/providers/"
+            f"Microsoft.OperationalInsights/workspaces/law-{workspace}"
+        )
+        for e in range(endpoints):
+            ep = f"ep-{e:03d}"
+            names = [f"dep-{d:03d}" for d in range(deployments_per_endpoint)]
+            traffic = {names[0]: 100} if names else {}
+            bodies.append(endpoint_body(sub, resource_group, workspace, ep, traffic=traffic))
+            eid = endpoint_id(sub, resource_group, workspace, ep)
+            if with_monitoring:
+                bodies.append(diagnostic_body(eid, "to-law", law))
+            for name in names:
+                env = {"LOG_LEVEL": "info"}
+                if secret_env:
+                    env["STORAGE_ACCOUNT_KEY"] = "c2VjcmV0LXZhbHVlLXNob3VsZC1uZXZlci1sZWFr"
+                bodies.append(
+                    deployment_body(
+                        sub, resource_group, workspace, ep, name, environment_variables=env
+                    )
+                )
+                if with_monitoring and name == names[0]:
+                    did = deployment_id(sub, resource_group, workspace, ep, name)
+                    bodies.append(autoscale_body(sub, resource_group, f"{ep}-{name}-as", did))
+    return bodies
+
+
+_SERVER_DEFAULTS_DEPLOYMENT: dict[str, Any] = {
+    "provisioningState": "Succeeded",
+    "appInsightsEnabled": False,
+    "egressPublicNetworkAccess": "Enabled",
+    "requestSettings": {
+        "requestTimeout": "PT5S",
+        "maxConcurrentRequestsPerInstance": 1,
+        "maxQueueWait": "PT0.5S",
+    },
+    "livenessProbe": _probe(),
+    "readinessProbe": _probe(),
+    "scaleSettings": {"scaleType": "Default"},
+}
+
+
+def served(desired: Mapping[str, Any]) -> dict[str, Any]:
+    """What a GET would return after deploying `desired` (an ARM body from a desired state).
+
+    Adds the server-filled fields and defaults; keeps every value the desired body sets.
+    """
+    body = copy.deepcopy(dict(desired))
+    body.pop("apiVersion", None)
+    rid = str(body.get("id", ""))
+    rtype = str(body.get("type", ""))
+    body["name"] = rid.rsplit("/", 1)[-1] if rid else str(body.get("name", "")).split("/")[-1]
+    body.setdefault("systemData", system_data())
+    props = body.setdefault("properties", {})
+    location = str(body.get("location", "westeurope"))
+    identity = body.get("identity")
+    if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
+        identity.setdefault("principalId", _uuid(rid + "#principal"))
+        identity.setdefault("tenantId", TENANT)
+    if rtype.lower() == ENDPOINT_TYPE.lower():
+        body.setdefault("kind", "Managed")
+        host = f"https://{body['name']}.{location}.inference.ml.azure.com"
+        props.setdefault("provisioningState", "Succeeded")
+        props.setdefault("publicNetworkAccess", "Enabled")
+        props.setdefault("scoringUri", f"{host}/score")
+        props.setdefault("swaggerUri", f"{host}/swagger.json")
+        system = props.setdefault("properties", {})
+        system.setdefault("azureml.onlineendpointid", rid.lower())
+        system.setdefault("AzureAsyncOperationUri", f"https://management.azure.com/oe:{_uuid(rid)}")
+    elif rtype.lower() == DEPLOYMENT_TYPE.lower():
+        body.setdefault("kind", "Managed")
+        for key, value in _SERVER_DEFAULTS_DEPLOYMENT.items():
+            if isinstance(value, dict) and isinstance(props.get(key), dict):
+                merged = copy.deepcopy(value)
+                merged.update(props[key])
+                props[key] = merged
+            else:
+                props.setdefault(key, copy.deepcopy(value))
+        sku = body.setdefault("sku", {"name": "Default", "capacity": 1})
+        sku.setdefault("tier", "Standard")
+    return body
+
+
+def write_data_dir(directory: Path, bodies: Iterable[Mapping[str, Any]]) -> Path:
+    """Store bodies as `resources.json` in `directory` (the emulator's `--data` format)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "resources.json"
+    text = json.dumps(list(bodies), indent=2, sort_keys=True) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_data_dir(directory: Path) -> list[dict[str, Any]]:
+    """Read every `*.json` under `directory`: an ARM body, an array, or `{"value": [...]}`."""
+    bodies: list[dict[str, Any]] = []
+    for path in sorted(Path(directory).rglob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and isinstance(data.get("value"), list):
+            data = data["value"]
+        items = data if isinstance(data, list) else [data]
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                raise ValueError(f"{path}: every resource needs an `id` string")
+            bodies.append(item)
+    return bodies

@@ -1,0 +1,86 @@
+"""The export bundle: the live state of one scope, written by `iac-gen export`.
+
+Format (JSON Schema `schemas/bundle.schema.json`): `schema_version`, `kind`, `tool`,
+`exported_at`, `arm_endpoint`, `api_versions`, `scope`, `resources` (ARM GET bodies, secrets
+removed, sorted by id), `read` (one status per resource: read / missing / not_checked with a
+reason), `errors`, `secrets_removed` and `resources_sha256` (SHA-256 of the canonical JSON of
+`resources`, so a reviewer can check the bundle was not edited).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from iac_gen import __version__
+
+SCHEMA_VERSION = "1.0"
+BUNDLE_KIND = "iac-gen/live-bundle"
+STATUSES = ("read", "missing", "not_checked")
+
+
+def canonical_json(data: Any) -> str:
+    """Compact, key-sorted JSON: the text whose digest is `resources_sha256`."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def resources_digest(resources: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(canonical_json(resources).encode("utf-8")).hexdigest()
+
+
+def timestamp() -> str:
+    """Now in ISO 8601 with `Z`, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+    else:
+        moment = datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_bundle(
+    *,
+    resources: Iterable[Mapping[str, Any]],
+    read: Iterable[Mapping[str, Any]],
+    scope: Mapping[str, Any],
+    arm_endpoint: str,
+    api_versions: Mapping[str, str],
+    secrets_removed: Iterable[Mapping[str, str]] = (),
+) -> dict[str, Any]:
+    """Assemble a bundle with deterministic ordering and the resources digest."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for body in resources:
+        by_id[str(body["id"]).lower()] = dict(body)
+    ordered = [by_id[k] for k in sorted(by_id)]
+    statuses: dict[str, dict[str, Any]] = {}
+    for entry in read:
+        statuses[str(entry["id"]).lower()] = dict(entry)
+    read_list = [statuses[k] for k in sorted(statuses)]
+    errors = [
+        {"id": e["id"], "reason": e.get("reason", "")}
+        for e in read_list
+        if e["status"] == "not_checked"
+    ]
+    removed = sorted(
+        ({"id": r["id"], "path": r["path"]} for r in secrets_removed),
+        key=lambda r: (r["id"].lower(), r["path"]),
+    )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": BUNDLE_KIND,
+        "tool": {"name": "iac-gen", "version": __version__},
+        "exported_at": timestamp(),
+        "arm_endpoint": arm_endpoint,
+        "api_versions": dict(sorted(api_versions.items())),
+        "scope": dict(scope),
+        "resources": ordered,
+        "read": read_list,
+        "errors": errors,
+        "secrets_removed": removed,
+        "resources_sha256": resources_digest(ordered),
+        "summary": {s: sum(1 for e in read_list if e["status"] == s) for s in STATUSES},
+    }

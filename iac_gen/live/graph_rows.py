@@ -1,0 +1,73 @@
+"""Turn Azure Resource Graph `resources` rows into ARM GET-shaped bodies.
+
+Resource Graph lower-cases `type` and adds table columns (`tenantId`, `resourceGroup`,
+`subscriptionId`, `managedBy`, `plan`, `zones`, `extendedLocation`) that an ARM GET does not
+return; both are undone here so rows and GET bodies compare alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CANONICAL_TYPES = {
+    t.lower(): t
+    for t in (
+        "Microsoft.MachineLearningServices/workspaces",
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
+        "Microsoft.Insights/autoscalesettings",
+        "Microsoft.Insights/diagnosticSettings",
+    )
+}
+GRAPH_COLUMNS = (
+    "tenantId",
+    "resourceGroup",
+    "subscriptionId",
+    "managedBy",
+    "plan",
+    "zones",
+    "extendedLocation",
+)
+# Fields whose presence shows a row carries the full ARM properties, per type.
+_FULLNESS_MARKERS = {
+    "microsoft.machinelearningservices/workspaces/onlineendpoints": "authMode",
+    "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments": (
+        "endpointComputeType"
+    ),
+    "microsoft.insights/autoscalesettings": "targetResourceUri",
+    "microsoft.machinelearningservices/workspaces": "publicNetworkAccess",
+}
+
+
+def canonical_type(value: str) -> str:
+    return CANONICAL_TYPES.get(value.lower(), value)
+
+
+def is_graph_row(item: Any) -> bool:
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("id"), str)
+        and "subscriptionId" in item
+        and "resourceGroup" in item
+    )
+
+
+def row_to_body(row: dict[str, Any]) -> dict[str, Any]:
+    body = {k: v for k, v in row.items() if k not in GRAPH_COLUMNS or v not in (None, "", [])}
+    for column in GRAPH_COLUMNS:
+        body.pop(column, None)
+    if isinstance(body.get("type"), str):
+        body["type"] = canonical_type(body["type"])
+    for empty in ("sku", "identity", "kind"):
+        if body.get(empty) in (None, ""):
+            body.pop(empty, None)
+    return body
+
+
+def has_full_properties(row: dict[str, Any]) -> bool:
+    """False when a row lacks the properties a targeted ARM GET must fill in."""
+    marker = _FULLNESS_MARKERS.get(str(row.get("type", "")).lower())
+    props = row.get("properties")
+    if not isinstance(props, dict) or not props:
+        return False
+    return marker is None or marker in props
