@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,6 @@ class LintResult:
     findings: tuple[Finding, ...]
     inputs: tuple[tuple[str, str], ...] = ()  # (relative path, sha256)
     specs: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def active(self) -> list[Finding]:
         """Findings that count: everything not suppressed."""
@@ -89,17 +88,21 @@ class LintResult:
         limit = severity_rank(fail_on)
         return any(severity_rank(f.severity) <= limit for f in self.active())
 
-    def to_dict(self) -> dict[str, Any]:
-        """The lint result JSON (schema_version 1.0)."""
-        return {
+    def to_dict(self, fail_on: str | None = None, environment: str | None = None) -> dict[str, Any]:
+        """The lint result JSON (schema_version 1.0); `fail_on` adds the gate's verdict."""
+        data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "iac-gen", "version": __version__},
             "inputs": [{"role": "spec", "path": p, "sha256": h} for p, h in self.inputs],
             "rules": [rule.metadata() for rule in self.rules],
             "findings": [f.to_dict() for f in self.findings],
             "summary": {"specs": self.specs, "findings": self.counts()},
-            **self.extra,
+            "environment": environment,
         }
+        if fail_on is not None:
+            data["fail_on"] = fail_on
+            data["status"] = "failed" if self.fails(fail_on) else "passed"
+        return data
 
 
 def fingerprint(rule_id: str, file: str, path: str, message: str) -> str:

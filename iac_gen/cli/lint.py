@@ -1,13 +1,107 @@
-"""`iac-gen lint` (being built; see the open issue)."""
+"""`iac-gen lint`: run the rule catalog over specs; exit 1 when a finding reaches --fail-on.
+
+Text goes to stdout (or `-o FILE`); JSON is the lint result document; SARIF and JUnit are
+rendered from that document by the report modules.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+
 import typer
 
+from iac_gen.cli import options
 from iac_gen.cli.app import app
+from iac_gen.exit_codes import ExitCode
 
 
-@app.command("lint", help="(not available yet)")
-def lint_command() -> None:
-    typer.echo("iac-gen lint: not available yet", err=True)
-    raise typer.Exit(4)
+class FailOn(StrEnum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+
+
+@app.command("lint", help="Check specs against the lint rule catalog (see `iac-gen rules`).")
+def lint_command(
+    specs: list[Path] = options.SPECS,
+    fail_on: FailOn = typer.Option(
+        FailOn.high, "--fail-on", help="Exit 1 when an unsuppressed finding is at or above this."
+    ),
+    select: list[str] = typer.Option(
+        [], "--select", help="Only these rules (id or id prefix); repeatable."
+    ),
+    ignore: list[str] = typer.Option(
+        [], "--ignore", help="Skip these rules (id or id prefix); repeatable."
+    ),
+    output_format: LintFormat = typer.Option(
+        LintFormat.text, "--format", help="text, json (lint result), sarif, or junit."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the report to this file instead of stdout."
+    ),
+    env: str | None = options.ENV,
+    subscription: str | None = options.SUBSCRIPTION,
+    resource_group: str | None = options.RESOURCE_GROUP,
+    workspace: str | None = options.WORKSPACE,
+    location: str | None = options.LOCATION,
+) -> None:
+    from iac_gen.lint import render_text, run_lint
+    from iac_gen.spec.load import load_specs
+    from iac_gen.spec.overlay import resolve
+
+    overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    loaded = [resolve(spec, env) for spec in load_specs(specs, overrides)]
+    result = run_lint(loaded, select=select, ignore=ignore)
+    severity = fail_on.value
+
+    if output_format is LintFormat.text:
+        report = render_text(result, severity)
+    else:
+        data = result.to_dict(fail_on=severity, environment=env)
+        if output_format is LintFormat.json:
+            from iac_gen.output_files import dumps_json
+
+            report = dumps_json(data)
+        else:
+            rendered = _render_with_report_module(output_format.value, data)
+            if rendered is None:
+                typer.echo(
+                    f"iac-gen lint: format {output_format.value} not available in this build",
+                    err=True,
+                )
+                raise typer.Exit(ExitCode.INVALID)
+            report = rendered
+
+    if output is None:
+        typer.echo(report, nl=False)
+    else:
+        from iac_gen.output_files import write_file
+
+        write_file(output, report)
+        typer.echo(render_text(result, severity).splitlines()[-1], err=True)
+    raise typer.Exit(ExitCode.FINDINGS if result.fails(severity) else ExitCode.OK)
+
+
+def _render_with_report_module(name: str, data: dict[str, object]) -> str | None:
+    """SARIF/JUnit text from `iac_gen.report.<name>.render_lint`, or None if absent."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"iac_gen.report.{name}")
+    except ImportError:
+        return None
+    render = getattr(module, "render_lint", None)
+    if render is None:
+        return None
+    text: str = render(data)
+    return text
