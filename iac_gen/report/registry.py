@@ -20,10 +20,16 @@ class Reporter:
     description: str
     module: str
     renders_lint: bool = False
+    options: tuple[str, ...] = ()
 
-    def render(self, result: dict[str, Any]) -> str:
-        """Render a drift result (the JSON document) as text in this format."""
-        text: str = import_module(self.module).render(result)
+    def render(self, result: dict[str, Any], **context: Any) -> str:
+        """Render a drift result (the JSON document) as text in this format.
+
+        `context` may carry facts that are not part of the result (`provenance` for SARIF,
+        `hostname` for JUnit); each format takes only the ones it names in `options`.
+        """
+        accepted = {k: v for k, v in context.items() if k in self.options and v is not None}
+        text: str = import_module(self.module).render(result, **accepted)
         return text
 
     def render_lint(self, lint_result: dict[str, Any]) -> str:
@@ -38,8 +44,10 @@ _FORMATS = (
     Reporter("json", "drift.json", "canonical drift result (the source of truth)", "iac_gen.report.json", True),
     Reporter("md", "drift.md", "Markdown for a change ticket or PR comment", "iac_gen.report.markdown"),
     Reporter("html", "drift.html", "self-contained HTML evidence page", "iac_gen.report.html"),
-    Reporter("sarif", "drift.sarif", "SARIF 2.1.0 for code scanning", "iac_gen.report.sarif", True),
-    Reporter("junit", "drift.junit.xml", "JUnit XML for CI test tabs", "iac_gen.report.junit", True),
+    Reporter("sarif", "drift.sarif", "SARIF 2.1.0 for code scanning", "iac_gen.report.sarif", True,
+             ("provenance",)),
+    Reporter("junit", "drift.junit.xml", "JUnit XML for CI test tabs", "iac_gen.report.junit", True,
+             ("hostname",)),
 )
 
 REPORTERS: dict[str, Reporter] = {r.name: r for r in _FORMATS}

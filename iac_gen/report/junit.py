@@ -1,0 +1,251 @@
+"""`drift.junit.xml`: every checked property as a test case, so CI test tabs show evidence.
+
+One test suite per endpoint; one test case per coverage entry (matched passes, drifted
+fails with expected/actual, waived and not-comparable are skipped with the reason), plus a
+failing case for findings without a coverage entry (missing or unmanaged resources) and an
+error case for every resource that could not be read. Built with `xml.etree`, so every
+value is escaped by the XML writer, never by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from typing import Any
+
+from iac_gen.report.redact import redact_result
+from iac_gen.report.sarif import drift_rule_id
+from iac_gen.report.severity import rank
+from iac_gen.report.view import endpoint_of, format_value
+
+UNKNOWN_HOST = "unknown"
+# Characters XML 1.0 cannot carry at all, not even escaped (C0 controls, surrogates, ...).
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(value: Any) -> str:
+    """Text safe for an XML attribute or element: forbidden characters become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+def _timestamp(generated_at: Any) -> str:
+    """JUnit timestamps carry no zone (windyroad XSD); `generated_at` is always UTC."""
+    text = str(generated_at or "1970-01-01T00:00:00Z")
+    return text[:-1] if text.endswith("Z") else text.split("+")[0]
+
+
+class _Suite:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.cases: list[ET.Element] = []
+        self.failures = self.errors = self.skipped = 0
+
+    def case(self, name: str, classname: str, file: str | None, line: Any) -> ET.Element:
+        attrs = {"name": _x(name), "classname": _x(classname), "time": "0"}
+        if file:
+            attrs["file"] = _x(file)
+        if isinstance(line, int) and line >= 1:
+            attrs["line"] = str(line)
+        element = ET.Element("testcase", attrs)
+        self.cases.append(element)
+        return element
+
+    def fail(self, case: ET.Element, message: str, type_: str, text: str) -> None:
+        ET.SubElement(case, "failure", {"message": _x(message), "type": _x(type_)}).text = _x(text)
+        self.failures += 1
+
+    def error(self, case: ET.Element, message: str, type_: str, text: str) -> None:
+        ET.SubElement(case, "error", {"message": _x(message), "type": _x(type_)}).text = _x(text)
+        self.errors += 1
+
+    def skip(self, case: ET.Element, message: str) -> None:
+        ET.SubElement(case, "skipped", {"message": _x(message)})
+        self.skipped += 1
+
+
+def _document(
+    name: str, suites: list[_Suite], timestamp: str, hostname: str, properties: Mapping[str, Any]
+) -> str:
+    root = ET.Element("testsuites", {"name": _x(name)})
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for i, suite in enumerate(suites):
+        counts = {
+            "tests": len(suite.cases),
+            "failures": suite.failures,
+            "errors": suite.errors,
+            "skipped": suite.skipped,
+        }
+        for k, n in counts.items():
+            totals[k] += n
+        element = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": _x(suite.name),
+                "id": str(i),
+                "package": name,
+                "timestamp": timestamp,
+                "hostname": _x(hostname),
+                "time": "0",
+                **{k: str(n) for k, n in counts.items()},
+            },
+        )
+        props = ET.SubElement(element, "properties")
+        for key, value in properties.items():
+            ET.SubElement(props, "property", {"name": _x(key), "value": _x(value)})
+        element.extend(suite.cases)
+        ET.SubElement(element, "system-out")
+        ET.SubElement(element, "system-err")
+    root.attrib.update({k: str(n) for k, n in totals.items()})
+    root.set("time", "0")
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _detail(f: Mapping[str, Any]) -> str:
+    lines = [
+        f"resource: {f.get('resource')}",
+        f"resource_id: {f.get('resource_id')}",
+        f"field: {f.get('field')}",
+        f"arm_path: {f.get('arm_path')}",
+        f"expected: {format_value(f.get('expected'))}",
+        f"actual: {format_value(f.get('actual'))}",
+        f"severity: {f.get('severity')} ({f.get('category')})",
+        f"finding: {f.get('id')}",
+    ]
+    return "\n".join(lines)
+
+
+def _waiver_text(waiver: Mapping[str, Any] | None) -> str:
+    w = waiver or {}
+    return (
+        f"waived: {w.get('reason') or 'no reason given'} (waiver {w.get('id')}, approver "
+        f"{w.get('approver')}, ticket {w.get('ticket')}, expires {w.get('expires')})"
+    )
+
+
+def _classname(resource: str) -> str:
+    return "drift." + resource.replace("/", ".")
+
+
+def render(result: dict[str, Any], hostname: str | None = None) -> str:
+    """JUnit XML for a drift result; counts equal the coverage and finding totals.
+
+    `hostname` names the machine that ran the check (the result does not record it).
+    """
+    clean = redact_result(result)
+    findings = list(clean.get("findings") or [])
+    by_key: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for f in findings:
+        by_key.setdefault((str(f.get("resource")), str(f.get("field"))), f)
+    spec_of: dict[str, str] = {}
+    for f in findings:
+        loc = f.get("location") or {}
+        if loc.get("file"):
+            spec_of.setdefault(endpoint_of(f.get("resource")), str(loc["file"]))
+    specs = [str(i["path"]) for i in clean.get("inputs") or [] if i.get("role") == "spec" and i.get("path")]
+    default_spec = specs[0] if len(specs) == 1 else None
+
+    suites: dict[str, _Suite] = {}
+
+    def suite(resource: str) -> _Suite:
+        ep = endpoint_of(resource) or "(unknown)"
+        return suites.setdefault(ep, _Suite(ep))
+
+    covered: set[tuple[str, str]] = set()
+    for c in sorted(
+        clean.get("coverage") or [], key=lambda c: (str(c.get("resource")), str(c.get("field")))
+    ):
+        resource, field = str(c.get("resource")), str(c.get("field") or c.get("arm_path"))
+        covered.add((resource, field))
+        f = by_key.get((resource, field))
+        loc = (f or {}).get("location") or {}
+        s = suite(resource)
+        file = loc.get("file") or spec_of.get(endpoint_of(resource)) or default_spec
+        case = s.case(field, _classname(resource), file, loc.get("line"))
+        outcome = c.get("outcome")
+        if outcome == "drifted":
+            if f:
+                message = f"{f.get('severity')}: {f.get('message') or 'value differs'}"
+                s.fail(case, message, drift_rule_id(f), _detail(f))
+            else:
+                s.fail(case, "value differs from the spec", "drift", f"arm_path: {c.get('arm_path')}")
+        elif outcome == "waived":
+            s.skip(case, _waiver_text((f or {}).get("waiver")))
+        elif outcome == "not_comparable":
+            s.skip(case, f"not comparable: {c.get('reason') or (f or {}).get('message') or 'no reason given'}")
+
+    for f in sorted(findings, key=lambda f: (rank(f.get("severity")), str(f.get("resource")), str(f.get("field")))):
+        resource, field = str(f.get("resource")), str(f.get("field"))
+        if (resource, field) in covered:
+            continue
+        loc = f.get("location") or {}
+        s = suite(resource)
+        case = s.case(field or resource, _classname(resource), loc.get("file") or default_spec, loc.get("line"))
+        if f.get("waived"):
+            s.skip(case, _waiver_text(f.get("waiver")))
+        elif f.get("change") == "not_comparable":
+            s.skip(case, f"not comparable: {f.get('message') or 'no reason given'}")
+        else:
+            message = f"{f.get('severity')}: {f.get('message') or f.get('change')}"
+            s.fail(case, message, drift_rule_id(f), _detail(f))
+
+    errors = list(clean.get("errors") or [])
+    reported = {str(e.get("resource")) for e in errors}
+    unread = [
+        {"resource": r.get("name"), "reason": r.get("reason") or "live state could not be read"}
+        for r in clean.get("resources") or []
+        if r.get("status") == "not_checked" and str(r.get("name")) not in reported
+    ]
+    for e in sorted(errors + unread, key=lambda e: str(e.get("resource"))):
+        resource = str(e.get("resource"))
+        s = suite(resource)
+        case = s.case(f"{resource} (live state)", _classname(resource), spec_of.get(endpoint_of(resource)) or default_spec, None)
+        s.error(case, f"not checked: {e.get('reason')}", "not_checked", str(e.get("reason")))
+
+    tool = clean.get("tool") or {}
+    properties = {
+        "tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip(),
+        "status": clean.get("status"),
+        "environment": clean.get("environment") or "",
+        **{f"input.{i.get('role')}.{i.get('path')}": i.get("sha256") for i in clean.get("inputs") or []},
+    }
+    ordered = [suites[k] for k in sorted(suites)]
+    return _document(
+        "iac-gen drift", ordered, _timestamp(clean.get("generated_at")), hostname or UNKNOWN_HOST, properties
+    )
+
+
+def render_lint(lint_result: dict[str, Any]) -> str:
+    """JUnit XML for a lint result: one suite per spec file, a case per finding, a passing
+    case per rule that found nothing in that file, suppressed findings skipped."""
+    clean = redact_result(lint_result)
+    rules = sorted(clean.get("rules") or [], key=lambda r: str(r.get("id")))
+    findings = list(clean.get("findings") or [])
+    files = {str(f.get("file") or "(no file)") for f in findings}
+    files |= {str(i["path"]) for i in clean.get("inputs") or [] if i.get("path")}
+    suites: list[_Suite] = []
+    for file in sorted(files):
+        s = _Suite(file)
+        mine = sorted(
+            (f for f in findings if str(f.get("file") or "(no file)") == file),
+            key=lambda f: (int(f.get("line") or 0), int(f.get("col") or 0), str(f.get("rule"))),
+        )
+        for f in mine:
+            name = f"[{str(f.get('severity')).upper()}][{f.get('rule')}] {f.get('title') or ''} @ {f.get('path') or ''}"
+            case = s.case(name.strip(), f"lint.{f.get('rule')}", file, f.get("line"))
+            if f.get("suppressed"):
+                s.skip(case, f"suppressed: {f.get('suppression_reason') or 'no reason given'}")
+            else:
+                text = f"{file}:{f.get('line')}:{f.get('col')}: {f.get('message')}\npath: {f.get('path')}"
+                s.fail(case, str(f.get("message") or f.get("title")), str(f.get("rule")), text)
+        hit = {str(f.get("rule")) for f in mine}
+        for r in rules:
+            if str(r.get("id")) not in hit:
+                name = f"[{str(r.get('severity')).upper()}][{r.get('id')}] {r.get('title') or ''}"
+                s.case(name.strip(), f"lint.{r.get('id')}", file, None)
+        suites.append(s)
+    tool = clean.get("tool") or {}
+    properties = {"tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip()}
+    return _document("iac-gen lint", suites, _timestamp(clean.get("generated_at")), UNKNOWN_HOST, properties)

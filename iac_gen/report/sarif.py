@@ -1,0 +1,349 @@
+"""`drift.sarif`: SARIF 2.1.0 for GitHub code scanning and Azure DevOps.
+
+Rule ids are stable and bounded: `DRIFT-<CATEGORY>-<PROPERTY>` where PROPERTY is the spec
+field without the deployment name and without map keys (`deployments.blue.instance_count`
+-> `DRIFT-CAPACITY-INSTANCE-COUNT`, `traffic.green` -> `DRIFT-ROUTING-TRAFFIC`), plus
+`DRIFT-RESOURCE-MISSING`, `DRIFT-RESOURCE-UNMANAGED` and `DRIFT-NOT-COMPARABLE`.
+Every result points at the spec line (GitHub needs a physical location), names the ARM
+resource as a logical location, and carries the finding id as its fingerprint, so a
+re-run updates alerts instead of duplicating them. Waived findings become accepted
+external suppressions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from iac_gen.output_files import dumps_json
+from iac_gen.report.redact import redact_result
+from iac_gen.report.severity import SARIF_LEVEL, SECURITY_SEVERITY, rank, worst
+from iac_gen.report.view import format_value
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/iac-gen/"
+DRIFT_FINGERPRINT = "iacGenDriftFinding/v1"
+LINT_FINGERPRINT = "iacGenLintFinding/v1"
+
+# Spec fields whose next segment is a user-chosen key (deployment, tag or variable name).
+_MAP_FIELDS = frozenset(
+    {"traffic", "mirror_traffic", "tags", "environment_variables", "properties", "user_assigned_identities"}
+)
+_PER_DEPLOYMENT = frozenset({"deployments", "autoscale"})
+_RESOURCE_RULES = {
+    "missing_resource": ("DRIFT-RESOURCE-MISSING", "A resource declared in the spec does not exist in Azure."),
+    "unmanaged_resource": ("DRIFT-RESOURCE-UNMANAGED", "A resource exists in Azure but is not declared in the spec."),
+    "not_comparable": (
+        "DRIFT-NOT-COMPARABLE",
+        "A declared value cannot be compared with Azure (for example a local code folder); see the reason.",
+    ),
+}
+_ARTIFACT_ROLE = {"spec": "analysisTarget", "live": "analysisTarget", "waivers": "userSpecifiedConfiguration"}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "-", text.upper()).strip("-") or "VALUE"
+
+
+def property_kind(field: str) -> str:
+    """The stable part of a spec field: no deployment name, no map key, at most two levels."""
+    parts = [p for p in field.split(".") if p]
+    if len(parts) > 2 and parts[0] in _PER_DEPLOYMENT:
+        parts = parts[2:]
+    kept: list[str] = []
+    for part in parts:
+        kept.append(part)
+        if part in _MAP_FIELDS or len(kept) == 2:
+            break
+    return ".".join(kept)
+
+
+def drift_rule_id(finding: Mapping[str, Any]) -> str:
+    """`DRIFT-SECURITY-AUTH-MODE`, `DRIFT-RESOURCE-MISSING`, ..."""
+    change = str(finding.get("change") or "")
+    if change in _RESOURCE_RULES:
+        return _RESOURCE_RULES[change][0]
+    category = str(finding.get("category") or "configuration")
+    prop = property_kind(str(finding.get("field") or finding.get("arm_path") or ""))
+    return f"DRIFT-{_slug(category)}-{_slug(prop)}"
+
+
+def artifact_uri(path: str) -> str:
+    """A relative path stays relative (repository-relative for GitHub); absolute -> file URI."""
+    if PureWindowsPath(path).drive:
+        return PureWindowsPath(path).as_uri()
+    posix = PurePosixPath(path.replace("\\", "/"))
+    if posix.is_absolute():
+        return posix.as_uri()
+    return str(posix)
+
+
+def _physical(file: str, line: Any, col: Any) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(file)}}
+    if isinstance(line, int) and line >= 1:
+        region: dict[str, Any] = {"startLine": line}
+        if isinstance(col, int) and col >= 1:
+            region["startColumn"] = col
+        physical["region"] = region
+    return physical
+
+
+def _https(value: Any) -> str | None:
+    text = str(value or "")
+    return text if re.match(r"^https://\S+$", text) else None
+
+
+def _log(run: dict[str, Any]) -> str:
+    return dumps_json({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]})
+
+
+def _driver(tool: Mapping[str, Any], rules: list[dict[str, Any]]) -> dict[str, Any]:
+    version = str(tool.get("version") or "0")
+    driver: dict[str, Any] = {
+        "name": str(tool.get("name") or "iac-gen"),
+        "version": version,
+        "informationUri": INFORMATION_URI,
+        "rules": rules,
+    }
+    if re.match(r"^\d+\.\d+\.\d+", version):
+        driver["semanticVersion"] = version
+    return driver
+
+
+def _artifacts(inputs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    artifacts = []
+    for item in inputs:
+        if not item.get("path"):
+            continue
+        artifact: dict[str, Any] = {"location": {"uri": artifact_uri(str(item["path"]))}}
+        if item.get("sha256"):
+            artifact["hashes"] = {"sha-256": str(item["sha256"])}
+        role = _ARTIFACT_ROLE.get(str(item.get("role")))
+        if role:
+            artifact["roles"] = [role]
+        artifacts.append(artifact)
+    return artifacts
+
+
+def _drift_rule(rule_id: str, findings: list[Mapping[str, Any]]) -> dict[str, Any]:
+    first = findings[0]
+    category = str(first.get("category") or "configuration")
+    severity = worst([str(f.get("severity")) for f in findings])
+    change = str(first.get("change") or "")
+    if change in _RESOURCE_RULES:
+        short = _RESOURCE_RULES[change][1]
+        full = short
+    else:
+        prop = property_kind(str(first.get("field") or first.get("arm_path") or ""))
+        short = f"{category.capitalize()} drift in {prop}"
+        full = (
+            f"The value running in Azure for `{prop}` differs from the spec. "
+            f"Category {category}; an unapproved change to it is {severity} severity."
+        )
+    help_text = (
+        "Redeploy the compiled template to restore the declared state, or, if the change was "
+        "intended, update the spec; a temporary exception needs a waiver with owner and expiry."
+    )
+    properties: dict[str, Any] = {"tags": sorted({"drift", category}), "precision": "very-high"}
+    if category == "security":
+        properties["security-severity"] = SECURITY_SEVERITY[severity]
+    name = "".join(part.capitalize() for part in rule_id.lower().split("-"))
+    return {
+        "id": rule_id,
+        "name": name,
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "help": {"text": help_text},
+        "defaultConfiguration": {"level": "none" if change == "not_comparable" else SARIF_LEVEL[severity]},
+        "properties": properties,
+    }
+
+
+def _drift_result(f: Mapping[str, Any], rule_index: int, fallback_file: str | None) -> dict[str, Any]:
+    rule_id = drift_rule_id(f)
+    severity = str(f.get("severity") or "info").lower()
+    change = str(f.get("change") or "")
+    expected, actual = format_value(f.get("expected")), format_value(f.get("actual"))
+    message = str(f.get("message") or f"{f.get('field')} differs")
+    text = f"{f.get('resource')}: {message} (field {f.get('field')}; expected {expected}; actual {actual})"
+    result: dict[str, Any] = {"ruleId": rule_id, "ruleIndex": rule_index, "message": {"text": text}}
+    if change == "not_comparable":
+        result.update(kind="informational", level="none")
+    else:
+        result.update(kind="fail", level=SARIF_LEVEL.get(severity, "note"))
+    loc = f.get("location") or {}
+    file = loc.get("file") or fallback_file
+    location: dict[str, Any] = {}
+    if file:
+        location["physicalLocation"] = _physical(str(file), loc.get("line"), loc.get("col"))
+    logical: dict[str, Any] = {"name": str(f.get("resource") or ""), "kind": "resource"}
+    if f.get("resource_id"):
+        logical["fullyQualifiedName"] = str(f["resource_id"])
+    location["logicalLocations"] = [logical]
+    result["locations"] = [location]
+    if f.get("id"):
+        result["partialFingerprints"] = {DRIFT_FINGERPRINT: str(f["id"])}
+    result["properties"] = {
+        "severity": severity,
+        "category": f.get("category"),
+        "change": change,
+        "field": f.get("field"),
+        "armPath": f.get("arm_path"),
+        "expected": f.get("expected"),
+        "actual": f.get("actual"),
+    }
+    if f.get("waived"):
+        waiver = f.get("waiver") or {}
+        justification = (
+            f"{waiver.get('reason') or 'waived'} (waiver {waiver.get('id')}, approved by "
+            f"{waiver.get('approver')}, ticket {waiver.get('ticket')}, expires {waiver.get('expires')})"
+        )
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": justification,
+                "properties": {k: waiver.get(k) for k in ("id", "approver", "ticket", "expires")},
+            }
+        ]
+        uri = _https(waiver.get("ticket"))
+        if uri:
+            result["workItemUris"] = [uri]
+    return result
+
+
+def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) -> str:
+    """A SARIF 2.1.0 log with one run for a drift result.
+
+    `provenance` ({repository_uri, revision_id, branch}, e.g. from
+    `manifest.git_source`) becomes `versionControlProvenance`; the result itself has none.
+    """
+    clean = redact_result(result)
+    findings = sorted(
+        clean.get("findings") or [],
+        key=lambda f: (rank(f.get("severity")), str(f.get("resource")), str(f.get("field")), str(f.get("id"))),
+    )
+    by_rule: dict[str, list[Mapping[str, Any]]] = {}
+    for f in findings:
+        by_rule.setdefault(drift_rule_id(f), []).append(f)
+    rule_ids = sorted(by_rule)
+    rules = [_drift_rule(rid, by_rule[rid]) for rid in rule_ids]
+    index = {rid: i for i, rid in enumerate(rule_ids)}
+    specs = [str(i["path"]) for i in clean.get("inputs") or [] if i.get("role") == "spec" and i.get("path")]
+    fallback = specs[0] if specs else None
+    results = [_drift_result(f, index[drift_rule_id(f)], fallback) for f in findings]
+    status = str(clean.get("status") or "not_checked")
+    invocation: dict[str, Any] = {"executionSuccessful": status != "not_checked"}
+    notes = [
+        {"level": "error", "message": {"text": f"{e.get('resource')}: {e.get('reason')}"}}
+        for e in clean.get("errors") or []
+    ]
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
+    run: dict[str, Any] = {
+        "tool": {"driver": _driver(clean.get("tool") or {}, rules)},
+        "automationDetails": {"id": f"iac-gen/drift/{clean.get('environment') or 'default'}/"},
+        "invocations": [invocation],
+        "artifacts": _artifacts(clean.get("inputs") or []),
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "status": status,
+            "generatedAt": clean.get("generated_at"),
+            "summary": clean.get("summary") or {},
+        },
+    }
+    provenance = provenance or {}
+    if provenance.get("repository_uri"):
+        vcp: dict[str, Any] = {"repositoryUri": str(provenance["repository_uri"])}
+        if provenance.get("revision_id"):
+            vcp["revisionId"] = str(provenance["revision_id"])
+        if provenance.get("branch"):
+            vcp["branch"] = str(provenance["branch"])
+        run["versionControlProvenance"] = [vcp]
+    return _log(run)
+
+
+def _lint_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
+    severity = str(rule.get("severity") or "medium").lower()
+    category = str(rule.get("category") or "")
+    title = str(rule.get("title") or rule.get("id"))
+    rationale = str(rule.get("rationale") or title)
+    descriptor: dict[str, Any] = {
+        "id": str(rule["id"]),
+        "name": "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", title) if w),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": rationale},
+        "help": {"text": f"{rationale} See {rule['docs']}" if rule.get("docs") else rationale},
+        "defaultConfiguration": {"level": SARIF_LEVEL.get(severity, "warning")},
+        "properties": {"tags": sorted({t for t in ("lint", category) if t}), "precision": "high"},
+    }
+    if _https(rule.get("docs")):
+        descriptor["helpUri"] = str(rule["docs"])
+    if category == "security":
+        descriptor["properties"]["security-severity"] = SECURITY_SEVERITY.get(severity, "5.5")
+    return descriptor
+
+
+def render_lint(lint_result: dict[str, Any]) -> str:
+    """A SARIF 2.1.0 log for a lint result: rules from `rules`, results from `findings`."""
+    clean = redact_result(lint_result)
+    rules_by_id = {str(r["id"]): r for r in clean.get("rules") or [] if r.get("id")}
+    findings = sorted(
+        clean.get("findings") or [],
+        key=lambda f: (
+            str(f.get("file")),
+            int(f.get("line") or 0),
+            int(f.get("col") or 0),
+            str(f.get("rule")),
+            str(f.get("fingerprint")),
+        ),
+    )
+    for f in findings:  # a finding of an unlisted rule still needs a descriptor
+        rid = str(f.get("rule"))
+        rules_by_id.setdefault(
+            rid, {"id": rid, "title": f.get("title") or rid, "severity": f.get("severity"), "category": f.get("category")}
+        )
+    rule_ids = sorted(rules_by_id)
+    index = {rid: i for i, rid in enumerate(rule_ids)}
+    results = []
+    for f in findings:
+        rid = str(f.get("rule"))
+        severity = str(f.get("severity") or rules_by_id[rid].get("severity") or "medium").lower()
+        res: dict[str, Any] = {
+            "ruleId": rid,
+            "ruleIndex": index[rid],
+            "kind": "fail",
+            "level": SARIF_LEVEL.get(severity, "warning"),
+            "message": {"text": str(f.get("message") or f.get("title") or rid)},
+        }
+        location: dict[str, Any] = {}
+        if f.get("file"):
+            location["physicalLocation"] = _physical(str(f["file"]), f.get("line"), f.get("col"))
+        if f.get("path"):
+            location["logicalLocations"] = [{"fullyQualifiedName": str(f["path"]), "kind": "member"}]
+        if location:
+            res["locations"] = [location]
+        if f.get("fingerprint"):
+            res["partialFingerprints"] = {LINT_FINGERPRINT: str(f["fingerprint"])}
+        res["properties"] = {"severity": severity, "category": f.get("category")}
+        if f.get("suppressed"):
+            res["suppressions"] = [
+                {
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": str(f.get("suppression_reason") or "suppressed"),
+                }
+            ]
+        results.append(res)
+    run: dict[str, Any] = {
+        "tool": {"driver": _driver(clean.get("tool") or {}, [_lint_rule(rules_by_id[r]) for r in rule_ids])},
+        "automationDetails": {"id": "iac-gen/lint/"},
+        "invocations": [{"executionSuccessful": True}],
+        "artifacts": _artifacts(clean.get("inputs") or []),
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+    }
+    return _log(run)
