@@ -1,13 +1,135 @@
-"""`iac-gen drift` (being built; see the open issue)."""
+"""`iac-gen drift`: compare live Azure state with the design, print a verdict, write evidence.
+
+Exit codes (contract): 0 in sync (or drift below `--fail-on`, or all of it waived); 1 drift
+at or above `--fail-on` (default `info`: any unwaived drift fails); 2 invalid input, nothing
+written; 3 live state incomplete (`not_checked`, never reported as in sync).
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
 import typer
 
+from iac_gen.cli import options
 from iac_gen.cli.app import app
 
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+FORMATS = ("json", "md", "html", "sarif", "junit")
+SHOWN_FINDINGS = 20
 
-@app.command("drift", help="(not available yet)")
-def drift_command() -> None:
-    typer.echo("iac-gen drift: not available yet", err=True)
-    raise typer.Exit(4)
+FailOn = Enum("FailOn", {s: s for s in SEVERITIES}, type=str)  # type: ignore[misc]
+ReportFormat = Enum("ReportFormat", {f: f for f in FORMATS}, type=str)  # type: ignore[misc]
+
+
+@app.command(
+    "drift",
+    help="Compare live Azure state (an export bundle, ARM GET bodies, CLI v2 or Resource Graph "
+    "output) with the specs; print a verdict and write drift.json plus reports with --report.",
+)
+def drift_command(
+    specs: list[Path] = options.SPECS,
+    live: Path = typer.Option(..., "--live", help="Live state file (e.g. from `iac-gen export`)."),
+    env: str | None = options.ENV,
+    waivers: Path | None = typer.Option(
+        None,
+        "--waivers",
+        help="YAML file of accepted drift (id, resource, field, reason, "
+        "approver, ticket, expires).",
+    ),
+    report: Path | None = typer.Option(
+        None, "--report", help="Folder for drift.json, the report formats and manifest.json."
+    ),
+    formats: list[ReportFormat] = typer.Option(
+        [],
+        "--format",
+        help="Report format to write (repeatable; default: all). drift.json is always written.",
+    ),
+    fail_on_choice: FailOn = typer.Option(
+        "info",
+        "--fail-on",
+        help="Lowest severity of unwaived drift that fails (exit 1). Default info: any drift.",
+    ),
+    subscription: str | None = options.SUBSCRIPTION,
+    resource_group: str | None = options.RESOURCE_GROUP,
+    workspace: str | None = options.WORKSPACE,
+    location: str | None = options.LOCATION,
+) -> None:
+    from iac_gen.drift import analyse
+    from iac_gen.drift.analysis import failing_findings, gate_exit_code
+    from iac_gen.drift.waivers import load_waivers
+    from iac_gen.live import read_live
+    from iac_gen.spec.load import load_specs
+
+    fail_on = str(fail_on_choice.value)
+    chosen = [str(f.value) for f in formats] or list(FORMATS)
+    overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    loaded = load_specs(specs, overrides)
+    waiver_set = load_waivers(waivers) if waivers is not None else None
+    live_state = read_live(live)
+    result = analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
+    if report is not None:
+        written = write_reports(result, report, chosen, loaded, live, waivers)
+    else:
+        written = []
+    typer.echo(verdict(result, failing_findings(result, fail_on), fail_on))
+    for path in written:
+        typer.echo(f"wrote {path}")
+    raise typer.Exit(int(gate_exit_code(result, fail_on)))
+
+
+def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str) -> str:
+    """A few lines a person can act on: status, counts, the findings that fail the gate."""
+    res = result["summary"]["resources"]
+    fnd = result["summary"]["findings"]
+    lines = [
+        f"drift: {result['status']}"
+        + (f" (environment {result['environment']})" if result["environment"] else "")
+    ]
+    lines.append(
+        "  resources: "
+        + ", ".join(f"{res[k]} {k.replace('_', ' ')}" for k in res if res[k] or k == "in_sync")
+    )
+    counted = [f"{fnd[s]} {s}" for s in SEVERITIES if fnd[s]]
+    if fnd["waived"]:
+        counted.append(f"{fnd['waived']} waived")
+    lines.append("  findings: " + (", ".join(counted) if counted else "none"))
+    for finding in failing[:SHOWN_FINDINGS]:
+        lines.append(
+            f"  {finding['severity'].upper():<8} {finding['resource']}: {finding['field']} - "
+            f"{finding['message']}"
+        )
+    if len(failing) > SHOWN_FINDINGS:
+        lines.append(f"  ... and {len(failing) - SHOWN_FINDINGS} more (see drift.json)")
+    expired = [w["id"] for w in result["waivers"] if w["status"] == "expired"]
+    if expired:
+        lines.append(f"  expired waivers (no longer applied): {', '.join(expired)}")
+    for error in result["errors"][:SHOWN_FINDINGS]:
+        lines.append(f"  not checked: {error['resource']}: {error['reason']}")
+    if result["status"] == "not_checked":
+        lines.append("  verdict: incomplete - some live state could not be read (exit 3)")
+    elif failing:
+        lines.append(
+            f"  verdict: {len(failing)} unwaived finding(s) at or above {fail_on} (exit 1)"
+        )
+    else:
+        lines.append("  verdict: no unwaived drift at or above " + fail_on)
+    return "\n".join(lines)
+
+
+def write_reports(
+    result: dict[str, Any],
+    out_dir: Path,
+    formats: list[str],
+    specs: list[Any],
+    live: Path,
+    waivers: Path | None,
+) -> list[Path]:
+    """Render drift.json, the chosen formats and manifest.json, then write them all or none."""
+    from iac_gen.drift.report_files import render_reports
+    from iac_gen.output_files import write_tree
+
+    files = render_reports(result, formats, specs, live, waivers)
+    return write_tree(out_dir, files)

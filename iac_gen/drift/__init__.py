@@ -51,6 +51,7 @@ def analyse_desired(
     fail_on: str = "info",
     inputs: list[dict[str, str]] | None = None,
     now: datetime | None = None,
+    live_label: str | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline over (spec, desired state) pairs and a read live state."""
     from iac_gen.drift.match import designed_resources
@@ -60,14 +61,13 @@ def analyse_desired(
     designed = []
     for spec, state in desired:
         designed.extend(designed_resources(spec, state.resources, getattr(state, "unresolved", [])))
-    live_path = getattr(live, "path", None)
     run = DriftRun(
         designed=designed,
         live_resources=list(live.resources),
         live_not_checked=list(getattr(live, "not_checked", [])),
         waivers=waivers,
         today=date(when.year, when.month, when.day),
-        live_label=str(live_path) if live_path else "live",
+        live_label=live_label or str(getattr(live, "path", None) or "live"),
     )
     run.meta = {
         "generated_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -85,6 +85,7 @@ def analyse(
     env: str | None = None,
     *,
     fail_on: str = "info",
+    live_path: Path | None = None,
 ) -> dict[str, Any]:
     """The drift result for loaded specs against live state.
 
@@ -94,7 +95,6 @@ def analyse(
     """
     from iac_gen.desired import desired_state
 
-    live_path: Path | None = None
     if isinstance(live, str | Path):
         from iac_gen.live import read_live
 
@@ -130,4 +130,5 @@ def analyse(
         environment=env,
         fail_on=fail_on,
         inputs=inputs,
+        live_label=str(live_path) if live_path is not None else None,
     )

@@ -30,7 +30,7 @@ class WorkspaceRef:
 
 @dataclass(frozen=True)
 class ResourceKey:
-    """How resources are matched: workspace, endpoint, deployment ('' for an endpoint), lower-case."""
+    """Match key: workspace, endpoint, deployment ('' for an endpoint), all lower-case."""
 
     workspace: str
     endpoint: str
@@ -77,10 +77,10 @@ def canonical_asset_id(value: object, collection: str, ws: WorkspaceRef | None) 
                 f"{collection}/{name}/versions/{version}"
             ).lower()
         return text.lower()
-    if collection == "computes" and "/" not in text and not text.lower().startswith("azureml:"):
-        if ws is not None:
-            return (
-                f"/subscriptions/{ws.subscription}/resourcegroups/{ws.resource_group}/providers/"
-                f"microsoft.machinelearningservices/workspaces/{ws.workspace}/computes/{text}"
-            ).lower()
+    bare_name = "/" not in text and not text.lower().startswith("azureml:")
+    if collection == "computes" and bare_name and ws is not None:
+        return (
+            f"/subscriptions/{ws.subscription}/resourcegroups/{ws.resource_group}/providers/"
+            f"microsoft.machinelearningservices/workspaces/{ws.workspace}/computes/{text}"
+        ).lower()
     return canonical_arm_id(text)

@@ -114,23 +114,23 @@ def match(
         pairs[item.key] = Pair(item.key, kind, item, None)
     workspaces = {key.workspace for key in pairs}
     for body in live:
-        kind = kind_of(body)
-        found = _key_from_body(body) if kind else None
-        if kind is None or found is None:
+        live_kind = kind_of(body)
+        found = _key_from_body(body) if live_kind else None
+        if live_kind is None or found is None:
             continue
         ws, key = found
         if key.workspace not in workspaces:
             continue
         pair = pairs.get(key)
         if pair is None:
-            pairs[key] = Pair(key, kind, None, body, live_ws=ws)
+            pairs[key] = Pair(key, live_kind, None, body, live_ws=ws)
         else:
             pair.live = body
             pair.live_ws = ws
     unread = _unread(not_checked)
     for key, pair in pairs.items():
         if pair.live is None:
-            pair.not_checked = _unread_reason(unread, key)
+            pair.not_checked = _unread_reason(unread, key) if unread else None
     return [pairs[k] for k in sorted(pairs, key=lambda k: (k.workspace, k.endpoint, k.deployment))]
 
 

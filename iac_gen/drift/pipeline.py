@@ -166,7 +166,7 @@ def step_classify(run: DriftRun) -> None:
         dep = _deployment_name(pair)
         spec = pair.designed.spec if pair.designed is not None else None
         side = sides.get(id(pair))
-        common = {
+        common: dict[str, Any] = {
             "spec": spec,
             "resource": label,
             "resource_id": pair.resource_id,
