@@ -1,13 +1,63 @@
-"""`iac-gen compile` (being built; see the open issue)."""
+"""`iac-gen compile`: specs -> ARM JSON, Bicep, parameter files and the desired state.
+
+Everything is rendered and checked in memory first; then all files are written or none.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
+from iac_gen.cli import options
 from iac_gen.cli.app import app
 
+TARGET = typer.Option(
+    "all",
+    "--target",
+    help="What to write: arm (main.json + parameters), bicep (main.bicep + .bicepparam), "
+    "resources (resources.json, the desired state) or all.",
+)
+OUT = typer.Option(..., "-o", "--out", help="Output folder; one subfolder per endpoint.")
+COMPILE_ENV = typer.Option(
+    None,
+    "--env",
+    help="Environment whose concrete values go into resources.json "
+    "(templates always carry every environment as parameter files).",
+)
 
-@app.command("compile", help="(not available yet)")
-def compile_command() -> None:
-    typer.echo("iac-gen compile: not available yet", err=True)
-    raise typer.Exit(4)
+
+@app.command(
+    "compile", help="Compile specs to ARM JSON, Bicep, parameter files and resources.json."
+)
+def compile_command(
+    specs: list[Path] = options.SPECS,
+    out: Path = OUT,
+    env: str | None = COMPILE_ENV,
+    target: str = TARGET,
+    subscription: str | None = options.SUBSCRIPTION,
+    resource_group: str | None = options.RESOURCE_GROUP,
+    workspace: str | None = options.WORKSPACE,
+    location: str | None = options.LOCATION,
+) -> None:
+    from iac_gen.diagnostics import error
+    from iac_gen.emit.compile import TARGETS, compile_specs
+    from iac_gen.output_files import write_tree
+    from iac_gen.spec.load import load_specs
+
+    if target not in TARGETS:
+        raise error(
+            "IAC310",
+            f"unknown --target {target!r}; expected one of {', '.join(TARGETS)}",
+            "iac-gen",
+        )
+    overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    loaded = load_specs(specs, overrides)
+    files = compile_specs(loaded, env=env, target=target)
+    write_tree(out, files)
+    counts: dict[str, int] = {}
+    for rel in files:
+        endpoint = rel.split("/", 1)[0]
+        counts[endpoint] = counts.get(endpoint, 0) + 1
+    for endpoint, count in counts.items():
+        typer.echo(f"wrote {out / endpoint} ({count} files)")

@@ -1,0 +1,61 @@
+"""Bicep: `main.bicep` (same resources as main.json) and one `.bicepparam` per environment."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from iac_gen.emit.jinja import template
+from iac_gen.emit.plan import WORKSPACE_PARAM, WORKSPACE_TYPE, Plan, Resource
+from iac_gen.emit.values import Expr
+
+
+def _referenced(value: Any) -> set[str]:
+    """Symbols a Bicep value mentions (Bicep derives those dependencies itself)."""
+    if isinstance(value, Expr):
+        return set(re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\.id\b", value.bicep)) | {value.bicep}
+    if isinstance(value, dict):
+        return set().union(*(_referenced(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_referenced(v) for v in value)) if value else set()
+    return set()
+
+
+def _body(r: Resource) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if r.parent:
+        body["parent"] = Expr(r.parent, r.parent)
+    if r.scope is not None:
+        body["scope"] = r.scope
+    body["name"] = r.bicep_name
+    body.update(r.body)
+    implied = _referenced(r.body) | ({r.parent} if r.parent else set()) | _referenced(r.scope)
+    explicit = [s for s in r.depends_on if s not in implied]
+    if explicit:
+        body["dependsOn"] = [Expr(s, s) for s in explicit]
+    return body
+
+
+def render_bicep(plan: Plan) -> str:
+    return template("bicep/main.bicep.j2").render(
+        title=f"Azure ML online endpoint {plan.endpoint}",
+        parameters=plan.parameters,
+        workspace_type=f"{WORKSPACE_TYPE}@{plan.api_version}",
+        workspace_param=WORKSPACE_PARAM,
+        resources=[
+            {"symbol": r.symbol, "type_ref": f"{r.type}@{r.api_version}", "body": _body(r)}
+            for r in plan.resources
+        ],
+    )
+
+
+def render_bicepparam(plan: Plan, env: str | None) -> str:
+    """Values for one environment; a required value the spec cannot know is read from an
+    environment variable of the pipeline that deploys it."""
+    values: list[tuple[str, Any]] = []
+    for p in plan.parameters:
+        if p.required:
+            values.append((p.name, Expr("", f"readEnvironmentVariable('{p.env_var}')")))
+        else:
+            values.append((p.name, p.default if env is None else p.values.get(env, p.default)))
+    return template("bicep/main.bicepparam.j2").render(values=values)

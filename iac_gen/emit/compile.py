@@ -1,0 +1,75 @@
+"""Compile specs into the output tree: `<endpoint>/main.json, main.bicep, parameter files,
+resources.json`. Pure: returns the files (relative path -> text); the CLI writes them all
+or none."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from iac_gen.desired import desired_state
+from iac_gen.diagnostics import Diagnostic, InputError
+from iac_gen.emit.arm import render_parameters, render_template
+from iac_gen.emit.bicep import render_bicep, render_bicepparam
+from iac_gen.emit.plan import build_plan
+from iac_gen.output_files import dumps_json
+from iac_gen.spec.model import Spec
+
+TARGETS = ("all", "arm", "bicep", "resources")
+
+
+def resources_json(spec: Spec, env: str | None) -> str:
+    """The desired state for `env` (None: the base values), as written to resources.json."""
+    if env is not None:
+        from iac_gen.spec.overlay import resolve
+
+        spec = resolve(spec, env)
+    return dumps_json(desired_state(spec).sorted_resources())
+
+
+def compile_spec(spec: Spec, *, env: str | None = None, target: str = "all") -> dict[str, str]:
+    """Files for one endpoint, keyed by name inside its folder."""
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}")
+    files: dict[str, str] = {}
+    if target in ("all", "resources"):
+        files["resources.json"] = resources_json(spec, env)
+    if target == "resources":
+        return files
+    plan = build_plan(spec)
+    if target in ("all", "arm"):
+        files["main.json"] = render_template(plan)
+        files["main.parameters.json"] = render_parameters(plan, None)
+        for name in plan.environments:
+            files[f"main.{name}.parameters.json"] = render_parameters(plan, name)
+    if target in ("all", "bicep"):
+        files["main.bicep"] = render_bicep(plan)
+        files["main.bicepparam"] = render_bicepparam(plan, None)
+        for name in plan.environments:
+            files[f"main.{name}.bicepparam"] = render_bicepparam(plan, name)
+    return files
+
+
+def compile_specs(
+    specs: Sequence[Spec], *, env: str | None = None, target: str = "all"
+) -> dict[str, str]:
+    """Files for every endpoint, keyed `<endpoint>/<file>`; two specs for one endpoint fail."""
+    seen: dict[str, Spec] = {}
+    clashes: list[Diagnostic] = []
+    for spec in specs:
+        name = spec.endpoint.name
+        if name in seen:
+            clashes.append(
+                Diagnostic(
+                    "IAC321",
+                    f"endpoint {name!r} is also declared in {seen[name].source}",
+                    spec.locate("name"),
+                )
+            )
+        seen[name] = spec
+    if clashes:
+        raise InputError(clashes)
+    files: dict[str, str] = {}
+    for spec in specs:
+        for rel, text in compile_spec(spec, env=env, target=target).items():
+            files[f"{spec.endpoint.name}/{rel}"] = text
+    return files

@@ -1,0 +1,149 @@
+"""Values on their way into a template: expressions, and the escaping of literals.
+
+A spec value never becomes template syntax. Literals reach ARM JSON through `arm_data`
+(a string that would read as an ARM expression, `[...]`, is written `[[...]`) and Bicep
+through `bicep_literal` (quotes, backslashes, `${` and control characters escaped). Only
+`Expr` objects - built by this package from fixed text plus escaped literals - are written
+as expressions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Expr:
+    """One expression, spelled for each language (ARM without its brackets)."""
+
+    arm: str
+    bicep: str
+
+
+def param_ref(name: str) -> Expr:
+    return Expr(f"parameters({arm_string(name)})", name)
+
+
+def arm_string(text: str) -> str:
+    """A string literal inside an ARM expression: single quotes, doubled to escape."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def arm_literal(text: str) -> str:
+    """A literal JSON string value that ARM must not evaluate."""
+    if text.startswith("[") and text.endswith("]"):
+        return "[" + text
+    return text
+
+
+def arm_unescape(text: str) -> str:
+    """How ARM reads a string value back (the inverse of `arm_literal` for literals)."""
+    return text[1:] if text.startswith("[[") else text
+
+
+def arm_data(value: Any) -> Any:
+    """A Python structure -> JSON data for an ARM template (expressions bracketed)."""
+    if isinstance(value, Expr):
+        return f"[{value.arm}]"
+    if isinstance(value, str):
+        return arm_literal(value)
+    if isinstance(value, Mapping):
+        return {str(k): arm_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [arm_data(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    raise TypeError(f"cannot write {type(value).__name__} into an ARM template")
+
+
+def arm_json(value: Any) -> str:
+    """Jinja filter: JSON text of `value` for an ARM template."""
+    return json.dumps(arm_data(value), ensure_ascii=False, sort_keys=True)
+
+
+_BICEP_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# control characters, line/paragraph separators, lone surrogates: always \u{..}
+_ESCAPED_CATEGORIES = {"Cc", "Zl", "Zp", "Cs"}
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def bicep_string(text: str) -> str:
+    """A Bicep single-quoted string literal with every special character escaped."""
+    out = ["'"]
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _BICEP_ESCAPES:
+            out.append(_BICEP_ESCAPES[ch])
+        elif ch == "$" and text.startswith("${", i):
+            out.append("\\$")
+        elif unicodedata.category(ch) in _ESCAPED_CATEGORIES:
+            out.append(f"\\u{{{ord(ch):X}}}")
+        else:
+            out.append(ch)
+        i += 1
+    out.append("'")
+    return "".join(out)
+
+
+_UNESCAPE = re.compile(r"\\(u\{([0-9A-Fa-f]+)\}|.)", re.DOTALL)
+_SIMPLE = {"\\": "\\", "'": "'", "n": "\n", "r": "\r", "t": "\t", "$": "$"}
+
+
+def bicep_unescape(body: str) -> str:
+    """The value of a Bicep string literal's body (text between the quotes)."""
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(2) is not None:
+            return chr(int(m.group(2), 16))
+        return _SIMPLE[m.group(1)]
+
+    return _UNESCAPE.sub(one, body)
+
+
+def bicep_key(key: str) -> str:
+    return key if IDENTIFIER.match(key) else bicep_string(key)
+
+
+def bicep_literal(value: Any, indent: int = 0) -> str:
+    """Jinja filter: Bicep text for `value` (objects and arrays one entry per line)."""
+    pad = "  " * indent
+    if isinstance(value, Expr):
+        return value.bicep
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"json({bicep_string(repr(value))})"
+    if isinstance(value, str):
+        return bicep_string(value)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        lines = [
+            f"{pad}  {bicep_key(str(k))}: {bicep_literal(v, indent + 1)}" for k, v in value.items()
+        ]
+        return "{\n" + "\n".join(lines) + f"\n{pad}}}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        lines = [f"{pad}  {bicep_literal(v, indent + 1)}" for v in value]
+        return "[\n" + "\n".join(lines) + f"\n{pad}]"
+    raise TypeError(f"cannot write {type(value).__name__} into a Bicep file")
+
+
+def bicep_identifier(name: str) -> str:
+    """Jinja filter: a symbol or parameter name, refused unless it is a plain identifier."""
+    if not IDENTIFIER.match(name):
+        raise ValueError(f"not a Bicep identifier: {name!r}")
+    return name
