@@ -1,13 +1,52 @@
-"""`iac-gen report` (being built; see the open issue)."""
+"""`iac-gen report`: re-render a saved drift (or lint) result without touching Azure."""
 
 from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
 
 import typer
 
 from iac_gen.cli.app import app
+from iac_gen.report.registry import REPORTERS, formats_help
+
+ReportFormat = Enum("ReportFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]
 
 
-@app.command("report", help="(not available yet)")
-def report_command() -> None:
-    typer.echo("iac-gen report: not available yet", err=True)
-    raise typer.Exit(4)
+@app.command(
+    "report",
+    help="Re-render a saved drift result (drift.json) as Markdown, HTML, SARIF, JUnit or JSON. "
+    "Lint results (iac-gen lint --format json) re-render as SARIF, JUnit or JSON.",
+)
+def report_command(
+    result: Path = typer.Argument(
+        ..., help="A drift.json (or lint JSON) written earlier.", show_default=False
+    ),
+    format: ReportFormat = typer.Option(
+        ..., "--format", "-f", help=formats_help(), show_default=False
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write (atomically); standard output when omitted."
+    ),
+) -> None:
+    from iac_gen.diagnostics import error
+    from iac_gen.output_files import write_file
+    from iac_gen.report.load import load_result
+
+    reporter = REPORTERS[str(format.value)]
+    kind, data = load_result(result)
+    if kind == "lint":
+        if not reporter.renders_lint:
+            lint_formats = ", ".join(r.name for r in REPORTERS.values() if r.renders_lint)
+            raise error(
+                "IAC503",
+                f"a lint result renders only as {lint_formats}, not {reporter.name}",
+                str(result),
+            )
+        text = reporter.render_lint(data)
+    else:
+        text = reporter.render(data)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_file(output, text)

@@ -13,13 +13,18 @@ from iac_gen.report.registry import REPORTERS
 MANIFEST_NAME = "manifest.json"
 
 
-def render_all(result: dict[str, Any], formats: Sequence[str] | None = None) -> dict[str, str]:
-    """File name -> rendered text for each requested format (all formats by default)."""
+def render_all(
+    result: dict[str, Any], formats: Sequence[str] | None = None, **context: Any
+) -> dict[str, str]:
+    """File name -> rendered text for each requested format (all formats by default).
+
+    `context` (`provenance`, `hostname`) reaches the formats that use it.
+    """
     names = list(formats) if formats else list(REPORTERS)
     unknown = [n for n in names if n not in REPORTERS]
     if unknown:
         raise ValueError(f"unknown report format(s): {', '.join(unknown)}")
-    return {REPORTERS[n].filename: REPORTERS[n].render(result) for n in names}
+    return {REPORTERS[n].filename: REPORTERS[n].render(result, **context) for n in names}
 
 
 def write_evidence(
@@ -34,10 +39,18 @@ def write_evidence(
 ) -> list[Path]:
     """Write the reports (all or none), then `manifest.json` hashing inputs and reports.
 
-    Returns the written paths, manifest last.
+    Returns the written paths, manifest last. SARIF gets the spec's git provenance and
+    JUnit this machine's host name.
     """
+    import socket
+
+    from iac_gen.report.manifest import provenance
+
     report_dir = Path(report_dir)
-    written = write_tree(report_dir, render_all(result, formats))
-    manifest = build_manifest(inputs, written, base_dir=report_dir, argv=argv, env=env, sources=sources)
+    context = {"provenance": provenance(sources, env), "hostname": socket.gethostname()}
+    written = write_tree(report_dir, render_all(result, formats, **context))
+    manifest = build_manifest(
+        inputs, written, base_dir=report_dir, argv=argv, env=env, sources=sources
+    )
     written.append(write_file(report_dir / MANIFEST_NAME, dumps_json(manifest)))
     return written

@@ -144,7 +144,11 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
         loc = f.get("location") or {}
         if loc.get("file"):
             spec_of.setdefault(endpoint_of(f.get("resource")), str(loc["file"]))
-    specs = [str(i["path"]) for i in clean.get("inputs") or [] if i.get("role") == "spec" and i.get("path")]
+    specs = [
+        str(i["path"])
+        for i in clean.get("inputs") or []
+        if i.get("role") == "spec" and i.get("path")
+    ]
     default_spec = specs[0] if len(specs) == 1 else None
 
     suites: dict[str, _Suite] = {}
@@ -170,19 +174,33 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
                 message = f"{f.get('severity')}: {f.get('message') or 'value differs'}"
                 s.fail(case, message, drift_rule_id(f), _detail(f))
             else:
-                s.fail(case, "value differs from the spec", "drift", f"arm_path: {c.get('arm_path')}")
+                s.fail(
+                    case, "value differs from the spec", "drift", f"arm_path: {c.get('arm_path')}"
+                )
         elif outcome == "waived":
             s.skip(case, _waiver_text((f or {}).get("waiver")))
         elif outcome == "not_comparable":
-            s.skip(case, f"not comparable: {c.get('reason') or (f or {}).get('message') or 'no reason given'}")
+            s.skip(
+                case,
+                "not comparable: "
+                + str(c.get("reason") or (f or {}).get("message") or "no reason given"),
+            )
 
-    for f in sorted(findings, key=lambda f: (rank(f.get("severity")), str(f.get("resource")), str(f.get("field")))):
+    for f in sorted(
+        findings,
+        key=lambda f: (rank(f.get("severity")), str(f.get("resource")), str(f.get("field"))),
+    ):
         resource, field = str(f.get("resource")), str(f.get("field"))
         if (resource, field) in covered:
             continue
         loc = f.get("location") or {}
         s = suite(resource)
-        case = s.case(field or resource, _classname(resource), loc.get("file") or default_spec, loc.get("line"))
+        case = s.case(
+            field or resource,
+            _classname(resource),
+            loc.get("file") or default_spec,
+            loc.get("line"),
+        )
         if f.get("waived"):
             s.skip(case, _waiver_text(f.get("waiver")))
         elif f.get("change") == "not_comparable":
@@ -201,7 +219,12 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
     for e in sorted(errors + unread, key=lambda e: str(e.get("resource"))):
         resource = str(e.get("resource"))
         s = suite(resource)
-        case = s.case(f"{resource} (live state)", _classname(resource), spec_of.get(endpoint_of(resource)) or default_spec, None)
+        case = s.case(
+            f"{resource} (live state)",
+            _classname(resource),
+            spec_of.get(endpoint_of(resource)) or default_spec,
+            None,
+        )
         s.error(case, f"not checked: {e.get('reason')}", "not_checked", str(e.get("reason")))
 
     tool = clean.get("tool") or {}
@@ -209,11 +232,18 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
         "tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip(),
         "status": clean.get("status"),
         "environment": clean.get("environment") or "",
-        **{f"input.{i.get('role')}.{i.get('path')}": i.get("sha256") for i in clean.get("inputs") or []},
+        **{
+            f"input.{i.get('role')}.{i.get('path')}": i.get("sha256")
+            for i in clean.get("inputs") or []
+        },
     }
     ordered = [suites[k] for k in sorted(suites)]
     return _document(
-        "iac-gen drift", ordered, _timestamp(clean.get("generated_at")), hostname or UNKNOWN_HOST, properties
+        "iac-gen drift",
+        ordered,
+        _timestamp(clean.get("generated_at")),
+        hostname or UNKNOWN_HOST,
+        properties,
     )
 
 
@@ -233,12 +263,14 @@ def render_lint(lint_result: dict[str, Any]) -> str:
             key=lambda f: (int(f.get("line") or 0), int(f.get("col") or 0), str(f.get("rule"))),
         )
         for f in mine:
-            name = f"[{str(f.get('severity')).upper()}][{f.get('rule')}] {f.get('title') or ''} @ {f.get('path') or ''}"
+            sev = str(f.get("severity")).upper()
+            name = f"[{sev}][{f.get('rule')}] {f.get('title') or ''} @ {f.get('path') or ''}"
             case = s.case(name.strip(), f"lint.{f.get('rule')}", file, f.get("line"))
             if f.get("suppressed"):
                 s.skip(case, f"suppressed: {f.get('suppression_reason') or 'no reason given'}")
             else:
-                text = f"{file}:{f.get('line')}:{f.get('col')}: {f.get('message')}\npath: {f.get('path')}"
+                where = f"{file}:{f.get('line')}:{f.get('col')}"
+                text = f"{where}: {f.get('message')}\npath: {f.get('path')}"
                 s.fail(case, str(f.get("message") or f.get("title")), str(f.get("rule")), text)
         hit = {str(f.get("rule")) for f in mine}
         for r in rules:
@@ -248,4 +280,6 @@ def render_lint(lint_result: dict[str, Any]) -> str:
         suites.append(s)
     tool = clean.get("tool") or {}
     properties = {"tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip()}
-    return _document("iac-gen lint", suites, _timestamp(clean.get("generated_at")), UNKNOWN_HOST, properties)
+    return _document(
+        "iac-gen lint", suites, _timestamp(clean.get("generated_at")), UNKNOWN_HOST, properties
+    )

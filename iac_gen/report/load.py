@@ -79,13 +79,18 @@ def load_result(path: Path) -> tuple[ResultKind, dict[str, Any]]:
         raise error("IAC501", f"invalid JSON: {exc.msg}", name, exc.lineno, exc.colno) from None
     kind = result_kind(data)
     if kind is None:
-        raise error("IAC502", "not a drift or lint result (expected `findings` with `status` or `rules`)", name)
+        raise error(
+            "IAC502",
+            "not a drift or lint result (expected `findings` with `status` or `rules`)",
+            name,
+        )
     if kind == "drift":
         problems = _schema_problems(data)
         if problems is None:
             problems = _shape_problems(data)
         if problems:
             raise InputError(
-                Diagnostic("IAC502", f"not a valid drift result: {p}", Location(name)) for p in problems[:20]
+                Diagnostic("IAC502", f"not a valid drift result: {p}", Location(name))
+                for p in problems[:20]
             )
     return kind, data

@@ -70,7 +70,11 @@ def redact_argv(argv: Sequence[str]) -> list[str]:
             continue
         if "=" in arg and arg.startswith("-"):
             flag, _, value = arg.partition("=")
-            out.append(f"{flag}={REDACTED}" if is_secret_key(flag.lstrip("-")) or is_secret_value(value) else arg)
+            out.append(
+                f"{flag}={REDACTED}"
+                if is_secret_key(flag.lstrip("-")) or is_secret_value(value)
+                else arg
+            )
             continue
         if _SECRET_FLAG.match(arg) and is_secret_key(arg.lstrip("-")):
             out.append(arg)
@@ -89,8 +93,10 @@ def _looks_like_token(arg: str) -> bool:
         return False
     if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", arg):  # commit ids and digests are evidence
         return False
-    return bool(re.fullmatch(r"[A-Za-z0-9+_=-]+", arg)) and bool(re.search(r"\d", arg)) and bool(
-        re.search(r"[A-Za-z]", arg)
+    return (
+        bool(re.fullmatch(r"[A-Za-z0-9+_=-]+", arg))
+        and bool(re.search(r"\d", arg))
+        and bool(re.search(r"[A-Za-z]", arg))
     )
 
 
@@ -230,3 +236,35 @@ def verify_manifest(path: Path) -> list[str]:
             if digest != entry.get("sha256"):
                 problems.append(f"{rel}: sha256 {digest} != recorded {entry.get('sha256')}")
     return problems
+
+
+def provenance(
+    sources: Sequence[Path], env: Mapping[str, str] | None = None
+) -> dict[str, Any] | None:
+    """{repository_uri, revision_id, branch} for SARIF `versionControlProvenance`.
+
+    From the git checkout holding the first spec; in CI without a usable remote, from the
+    run's repository variables. None when neither is known.
+    """
+    env = os.environ if env is None else env
+    for src in sources:
+        info = git_source(Path(src))
+        if info and info.get("repository_uri"):
+            found = {"repository_uri": info["repository_uri"], "revision_id": info["commit"]}
+            if info.get("branch"):
+                found["branch"] = info["branch"]
+            return found
+    ci = ci_metadata(env) or {}
+    if ci.get("provider") == "github-actions" and ci.get("repository"):
+        server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+        uri: str | None = f"{server}/{ci['repository']}"
+    else:
+        uri = ci.get("repository")
+    if not uri:
+        return None
+    out: dict[str, Any] = {"repository_uri": uri}
+    if ci.get("sha"):
+        out["revision_id"] = ci["sha"]
+    if ci.get("ref"):
+        out["branch"] = ci["ref"]
+    return out

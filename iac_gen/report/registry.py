@@ -41,13 +41,33 @@ class Reporter:
 
 
 _FORMATS = (
-    Reporter("json", "drift.json", "canonical drift result (the source of truth)", "iac_gen.report.json", True),
-    Reporter("md", "drift.md", "Markdown for a change ticket or PR comment", "iac_gen.report.markdown"),
+    Reporter(
+        "json",
+        "drift.json",
+        "canonical drift result (the source of truth)",
+        "iac_gen.report.json",
+        True,
+    ),
+    Reporter(
+        "md", "drift.md", "Markdown for a change ticket or PR comment", "iac_gen.report.markdown"
+    ),
     Reporter("html", "drift.html", "self-contained HTML evidence page", "iac_gen.report.html"),
-    Reporter("sarif", "drift.sarif", "SARIF 2.1.0 for code scanning", "iac_gen.report.sarif", True,
-             ("provenance",)),
-    Reporter("junit", "drift.junit.xml", "JUnit XML for CI test tabs", "iac_gen.report.junit", True,
-             ("hostname",)),
+    Reporter(
+        "sarif",
+        "drift.sarif",
+        "SARIF 2.1.0 for code scanning",
+        "iac_gen.report.sarif",
+        True,
+        ("provenance",),
+    ),
+    Reporter(
+        "junit",
+        "drift.junit.xml",
+        "JUnit XML for CI test tabs",
+        "iac_gen.report.junit",
+        True,
+        ("hostname",),
+    ),
 )
 
 REPORTERS: dict[str, Reporter] = {r.name: r for r in _FORMATS}

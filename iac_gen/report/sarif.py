@@ -29,18 +29,35 @@ LINT_FINGERPRINT = "iacGenLintFinding/v1"
 
 # Spec fields whose next segment is a user-chosen key (deployment, tag or variable name).
 _MAP_FIELDS = frozenset(
-    {"traffic", "mirror_traffic", "tags", "environment_variables", "properties", "user_assigned_identities"}
+    {
+        "traffic",
+        "mirror_traffic",
+        "tags",
+        "environment_variables",
+        "properties",
+        "user_assigned_identities",
+    }
 )
 _PER_DEPLOYMENT = frozenset({"deployments", "autoscale"})
 _RESOURCE_RULES = {
-    "missing_resource": ("DRIFT-RESOURCE-MISSING", "A resource declared in the spec does not exist in Azure."),
-    "unmanaged_resource": ("DRIFT-RESOURCE-UNMANAGED", "A resource exists in Azure but is not declared in the spec."),
+    "missing_resource": (
+        "DRIFT-RESOURCE-MISSING",
+        "A resource declared in the spec does not exist in Azure.",
+    ),
+    "unmanaged_resource": (
+        "DRIFT-RESOURCE-UNMANAGED",
+        "A resource exists in Azure but is not declared in the spec.",
+    ),
     "not_comparable": (
         "DRIFT-NOT-COMPARABLE",
-        "A declared value cannot be compared with Azure (for example a local code folder); see the reason.",
+        "A declared value cannot be compared with Azure (such as a local code folder).",
     ),
 }
-_ARTIFACT_ROLE = {"spec": "analysisTarget", "live": "analysisTarget", "waivers": "userSpecifiedConfiguration"}
+_ARTIFACT_ROLE = {
+    "spec": "analysisTarget",
+    "live": "analysisTarget",
+    "waivers": "userSpecifiedConfiguration",
+}
 
 
 def _slug(text: str) -> str:
@@ -156,18 +173,23 @@ def _drift_rule(rule_id: str, findings: list[Mapping[str, Any]]) -> dict[str, An
         "shortDescription": {"text": short},
         "fullDescription": {"text": full},
         "help": {"text": help_text},
-        "defaultConfiguration": {"level": "none" if change == "not_comparable" else SARIF_LEVEL[severity]},
+        "defaultConfiguration": {
+            "level": "none" if change == "not_comparable" else SARIF_LEVEL[severity]
+        },
         "properties": properties,
     }
 
 
-def _drift_result(f: Mapping[str, Any], rule_index: int, fallback_file: str | None) -> dict[str, Any]:
+def _drift_result(
+    f: Mapping[str, Any], rule_index: int, fallback_file: str | None
+) -> dict[str, Any]:
     rule_id = drift_rule_id(f)
     severity = str(f.get("severity") or "info").lower()
     change = str(f.get("change") or "")
     expected, actual = format_value(f.get("expected")), format_value(f.get("actual"))
     message = str(f.get("message") or f"{f.get('field')} differs")
-    text = f"{f.get('resource')}: {message} (field {f.get('field')}; expected {expected}; actual {actual})"
+    values = f"field {f.get('field')}; expected {expected}; actual {actual}"
+    text = f"{f.get('resource')}: {message} ({values})"
     result: dict[str, Any] = {"ruleId": rule_id, "ruleIndex": rule_index, "message": {"text": text}}
     if change == "not_comparable":
         result.update(kind="informational", level="none")
@@ -198,7 +220,8 @@ def _drift_result(f: Mapping[str, Any], rule_index: int, fallback_file: str | No
         waiver = f.get("waiver") or {}
         justification = (
             f"{waiver.get('reason') or 'waived'} (waiver {waiver.get('id')}, approved by "
-            f"{waiver.get('approver')}, ticket {waiver.get('ticket')}, expires {waiver.get('expires')})"
+            f"{waiver.get('approver')}, ticket {waiver.get('ticket')}, "
+            f"expires {waiver.get('expires')})"
         )
         result["suppressions"] = [
             {
@@ -223,7 +246,12 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
     clean = redact_result(result)
     findings = sorted(
         clean.get("findings") or [],
-        key=lambda f: (rank(f.get("severity")), str(f.get("resource")), str(f.get("field")), str(f.get("id"))),
+        key=lambda f: (
+            rank(f.get("severity")),
+            str(f.get("resource")),
+            str(f.get("field")),
+            str(f.get("id")),
+        ),
     )
     by_rule: dict[str, list[Mapping[str, Any]]] = {}
     for f in findings:
@@ -231,7 +259,11 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
     rule_ids = sorted(by_rule)
     rules = [_drift_rule(rid, by_rule[rid]) for rid in rule_ids]
     index = {rid: i for i, rid in enumerate(rule_ids)}
-    specs = [str(i["path"]) for i in clean.get("inputs") or [] if i.get("role") == "spec" and i.get("path")]
+    specs = [
+        str(i["path"])
+        for i in clean.get("inputs") or []
+        if i.get("role") == "spec" and i.get("path")
+    ]
     fallback = specs[0] if specs else None
     results = [_drift_result(f, index[drift_rule_id(f)], fallback) for f in findings]
     status = str(clean.get("status") or "not_checked")
@@ -304,7 +336,13 @@ def render_lint(lint_result: dict[str, Any]) -> str:
     for f in findings:  # a finding of an unlisted rule still needs a descriptor
         rid = str(f.get("rule"))
         rules_by_id.setdefault(
-            rid, {"id": rid, "title": f.get("title") or rid, "severity": f.get("severity"), "category": f.get("category")}
+            rid,
+            {
+                "id": rid,
+                "title": f.get("title") or rid,
+                "severity": f.get("severity"),
+                "category": f.get("category"),
+            },
         )
     rule_ids = sorted(rules_by_id)
     index = {rid: i for i, rid in enumerate(rule_ids)}
@@ -323,7 +361,9 @@ def render_lint(lint_result: dict[str, Any]) -> str:
         if f.get("file"):
             location["physicalLocation"] = _physical(str(f["file"]), f.get("line"), f.get("col"))
         if f.get("path"):
-            location["logicalLocations"] = [{"fullyQualifiedName": str(f["path"]), "kind": "member"}]
+            location["logicalLocations"] = [
+                {"fullyQualifiedName": str(f["path"]), "kind": "member"}
+            ]
         if location:
             res["locations"] = [location]
         if f.get("fingerprint"):
@@ -339,7 +379,11 @@ def render_lint(lint_result: dict[str, Any]) -> str:
             ]
         results.append(res)
     run: dict[str, Any] = {
-        "tool": {"driver": _driver(clean.get("tool") or {}, [_lint_rule(rules_by_id[r]) for r in rule_ids])},
+        "tool": {
+            "driver": _driver(
+                clean.get("tool") or {}, [_lint_rule(rules_by_id[r]) for r in rule_ids]
+            )
+        },
         "automationDetails": {"id": "iac-gen/lint/"},
         "invocations": [{"executionSuccessful": True}],
         "artifacts": _artifacts(clean.get("inputs") or []),

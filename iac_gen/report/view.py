@@ -218,7 +218,9 @@ def _traffic(result: Mapping[str, Any], width: float) -> list[TrafficChart]:
                 w = width * min(pct, 100.0) / 100.0
                 segments.append(Segment(name, pct, round(x, 2), round(w, 2), colour[name]))
                 x += w
-            mirror_text = ", ".join(f"{n} {format_pct(float(p))}" for n, p in sorted(mirror.items()))
+            mirror_text = ", ".join(
+                f"{n} {format_pct(float(p))}" for n, p in sorted(mirror.items())
+            )
             rows.append(TrafficRow(label, segments, sum(s.pct for s in segments), mirror_text))
         differs = sides["Intended"] != sides["Live"]
         charts.append(TrafficChart(str(entry.get("endpoint") or ""), rows, differs))
@@ -255,14 +257,19 @@ def _verdict(
 
 def severity_bars(counts: Mapping[str, int], width: float) -> list[SeverityBar]:
     top = max(counts.values(), default=0) or 1
-    return [SeverityBar(s, counts.get(s, 0), round(width * counts.get(s, 0) / top, 2)) for s in SEVERITIES]
+    return [
+        SeverityBar(s, counts.get(s, 0), round(width * counts.get(s, 0) / top, 2))
+        for s in SEVERITIES
+    ]
 
 
 def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportView:
     """The redacted, sorted, counted picture of a drift result."""
     clean = redact_result(result)
     status = str(clean.get("status") or "not_checked")
-    rows = [_finding_row(f) for f in clean.get("findings") or [] if f.get("change") != "not_comparable"]
+    rows = [
+        _finding_row(f) for f in clean.get("findings") or [] if f.get("change") != "not_comparable"
+    ]
     rows.sort(key=lambda r: (r.waived, rank(r.severity), r.resource, r.field, r.id))
     open_rows = [r for r in rows if not r.waived]
     open_by_sev = {s: sum(1 for r in open_rows if r.severity == s) for s in SEVERITIES}
@@ -273,7 +280,9 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
     unreadable = states["not_checked"] or len(clean.get("errors") or [])
     tool = clean.get("tool") or {}
     env = clean.get("environment")
-    title = "Drift report: " + (", ".join(endpoints) if len(endpoints) <= 3 else f"{len(endpoints)} endpoints")
+    title = "Drift report: " + (
+        ", ".join(endpoints) if len(endpoints) <= 3 else f"{len(endpoints)} endpoints"
+    )
     if env:
         title += f" ({env})"
     waivers = sorted(
@@ -282,12 +291,18 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
     )
     resources = sorted(
         clean.get("resources") or [],
-        key=lambda r: (str(r.get("endpoint") or ""), str(r.get("name") or ""), str(r.get("id") or "")),
+        key=lambda r: (
+            str(r.get("endpoint") or ""),
+            str(r.get("name") or ""),
+            str(r.get("id") or ""),
+        ),
     )
     return ReportView(
         status=status,
         status_label=STATUS_LABEL.get(status, status),
-        verdict=_verdict(status, open_by_sev, len(open_rows), waived_count, endpoints, outcomes, unreadable),
+        verdict=_verdict(
+            status, open_by_sev, len(open_rows), waived_count, endpoints, outcomes, unreadable
+        ),
         verdict_detail="",
         title=title,
         environment=env,
