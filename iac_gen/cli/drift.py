@@ -68,12 +68,9 @@ def drift_command(
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
     loaded = load_specs(specs, overrides)
     waiver_set = load_waivers(waivers) if waivers is not None else None
-    live_state = read_live(live)
+    live_state = read_live(live, overrides)
     result = analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
-    if report is not None:
-        written = write_reports(result, report, chosen, loaded, live, waivers)
-    else:
-        written = []
+    written = write_reports(result, report, chosen) if report is not None else []
     typer.echo(verdict(result, failing_findings(result, fail_on), fail_on))
     for path in written:
         typer.echo(f"wrote {path}")
@@ -119,17 +116,11 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
     return "\n".join(lines)
 
 
-def write_reports(
-    result: dict[str, Any],
-    out_dir: Path,
-    formats: list[str],
-    specs: list[Any],
-    live: Path,
-    waivers: Path | None,
-) -> list[Path]:
+def write_reports(result: dict[str, Any], out_dir: Path, formats: list[str]) -> list[Path]:
     """Render drift.json, the chosen formats and manifest.json, then write them all or none."""
     from iac_gen.drift.report_files import render_reports
     from iac_gen.output_files import write_tree
 
-    files = render_reports(result, formats, specs, live, waivers)
+    inputs = [Path(entry["path"]) for entry in result["inputs"]]
+    files = render_reports(result, formats, inputs, out_dir)
     return write_tree(out_dir, files)

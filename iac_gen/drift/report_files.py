@@ -8,7 +8,6 @@ Large results (fleet runs) are written as compact JSON: same content, a fraction
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from typing import Any
 
 COMPACT_ABOVE = 20_000  # coverage entries; beyond this drift.json drops indentation
 DRIFT_JSON = "drift.json"
+MANIFEST = "manifest.json"
 
 
 def drift_json(result: dict[str, Any]) -> str:
@@ -37,11 +37,10 @@ def drift_json(result: dict[str, Any]) -> str:
 def render_reports(
     result: dict[str, Any],
     formats: Sequence[str],
-    specs: Sequence[Any],
-    live: Path,
-    waivers: Path | None,
+    inputs: Sequence[Path],
+    out_dir: Path,
 ) -> dict[str, str]:
-    """File name -> text for drift.json, each chosen format and the manifest."""
+    """File name -> text for drift.json, each chosen format and manifest.json."""
     from iac_gen.report.registry import REPORTERS
 
     files: dict[str, str] = {DRIFT_JSON: drift_json(result)}
@@ -50,42 +49,28 @@ def render_reports(
         if reporter is None or reporter.filename == DRIFT_JSON:
             continue
         files[reporter.filename] = reporter.render(result)
-    manifest = _manifest(files, specs, live, waivers)
+    manifest = _manifest(files, inputs, Path(out_dir))
     if manifest is not None:
-        files["manifest.json"] = manifest
+        files[MANIFEST] = manifest
     return files
 
 
-def _manifest(
-    files: dict[str, str], specs: Sequence[Any], live: Path, waivers: Path | None
-) -> str | None:
+def _manifest(files: dict[str, str], inputs: Sequence[Path], out_dir: Path) -> str | None:
     try:
         from iac_gen.report.manifest import build_manifest
-    except ImportError:
+    except ImportError:  # pragma: no cover - the report package ships with iac-gen
         return None
     from iac_gen.output_files import dumps_json
 
-    inputs: list[Path] = []
-    for spec in specs:
-        for path in getattr(spec, "files", ()) or (spec.source,):
-            if path not in inputs:
-                inputs.append(Path(path))
-    inputs.append(Path(live))
-    if waivers is not None:
-        inputs.append(Path(waivers))
-    # The manifest hashes outputs as they will be written: stage them in a scratch folder.
-    with tempfile.TemporaryDirectory(prefix="iac-gen-manifest-") as scratch:
+    # The manifest hashes the outputs as they will be written, before anything is written:
+    # stage them in a sibling of the report folder, so relative input paths come out the same.
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".iac-gen-stage-", dir=parent) as scratch:
         outputs = []
         for name, text in sorted(files.items()):
             path = Path(scratch) / name
             path.write_text(text, encoding="utf-8", newline="\n")
             outputs.append(path)
-        manifest = build_manifest(inputs, outputs)
-    for entry in manifest.get("outputs", []) if isinstance(manifest, dict) else []:
-        if isinstance(entry, dict) and "path" in entry:
-            entry["path"] = Path(str(entry["path"])).name
+        manifest = build_manifest(list(inputs), outputs, base_dir=Path(scratch))
     return dumps_json(manifest)
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
