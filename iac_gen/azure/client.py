@@ -109,6 +109,10 @@ def _reason_for(exc: BaseException) -> tuple[str, str]:
         suffix = f" {error_code}" if error_code else ""
         if code == 404:
             return "missing", f"not found (HTTP 404{suffix})"
+        if code is None and isinstance(exc, ClientAuthenticationError):
+            return "not_checked", (
+                "could not get an ARM token (sign in with `az login` or set IAC_GEN_ARM_TOKEN)"
+            )
         if code in (401, 403) or isinstance(exc, ClientAuthenticationError):
             return "not_checked", f"access denied (HTTP {code}{suffix})"
         if code in (408, 429) or (code is not None and code >= 500):

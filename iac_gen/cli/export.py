@@ -1,13 +1,208 @@
-"""`iac-gen export` (being built; see the open issue)."""
+"""`iac-gen export`: read the live state of online endpoints from Azure into a bundle.
+
+Read-only: only GET requests and the Resource Graph query POST are sent; keys and tokens are
+never fetched, and secret-looking values are removed before the bundle is written. Exit 0
+when everything was read, 3 when anything is `not_checked`, 2 for bad options.
+"""
 
 from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
 import typer
 
 from iac_gen.cli.app import app
+from iac_gen.diagnostics import error
+from iac_gen.exit_codes import ExitCode
 
 
-@app.command("export", help="(not available yet)")
-def export_command() -> None:
-    typer.echo("iac-gen export: not available yet", err=True)
-    raise typer.Exit(4)
+class SummaryFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class _Reporter:
+    """Progress on stderr: a rich bar on a terminal, plain lines otherwise (CI)."""
+
+    def __init__(self, quiet: bool, verbose: bool):
+        self.quiet = quiet
+        self.verbose = verbose
+        self.done = 0
+        self.total = 0
+        self._bar: Any = None
+        self._task: Any = None
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._bar = Progress(
+                TextColumn("export"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("", total=None)
+
+    def __call__(self, event: str, data: dict[str, Any]) -> None:
+        if event == "total":
+            self.total += int(data.get("add", 0))
+            if self._bar is not None:
+                self._bar.update(self._task, total=max(self.total, self.done))
+            return
+        if event == "graph":
+            self._line(f"resource graph: {data['rows']} rows, {data['quota_waits']} quota waits")
+            return
+        self.done += 1
+        status = data["status"]
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done, description=status)
+        if status != "read":
+            reason = f": {data['reason']}" if data.get("reason") else ""
+            self._line(f"{status}: {data['id']}{reason}", force=True)
+        elif self.verbose:
+            self._line(f"read: {data['id']}")
+        elif self._bar is None and self.done % 100 == 0:
+            self._line(f"progress: {self.done} resources")
+
+    def _line(self, text: str, force: bool = False) -> None:
+        if self.quiet and not force:
+            return
+        if self._bar is not None:
+            self._bar.console.print(text, markup=False, highlight=False)
+        else:
+            typer.echo(text, err=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+@app.command(
+    "export",
+    help="Read online endpoints, deployments, workspace, autoscale and diagnostic settings "
+    "from Azure (read-only) into a JSON bundle for `iac-gen drift`.",
+)
+def export_command(
+    out: Path = typer.Option(..., "-o", "--out", help="Bundle file to write (JSON)."),
+    subscription: list[str] = typer.Option(
+        [], "--subscription", help="Subscription id (repeat with --graph for several)."
+    ),
+    resource_group: str | None = typer.Option(None, "--resource-group", help="Resource group."),
+    workspace: str | None = typer.Option(None, "--workspace", help="Azure ML workspace."),
+    endpoint: str | None = typer.Option(
+        None, "--endpoint", help="Only this online endpoint (default: all in the workspace)."
+    ),
+    location: str | None = typer.Option(None, "--location", help="Accepted for symmetry."),
+    graph: bool = typer.Option(
+        False, "--graph", help="Fleet mode: find endpoints with Azure Resource Graph."
+    ),
+    management_group: str | None = typer.Option(
+        None, "--management-group", help="Fleet mode scope: a management group id."
+    ),
+    api_version: str = typer.Option(
+        "2026-05-01", "--api-version", help="Microsoft.MachineLearningServices api-version."
+    ),
+    arm_endpoint: str | None = typer.Option(
+        None,
+        "--arm-endpoint",
+        help="ARM base URL for sovereign clouds or an emulator "
+        "(default https://management.azure.com).",
+    ),
+    concurrency: int = typer.Option(8, "--concurrency", min=1, max=64, help="Parallel GETs."),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.05, help="Seconds per request."),
+    deadline: float = typer.Option(
+        900.0, "--deadline", min=0.0, help="Seconds for the whole export (0 = no limit)."
+    ),
+    retries: int = typer.Option(6, "--retries", min=0, max=20, help="Retries per request."),
+    retry_backoff: float = typer.Option(
+        0.8, "--retry-backoff", min=0.0, help="Base of the exponential backoff in seconds."
+    ),
+    output: SummaryFormat = typer.Option(
+        SummaryFormat.text, "--output", help="Summary on stdout: text or json."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="One line per resource."),
+) -> None:
+    from iac_gen.azure.credentials import normalise_endpoint
+    from iac_gen.azure.export import ExportOptions, export_live
+    from iac_gen.output_files import dumps_json, write_file
+
+    where = "iac-gen export"
+    if graph:
+        if not subscription and not management_group:
+            raise error(
+                "IAC330", "--graph needs --subscription (repeatable) or --management-group", where
+            )
+        if endpoint or resource_group or workspace:
+            raise error(
+                "IAC330",
+                "--graph reads a whole fleet; drop --resource-group, --workspace and --endpoint",
+                where,
+            )
+    else:
+        if management_group:
+            raise error("IAC330", "--management-group needs --graph", where)
+        missing = [
+            name
+            for name, value in (
+                ("--subscription", subscription),
+                ("--resource-group", resource_group),
+                ("--workspace", workspace),
+            )
+            if not value
+        ]
+        if missing:
+            raise error("IAC330", f"missing {', '.join(missing)} (or use --graph)", where)
+        if len(subscription) > 1:
+            raise error("IAC330", "several --subscription values need --graph", where)
+    try:
+        normalise_endpoint(arm_endpoint)
+    except ValueError as exc:
+        raise error("IAC331", str(exc), where) from None
+
+    options = ExportOptions(
+        subscriptions=tuple(subscription),
+        resource_group=resource_group,
+        workspace=workspace,
+        endpoint=endpoint,
+        management_group=management_group,
+        graph=graph,
+        api_version=api_version,
+        arm_endpoint=arm_endpoint,
+        concurrency=concurrency,
+        timeout=timeout,
+        deadline=deadline or None,
+        retries=retries,
+        retry_backoff=retry_backoff,
+    )
+    reporter = _Reporter(quiet=quiet, verbose=verbose)
+    try:
+        bundle = export_live(options, progress=reporter)
+    finally:
+        reporter.close()
+    write_file(out, dumps_json(bundle))
+    summary = dict(bundle["summary"])
+    incomplete = summary["not_checked"] > 0
+    if output is SummaryFormat.json:
+        doc = {
+            "path": str(out),
+            "resources": len(bundle["resources"]),
+            "status": "not_checked" if incomplete else "complete",
+            **summary,
+        }
+        typer.echo(json.dumps(doc, sort_keys=True))
+    elif not quiet:
+        typer.echo(
+            f"wrote {out}: {len(bundle['resources'])} resources "
+            f"(read {summary['read']}, missing {summary['missing']}, "
+            f"not_checked {summary['not_checked']})"
+        )
+    if incomplete:
+        raise typer.Exit(ExitCode.INCOMPLETE)

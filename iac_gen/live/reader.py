@@ -1,0 +1,26 @@
+"""The reader interface: detect a live-input shape, read it into a `LiveState`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from iac_gen.live.state import LiveState
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a reader may need besides the data: the file name for messages and a target
+    (subscription, resource_group, workspace) to build ids that the input leaves out."""
+
+    file: str
+    target: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    description: str
+    detect: Callable[[Any], bool]
+    read: Callable[[Any, ReadContext], LiveState]

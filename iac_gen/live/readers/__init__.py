@@ -1,0 +1,1 @@
+"""Readers for each live-input shape; registered in `iac_gen.live.registry`."""
