@@ -64,7 +64,7 @@ CODES: dict[str, str] = {
     "IAC231": "lint suppression with an empty reason",
     "IAC232": "the same endpoint defined twice",
     "IAC235": "inline model or environment (cannot be deployed by a template)",
-    "IAC310": "--subscription/--resource-group/--workspace/--location differs from the spec's target",
+    "IAC310": "a target option (--subscription, ...) differs from the spec's target",
     "IAC311": "--env names an environment the spec does not define",
 }
 

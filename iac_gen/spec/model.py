@@ -105,7 +105,9 @@ class Deployment:
 @dataclass(frozen=True)
 class Endpoint:
     name: str
-    auth_mode: str | None = None  # key | aml_token | aad_token (None: not stated, service default key)
+    auth_mode: str | None = (
+        None  # key | aml_token | aad_token (None: not stated, service default key)
+    )
     description: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
     properties: Mapping[str, str] = field(default_factory=dict)
