@@ -74,7 +74,8 @@ def test_invalid_environment_is_reported_at_load(tmp_path: Path) -> None:
 def test_overlay_type_errors_use_overlay_position(tmp_path: Path) -> None:
     path = tmp_path / "spec.yaml"
     path.write_text(
-        "name: ovl-ep\nauth_mode: key\ndeployments: []\nenvironments:\n  dev:\n    auth_mode: keys\n"
+        "name: ovl-ep\nauth_mode: key\ndeployments: []\n"
+        "environments:\n  dev:\n    auth_mode: keys\n"
     )
     with pytest.raises(InputError) as exc:
         load_specs([path])
