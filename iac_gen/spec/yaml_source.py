@@ -368,7 +368,7 @@ def _scalar(event: Any, loc: Location, diags: list[Diagnostic]) -> Any:
         return event.value
     try:
         return build(yaml.ScalarNode(tag, event.value))
-    except (ValueError, yaml.YAMLError):
+    except (ValueError, IndexError, TypeError, OverflowError, yaml.YAMLError):
         diags.append(
             Diagnostic("IAC010", f"'{event.value}' is not a valid {tag.rsplit(':', 1)[-1]}", loc)
         )
