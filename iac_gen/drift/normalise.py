@@ -142,8 +142,8 @@ def _walk(
             sub_pattern = (*pattern, "*")
             if pattern == _PROPERTIES_MAP and key.lower() in _SYSTEM_KEYS:
                 continue
-            if as_map.presence:
-                out[(*path, key)] = True
+            if as_map.presence:  # the key is the value: an id that is present
+                out[(*path, key)] = key
                 continue
             if as_map.drop_zero and value == 0:
                 continue

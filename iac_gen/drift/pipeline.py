@@ -161,10 +161,19 @@ def step_classify(run: DriftRun) -> None:
     classifier = Classifier(run.book)
     sides = {id(side.pair): side for side in run.sides}
     live_traffic = _live_traffic(run.pairs)
+    endpoint_specs = {
+        (p.key.workspace, p.key.endpoint): p.designed.spec
+        for p in run.pairs
+        if p.designed is not None and p.kind == "endpoint"
+    }
     for pair in run.pairs:
         label = _resource_label(pair)
         dep = _deployment_name(pair)
-        spec = pair.designed.spec if pair.designed is not None else None
+        spec = (
+            pair.designed.spec
+            if pair.designed is not None
+            else endpoint_specs.get((pair.key.workspace, pair.key.endpoint))
+        )
         side = sides.get(id(pair))
         common: dict[str, Any] = {
             "spec": spec,

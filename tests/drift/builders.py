@@ -163,6 +163,7 @@ def as_live(body: dict[str, Any]) -> dict[str, Any]:
     """What Azure returns on GET for a resource deployed from `body` (server fields added)."""
     live = copy.deepcopy(body)
     live.pop("apiVersion", None)
+    live.setdefault("kind", "Managed")
     live["name"] = body["name"].split("/")[-1]
     live["systemData"] = dict(SYSTEM_DATA)
     props = live.setdefault("properties", {})
