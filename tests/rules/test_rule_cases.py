@@ -138,19 +138,14 @@ CASES: dict[str, list[tuple[str, Build, str]]] = {
     ],
     "MOE016": [
         (
-            "zero timeout",
-            lambda: with_deployment(good_spec(), "blue", readiness_probe=Probe(10, 10, 0, 1, 3)),
-            "deployments.blue.readiness_probe.timeout",
-        ),
-        (
-            "liveness success threshold",
-            lambda: with_deployment(good_spec(), "blue", liveness_probe=Probe(30, 10, 2, 2, 30)),
-            "deployments.blue.liveness_probe.success_threshold",
-        ),
-        (
             "timeout above period",
             lambda: with_deployment(good_spec(), "green", liveness_probe=Probe(30, 5, 8, 1, 30)),
             "deployments.green.liveness_probe.timeout",
+        ),
+        (
+            "default timeout, short period",
+            lambda: with_deployment(good_spec(), "blue", readiness_probe=Probe(10, 2, None, 1, 3)),
+            "deployments.blue.readiness_probe.period",
         ),
     ],
     "MOE017": [
@@ -194,7 +189,16 @@ CASES: dict[str, list[tuple[str, Build, str]]] = {
             "no collector",
             lambda: with_deployment(good_spec(), "blue", data_collector=None),
             "deployments.blue",
-        )
+        ),
+        (
+            "all collections off",
+            lambda: with_deployment(
+                good_spec(),
+                "blue",
+                data_collector={"collections": {"model_inputs": {"enabled": "False"}}},
+            ),
+            "deployments.blue",
+        ),
     ],
     "MOE023": [
         (
@@ -324,6 +328,12 @@ CASES: dict[str, list[tuple[str, Build, str]]] = {
 
 # Rules whose baseline (good_spec) is not a quiet case, with the spec that is.
 QUIET: dict[str, Build] = {"MOE028": _no_autoscale}
+
+
+def test_rollback_target_with_explicit_zero_traffic_is_not_idle() -> None:
+    spec = with_endpoint(good_spec(), traffic={"blue": 100, "green": 0}, mirror_traffic={})
+    assert _hits("MOE029", spec) == []
+
 
 BAD = [
     pytest.param(rule_id, build, path, id=f"{rule_id}-{name}")

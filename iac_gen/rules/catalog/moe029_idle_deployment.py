@@ -11,7 +11,7 @@ from iac_gen.spec.model import Spec
 
 class IdleDeployment(Rule):
     id = "MOE029"
-    title = "Provisioned deployment receives no traffic"
+    title = "Deployment not named in traffic or mirror traffic"
     severity = "low"
     category = "routing"
     rationale = (
@@ -20,21 +20,20 @@ class IdleDeployment(Rule):
         "version one traffic change away from production."
     )
     docs = (
-        "Fires for deployments with `instance_count` above 0 (or not stated) that have no "
-        "share in `traffic` or `mirror_traffic`. Expected briefly during a blue-green "
-        "rollout; afterwards, scale it to 0 or delete it. (Rollback targets can be kept "
-        "with a suppression that says so.)"
+        "Fires for deployments that `traffic` and `mirror_traffic` do not mention at all. "
+        "Expected briefly during a blue-green rollout; afterwards delete the deployment, "
+        "or keep it as the rollback target by listing it with an explicit `0` in "
+        "`traffic`, which says the idle instances are intended."
     )
     source = "Well-Architected Framework, Azure Machine Learning (shut down idle compute)"
 
     def check(self, spec: Spec) -> Iterator[RuleHit]:
         endpoint = spec.endpoint
         for dep in spec.deployments:
-            routed = endpoint.traffic.get(dep.name, 0) > 0
-            mirrored = endpoint.mirror_traffic.get(dep.name, 0) > 0
-            if routed or mirrored or dep.instance_count == 0:
+            if dep.name in endpoint.traffic or dep.name in endpoint.mirror_traffic:
                 continue
             yield RuleHit(
-                f"traffic.{dep.name}" if dep.name in endpoint.traffic else deployment_path(dep),
-                f"deployment {dep.name} has instances but receives no live or mirrored traffic",
+                deployment_path(dep),
+                f"deployment {dep.name} is not named in traffic or mirror_traffic; route "
+                "traffic to it, delete it, or keep it for rollback with traffic 0",
             )

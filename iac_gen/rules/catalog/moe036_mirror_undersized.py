@@ -52,6 +52,7 @@ class MirrorUndersized(Rule):
             if mirror_peak < needed:
                 yield RuleHit(
                     deployment_path(dep, "instance_count"),
-                    f"mirror deployment {name} gets {percent}% of traffic served by up to "
-                    f"{live_total} live instances but has {mirror_peak}; use at least {needed}",
+                    f"mirror deployment {name} receives a copy of {percent}% of the traffic "
+                    f"that up to {live_total} live instances serve, but has {mirror_peak} "
+                    f"instance(s); use at least {needed}",
                 )

@@ -15,8 +15,8 @@ class DeprecatedQueueWait(Rule):
     severity = "low"
     category = "configuration"
     rationale = (
-        "`max_queue_wait_ms` is deprecated: the service no longer honours it, so a value in "
-        "the spec suggests a queueing guarantee that does not exist."
+        "The `max_queue_wait_ms` setting is deprecated; a value in the spec suggests a "
+        "queueing guarantee that cannot be relied on and will stop being accepted."
     )
     docs = (
         "Fires when `request_settings.max_queue_wait_ms` is set. Remove it and size "
