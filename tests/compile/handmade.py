@@ -27,7 +27,10 @@ LAW = (
     f"/subscriptions/{SUB}/resourceGroups/rg-observability/providers/"
     "Microsoft.OperationalInsights/workspaces/law-mlops-prod"
 )
-AG = f"/subscriptions/{SUB}/resourceGroups/rg-observability/providers/Microsoft.Insights/actionGroups/ag"
+AG = (
+    f"/subscriptions/{SUB}/resourceGroups/rg-observability/providers/"
+    "Microsoft.Insights/actionGroups/ag-oncall"
+)
 
 
 def credit_scoring(**endpoint_changes: object) -> Spec:
@@ -41,7 +44,9 @@ def credit_scoring(**endpoint_changes: object) -> Spec:
         instance_count=3,
         app_insights_enabled=True,
         egress_public_network_access="disabled",
-        request_settings=RequestSettings(request_timeout_ms=3000, max_concurrent_requests_per_instance=2),
+        request_settings=RequestSettings(
+            request_timeout_ms=3000, max_concurrent_requests_per_instance=2
+        ),
         liveness_probe=Probe(30, 10, 2, 1, 30),
         readiness_probe=Probe(10, 10, 2, 1, 3),
         environment_variables={"WORKER_COUNT": "2"},
@@ -82,7 +87,11 @@ def credit_scoring(**endpoint_changes: object) -> Spec:
                     ScaleRule("cpu", "<", 30, "in", time_window_minutes=10, cooldown_minutes=30),
                     ScaleRule("request_latency", ">", 400, "out"),
                 ),
-                schedules=(ScheduleProfile("weekend", ("Saturday", "Sunday"), 3, 4, 3, "W. Europe Standard Time"),),
+                schedules=(
+                    ScheduleProfile(
+                        "weekend", ("Saturday", "Sunday"), 3, 4, 3, "W. Europe Standard Time"
+                    ),
+                ),
             )
         },
         monitoring=Monitoring(LAW, Alerts(action_group=AG)),

@@ -1,0 +1,234 @@
+"""Evaluate emitted templates back to plain resource bodies (test helper).
+
+Both main.json and main.bicep are reduced, with their parameters' default values, to the
+same shape as resources.json: `{type, apiVersion, name, location, tags, identity, sku,
+properties[, scope]}`. Comparing those proves that the two templates declare the same
+resources with the same values, and that both deploy exactly the desired state.
+
+Only the expression forms the emitters write are understood (format, parameters,
+resourceId, subscriptionResourceId, extensionResourceId, symbol.id); anything else fails.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from iac_gen.emit.values import arm_unescape, bicep_unescape
+
+UNKNOWN = "<no default>"
+ENVELOPE = ("location", "tags", "identity", "sku", "kind", "properties")
+
+
+def _compose_id(group: str, rtype: str, names: list[str]) -> str:
+    parts = rtype.split("/")
+    segs = [parts[0]]
+    for t, n in zip(parts[1:], names, strict=True):
+        segs += [t, n]
+    return f"{group}/providers/" + "/".join(segs)
+
+
+class ArmEvaluator:
+    """A small evaluator for ARM template expressions."""
+
+    def __init__(self, template: dict[str, Any], subscription: str, group: str):
+        self.params = {
+            k: v.get("defaultValue", UNKNOWN) for k, v in template.get("parameters", {}).items()
+        }
+        self.sub = subscription
+        self.group = f"/subscriptions/{subscription}/resourceGroups/{group}"
+
+    def value(self, v: Any) -> Any:
+        if isinstance(v, str):
+            if v.startswith("[") and not v.startswith("[[") and v.endswith("]"):
+                return self.expr(v[1:-1])
+            return arm_unescape(v)
+        if isinstance(v, dict):
+            out = {k: self.value(x) for k, x in v.items()}
+            return {k: x for k, x in out.items() if x is not UNKNOWN}
+        if isinstance(v, list):
+            return [self.value(x) for x in v]
+        return v
+
+    def expr(self, text: str) -> Any:
+        value, rest = self._parse(text.strip())
+        assert not rest.strip(), f"trailing text in expression: {rest!r}"
+        return value
+
+    def _parse(self, s: str) -> tuple[Any, str]:
+        s = s.lstrip()
+        if s.startswith("'"):
+            i, out = 1, []
+            while True:
+                if s[i] == "'":
+                    if s.startswith("''", i):
+                        out.append("'")
+                        i += 2
+                        continue
+                    return "".join(out), s[i + 1 :]
+                out.append(s[i])
+                i += 1
+        m = re.match(r"-?\d+", s)
+        if m:
+            return int(m.group()), s[m.end() :]
+        m = re.match(r"([A-Za-z]+)\(", s)
+        assert m, f"unsupported expression at {s!r}"
+        name, s = m.group(1), s[m.end() :]
+        args: list[Any] = []
+        while True:
+            s = s.lstrip()
+            if s.startswith(")"):
+                s = s[1:]
+                break
+            arg, s = self._parse(s)
+            args.append(arg)
+            s = s.lstrip()
+            if s.startswith(","):
+                s = s[1:]
+        return self._call(name, args), s
+
+    def _call(self, name: str, args: list[Any]) -> Any:
+        if name == "parameters":
+            return self.params[args[0]]
+        if name == "format":
+            return re.sub(r"\{(\d+)\}", lambda m: str(args[1 + int(m.group(1))]), args[0])
+        if name == "resourceId":
+            return _compose_id(self.group, args[0], [str(a) for a in args[1:]])
+        if name == "subscriptionResourceId":
+            return _compose_id(f"/subscriptions/{self.sub}", args[0], [str(a) for a in args[1:]])
+        if name == "extensionResourceId":
+            return f"{args[0]}/providers/{args[1]}/{args[2]}"
+        raise AssertionError(f"unsupported function {name}")
+
+    def resources(self, template: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every resource body, nested-deployment resources in place of their deployment."""
+        out: list[dict[str, Any]] = []
+        for res in template["resources"]:
+            if res["type"] == "Microsoft.Resources/deployments":
+                out.extend(self.resources(res["properties"]["template"]))
+                continue
+            body = {
+                k: self.value(res[k]) for k in ("type", "apiVersion", "name", *ENVELOPE) if k in res
+            }
+            if "scope" in res:
+                body["scope"] = f"{self.group}/providers/{self.value(res['scope'])}"
+            out.append(body)
+        return out
+
+
+class BicepEvaluator:
+    """Evaluates the pycep-parser tree of a main.bicep the emitter wrote."""
+
+    def __init__(self, tree: dict[str, Any], subscription: str, group: str):
+        self.tree = tree
+        self.sub = subscription
+        self.group = f"/subscriptions/{subscription}/resourceGroups/{group}"
+        self.params: dict[str, Any] = {}
+        self.symbols = tree["resources"]
+        for k, v in tree.get("parameters", {}).items():
+            self.params[k] = self._param_default(v)
+        self._names: dict[str, str] = {}
+
+    def _param_default(self, p: dict[str, Any]) -> Any:
+        return self.value(p["default"]) if p.get("default") is not None else UNKNOWN
+
+    def full_name(self, symbol: str) -> str:
+        res = self.symbols[symbol]
+        own = self.value(res["config"]["name"])
+        parent = res["config"].get("parent")
+        return f"{self.full_name(parent)}/{own}" if parent else own
+
+    def resource_id(self, symbol: str) -> str:
+        res = self.symbols[symbol]
+        cfg = res["config"]
+        if "scope" in cfg:
+            scope = self.resource_id(cfg["scope"])
+            return f"{scope}/providers/{res['type']}/{self.value(cfg['name'])}"
+        return _compose_id(self.group, res["type"], self.full_name(symbol).split("/"))
+
+    def value(self, v: Any) -> Any:
+        if isinstance(v, str):
+            if v in self.params:
+                return self.params[v]
+            if v in self.symbols:
+                raise AssertionError(f"bare symbol {v} used as a value")
+            return bicep_unescape(v)
+        if isinstance(v, bool) or v is None or isinstance(v, (int, float)):
+            return v
+        if isinstance(v, list):
+            return [self.value(x) for x in v]
+        if isinstance(v, dict):
+            if self._node(v, "function"):
+                return self._call(v["function"]["type"], v["function"].get("parameters") or {})
+            if self._node(v, "operator"):
+                op = v["operator"]
+                if op["type"] == "property_accessor":
+                    sym, prop = op["operands"]["operand_1"], op["operands"]["operand_2"]
+                    assert prop == "id", prop
+                    return self.resource_id(sym)
+                if op["type"] == "minus":
+                    return -self.value(op["operands"]["integer_value"])
+                raise AssertionError(f"unsupported operator {op['type']}")
+            out = {self._key(k): self.value(x) for k, x in v.items()}
+            return {k: x for k, x in out.items() if x is not UNKNOWN}
+        raise AssertionError(f"unsupported value {v!r}")
+
+    @staticmethod
+    def _node(v: dict[str, Any], kind: str) -> bool:
+        """pycep writes calls and operators as one-key objects; a Bicep object can have a
+        property with the same name (autoscale's `operator`), whose value is a string."""
+        return len(v) == 1 and isinstance(v.get(kind), dict) and "type" in v[kind]
+
+    @staticmethod
+    def _key(k: str) -> str:
+        return bicep_unescape(k[1:-1]) if k.startswith("'") and k.endswith("'") else k
+
+    def _call(self, name: str, params: dict[str, Any]) -> Any:
+        args = [self.value(a) for a in params.values() if a is not None]
+        if name == "format":
+            return re.sub(r"\{(\d+)\}", lambda m: str(args[1 + int(m.group(1))]), args[0])
+        if name == "resource_id":
+            order = ["subscription_id", "resource_group_name", "resource_type"]
+            order += sorted(
+                (k for k in params if k.startswith("resource_name_")),
+                key=lambda k: int(k.rsplit("_", 1)[1]),
+            )
+            vals = [self.value(params[k]) for k in order if params.get(k) is not None]
+            return _compose_id(self.group, vals[0], [str(x) for x in vals[1:]])
+        if name == "subscription_resource_id":
+            order = ["subscription_id", "resource_type"]
+            order += sorted(
+                (k for k in params if k.startswith("resource_name_")),
+                key=lambda k: int(k.rsplit("_", 1)[1]),
+            )
+            vals = [self.value(params[k]) for k in order if params.get(k) is not None]
+            return _compose_id(f"/subscriptions/{self.sub}", vals[0], [str(x) for x in vals[1:]])
+        if name == "json":
+            return json.loads(args[0])
+        raise AssertionError(f"unsupported function {name}: {params}")
+
+    def resources(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for symbol, res in self.symbols.items():
+            if res.get("existing"):
+                continue
+            cfg = res["config"]
+            if res["type"] == "Microsoft.Resources/deployments":
+                for inner in self.value(cfg["properties"])["template"]["resources"]:
+                    out.append(inner)
+                continue
+            body: dict[str, Any] = {"type": res["type"], "apiVersion": res["api_version"]}
+            body["name"] = self.full_name(symbol) if cfg.get("parent") else self.value(cfg["name"])
+            for key in ENVELOPE:
+                if key in cfg:
+                    body[key] = self.value(cfg[key])
+            if "scope" in cfg:
+                body["scope"] = self.resource_id(cfg["scope"])
+            out.append(body)
+        return out
+
+
+def keyed(resources: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Resources by (type, name); a later body (the traffic PUT) replaces an earlier one."""
+    return {(r["type"], r["name"]): r for r in resources}
