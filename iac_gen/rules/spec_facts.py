@@ -26,11 +26,6 @@ def live_deployments(spec: Spec) -> list[Deployment]:
     return [d for d in spec.deployments if spec.endpoint.traffic.get(d.name, 0) > 0]
 
 
-def mirrored_deployments(spec: Spec) -> list[Deployment]:
-    """Deployments that receive mirrored (shadow) traffic, in spec order."""
-    return [d for d in spec.deployments if spec.endpoint.mirror_traffic.get(d.name, 0) > 0]
-
-
 def is_managed(dep: Deployment, spec: Spec) -> bool:
     """Managed (Azure-hosted) rather than Kubernetes compute."""
     return dep.type != "kubernetes" and not spec.endpoint.is_kubernetes

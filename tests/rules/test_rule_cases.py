@@ -18,6 +18,7 @@ from iac_gen.spec.model import (
     Ownership,
     Probe,
     RequestSettings,
+    ScaleSettings,
     ScheduleProfile,
     Spec,
 )
@@ -328,6 +329,26 @@ CASES: dict[str, list[tuple[str, Build, str]]] = {
 
 # Rules whose baseline (good_spec) is not a quiet case, with the spec that is.
 QUIET: dict[str, Build] = {"MOE028": _no_autoscale}
+
+
+def _kubernetes(spec: Spec) -> Spec:
+    spec = with_endpoint(spec, compute="/subscriptions/x/computes/aks")
+    return replace(spec, deployments=tuple(replace(d, type="kubernetes") for d in spec.deployments))
+
+
+def test_kubernetes_key_auth_is_advised_aml_token_and_aml_token_is_accepted() -> None:
+    key = _hits("MOE001", _kubernetes(with_endpoint(good_spec(), auth_mode="key")))
+    assert len(key) == 1 and key[0][1].endswith("use aml_token")
+    assert _hits("MOE002", _kubernetes(with_endpoint(good_spec(), auth_mode="aml_token"))) == []
+
+
+def test_kubernetes_target_utilization_counts_as_autoscale() -> None:
+    spec = _kubernetes(replace(good_spec(), autoscale={}))
+    assert [p for p, _ in _hits("MOE037", spec)] == ["deployments.blue"]
+    scaled = with_deployment(
+        spec, "blue", scale_settings=ScaleSettings("target_utilization", 3, 10)
+    )
+    assert _hits("MOE037", scaled) == []
 
 
 def test_rollback_target_with_explicit_zero_traffic_is_not_idle() -> None:

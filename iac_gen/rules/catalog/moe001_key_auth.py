@@ -21,7 +21,8 @@ class KeyAuthentication(Rule):
     docs = (
         "Fires when `auth_mode` is `key`, or is not stated (the service default is `key`). "
         "Set `auth_mode: aad_token` and grant callers the scoring permission (the native "
-        "spec's `access.scorers`). Suppress with a reason for endpoints that must serve "
+        "spec's `access.scorers`); Kubernetes endpoints, which do not support `aad_token`, "
+        "are advised to use `aml_token`. Suppress with a reason for endpoints that must serve "
         "clients unable to obtain Entra tokens."
     )
     source = (
@@ -32,14 +33,16 @@ class KeyAuthentication(Rule):
 
     def check(self, spec: Spec) -> Iterator[RuleHit]:
         mode = spec.endpoint.auth_mode
+        # aad_token is only supported on managed endpoints; Kubernetes ones get aml_token.
+        better = "aml_token" if spec.endpoint.is_kubernetes else "aad_token"
         if mode is None:
             yield RuleHit(
                 "auth_mode",
                 "auth_mode is not stated, so the endpoint gets the service default, key "
-                "authentication; set auth_mode: aad_token",
+                f"authentication; set auth_mode: {better}",
             )
         elif mode.lower() == "key":
             yield RuleHit(
                 "auth_mode",
-                "endpoint uses key authentication (static keys that never expire); use aad_token",
+                f"endpoint uses key authentication (static keys that never expire); use {better}",
             )

@@ -19,13 +19,15 @@ class AmlTokenAuthentication(Rule):
         "per endpoint with Azure RBAC."
     )
     docs = (
-        "Fires when `auth_mode` is `aml_token`. Use `aad_token` on managed endpoints "
-        "(Kubernetes endpoints do not support it; suppress there with that reason)."
+        "Fires when a managed endpoint's `auth_mode` is `aml_token`; use `aad_token`. "
+        "Kubernetes endpoints are not checked: they do not support `aad_token`."
     )
     source = "Azure ML docs 'Authentication for managed online endpoints' (auth modes)"
 
     def check(self, spec: Spec) -> Iterator[RuleHit]:
         mode = spec.endpoint.auth_mode
+        if spec.endpoint.is_kubernetes:
+            return  # aad_token is not supported there: aml_token is the best available
         if mode is not None and mode.lower() == "aml_token":
             yield RuleHit(
                 "auth_mode", "endpoint uses AML tokens; aad_token allows per-endpoint RBAC"

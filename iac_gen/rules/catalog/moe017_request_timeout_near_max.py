@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iac_gen.rules.base import Rule, RuleHit
-from iac_gen.rules.spec_facts import deployment_path
+from iac_gen.rules.spec_facts import deployment_path, is_managed
 from iac_gen.spec.model import Spec
 
 MAX_REQUEST_TIMEOUT_MS = 180_000
@@ -23,14 +23,16 @@ class RequestTimeoutNearMax(Rule):
         "means the work belongs in a batch endpoint."
     )
     docs = (
-        "Fires when `request_settings.request_timeout_ms` is 90000 ms (half the 180000 ms "
-        "maximum) or more. The default is 5000 ms. The half-way threshold is iac-gen's "
-        "choice."
+        "Fires when a managed deployment's `request_settings.request_timeout_ms` is "
+        "90000 ms (half the 180000 ms maximum) or more. The default is 5000 ms. The "
+        "half-way threshold is iac-gen's choice."
     )
     source = "Azure ML CLI v2 managed online deployment YAML reference (`request_timeout_ms`)"
 
     def check(self, spec: Spec) -> Iterator[RuleHit]:
         for dep in spec.deployments:
+            if not is_managed(dep, spec):
+                continue
             settings = dep.request_settings
             if settings is None or settings.request_timeout_ms is None:
                 continue

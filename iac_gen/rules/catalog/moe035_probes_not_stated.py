@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iac_gen.rules.base import Rule, RuleHit
-from iac_gen.rules.spec_facts import deployment_path, is_managed
+from iac_gen.rules.spec_facts import deployment_path
 from iac_gen.spec.model import Spec
 
 
@@ -20,7 +20,7 @@ class ProbesNotStated(Rule):
         "traffic and when it is restarted."
     )
     docs = (
-        "Fires for managed deployments that state neither `liveness_probe` nor "
+        "Fires for deployments that state neither `liveness_probe` nor "
         "`readiness_probe`, or only one of them. Set both, with `initial_delay` covering "
         "the model's load time."
     )
@@ -28,8 +28,6 @@ class ProbesNotStated(Rule):
 
     def check(self, spec: Spec) -> Iterator[RuleHit]:
         for dep in spec.deployments:
-            if not is_managed(dep, spec):
-                continue
             missing = [
                 name for name in ("liveness_probe", "readiness_probe") if getattr(dep, name) is None
             ]

@@ -21,8 +21,10 @@ class NoAutoscale(Rule):
         "on the deployment."
     )
     docs = (
-        "Fires for managed deployments with live traffic that have no enabled `autoscale` "
-        "entry. Add `autoscale.<deployment>` with min/max/default instances and rules. "
+        "Fires for deployments with live traffic that have no enabled `autoscale` entry "
+        "(Kubernetes deployments may instead use `scale_settings.type: "
+        "target_utilization`). Add `autoscale.<deployment>` with min/max/default "
+        "instances and rules. "
         "Production-only."
     )
     source = (
@@ -32,12 +34,18 @@ class NoAutoscale(Rule):
 
     def check(self, spec: Spec) -> Iterator[RuleHit]:
         for dep in live_deployments(spec):
-            if not is_managed(dep, spec):
-                continue
             scale = spec.autoscale.get(dep.name)
-            if scale is None or not scale.enabled:
-                yield RuleHit(
-                    deployment_path(dep),
-                    f"deployment {dep.name} serves live traffic with a fixed instance count; "
-                    "add autoscale",
-                )
+            if scale is not None and scale.enabled:
+                continue
+            settings = dep.scale_settings
+            if (
+                not is_managed(dep, spec)
+                and settings is not None
+                and settings.type == "target_utilization"
+            ):
+                continue
+            yield RuleHit(
+                deployment_path(dep),
+                f"deployment {dep.name} serves live traffic with a fixed instance count; "
+                "add autoscale",
+            )
