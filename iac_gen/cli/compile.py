@@ -47,7 +47,7 @@ def compile_command(
 
     if target not in TARGETS:
         raise error(
-            "IAC310",
+            "IAC323",
             f"unknown --target {target!r}; expected one of {', '.join(TARGETS)}",
             "iac-gen",
         )
