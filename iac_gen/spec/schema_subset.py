@@ -1,0 +1,191 @@
+"""A small JSON Schema (2020-12) evaluator for the keywords `spec.schema.json` uses.
+
+Why not jsonschema at run time: importing it costs more than the rest of `iac-gen validate`
+together. The spec schema uses a handful of keywords; this module evaluates exactly those and
+refuses schemas that use any other (`unsupported_keywords`), and a differential test checks it
+reports the same errors as jsonschema. Errors mimic jsonschema's `ValidationError`
+attributes (`validator`, `validator_value`, `instance`, `schema`, `absolute_path`, `message`).
+
+One deliberate difference shared with the jsonschema validator the tests build: `integer`
+means a whole number written without a fraction (2.0 is not an integer in a spec).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+SUPPORTED = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$defs",
+        "$ref",
+        "title",
+        "description",
+        "type",
+        "enum",
+        "properties",
+        "additionalProperties",
+        "required",
+        "propertyNames",
+        "not",
+        "items",
+        "minItems",
+        "uniqueItems",
+        "minimum",
+        "maximum",
+        "pattern",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    validator: str
+    validator_value: Any
+    instance: Any
+    schema: Mapping[str, Any]
+    absolute_path: tuple[str | int, ...]
+    message: str
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_TYPES = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": _is_number,
+    "boolean": lambda v: isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "null": lambda v: v is None,
+}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality: true is not 1, 1 equals 1.0."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+@cache
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
+
+
+def unsupported_keywords(schema: Any, path: str = "#") -> list[str]:
+    """Keywords this evaluator would ignore (must be empty for the shipped schema)."""
+    found: list[str] = []
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key not in SUPPORTED:
+                found.append(f"{path}/{key}")
+            if key in ("properties", "$defs"):
+                for name, sub in value.items():
+                    found += unsupported_keywords(sub, f"{path}/{key}/{name}")
+            elif key in ("additionalProperties", "items", "not", "propertyNames"):
+                found += unsupported_keywords(value, f"{path}/{key}")
+    return found
+
+
+class Validator:
+    """Evaluate instances against one root schema (local `#/$defs/...` references only)."""
+
+    def __init__(self, schema: Mapping[str, Any]):
+        self.root = schema
+
+    def _ref(self, ref: str) -> Mapping[str, Any]:
+        node: Any = self.root
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part]
+        return node
+
+    def iter_errors(self, instance: Any) -> Iterator[SchemaError]:
+        yield from self._walk(instance, self.root, ())
+
+    def _walk(self, inst: Any, schema: Any, path: tuple[str | int, ...]) -> Iterator[SchemaError]:
+        if schema is True or schema is None:
+            return
+        if schema is False:
+            yield SchemaError("false", False, inst, {}, path, "False schema does not allow it")
+            return
+        if "$ref" in schema:
+            yield from self._walk(inst, self._ref(schema["$ref"]), path)
+        if "type" in schema:
+            wanted = schema["type"]
+            names = wanted if isinstance(wanted, list) else [wanted]
+            if not any(_TYPES[n](inst) for n in names):
+                yield SchemaError("type", wanted, inst, schema, path, f"{inst!r} is not of type")
+        if "enum" in schema and not any(_same(inst, v) for v in schema["enum"]):
+            yield SchemaError("enum", schema["enum"], inst, schema, path, "not in enum")
+        if _is_number(inst):
+            if "minimum" in schema and inst < schema["minimum"]:
+                yield SchemaError("minimum", schema["minimum"], inst, schema, path, "too small")
+            if "maximum" in schema and inst > schema["maximum"]:
+                yield SchemaError("maximum", schema["maximum"], inst, schema, path, "too large")
+        if (
+            isinstance(inst, str)
+            and "pattern" in schema
+            and not _pattern(schema["pattern"]).search(inst)
+        ):
+            yield SchemaError("pattern", schema["pattern"], inst, schema, path, "no match")
+        if "not" in schema and not any(True for _ in self._walk(inst, schema["not"], path)):
+            yield SchemaError("not", schema["not"], inst, schema, path, "should not be valid")
+        if isinstance(inst, list):
+            if "minItems" in schema and len(inst) < schema["minItems"]:
+                yield SchemaError(
+                    "minItems", schema["minItems"], inst, schema, path, f"{inst!r} is too short"
+                )
+            if schema.get("uniqueItems"):
+                for i, item in enumerate(inst):
+                    if any(_same(item, other) for other in inst[:i]):
+                        yield SchemaError(
+                            "uniqueItems", True, inst, schema, path, f"{inst!r} has repeated items"
+                        )
+                        break
+            if "items" in schema:
+                for i, item in enumerate(inst):
+                    yield from self._walk(item, schema["items"], (*path, i))
+        if isinstance(inst, dict):
+            props = schema.get("properties") or {}
+            if "required" in schema:
+                missing = [k for k in schema["required"] if k not in inst]
+                if missing:
+                    yield SchemaError(
+                        "required", schema["required"], inst, schema, path, "missing keys"
+                    )
+            if "propertyNames" in schema:
+                for key in inst:
+                    for err in self._walk(key, schema["propertyNames"], ()):
+                        yield SchemaError(
+                            err.validator, err.validator_value, key, err.schema, path, err.message
+                        )
+            for key, value in inst.items():
+                if key in props:
+                    yield from self._walk(value, props[key], (*path, key))
+            if "additionalProperties" in schema:
+                extra_schema = schema["additionalProperties"]
+                extras = [k for k in inst if k not in props]
+                if extra_schema is False:
+                    if extras:
+                        yield SchemaError(
+                            "additionalProperties", False, inst, schema, path, "unexpected keys"
+                        )
+                else:
+                    for key in extras:
+                        yield from self._walk(inst[key], extra_schema, (*path, key))
