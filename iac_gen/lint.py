@@ -66,11 +66,38 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class SuppressionUse:
+    """What became of one `lint.suppress` entry: `used` (it hid n findings), `unused`
+    (its rule ran and found nothing: the suppression is stale), `not_run` (its rule was
+    not selected or does not apply to this environment) or `unknown_rule`."""
+
+    rule: str
+    reason: str
+    file: str
+    line: int
+    col: int
+    status: str
+    matched: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "reason": self.reason,
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "status": self.status,
+            "matched": self.matched,
+        }
+
+
+@dataclass(frozen=True)
 class LintResult:
     rules: tuple[type[Rule], ...]
     findings: tuple[Finding, ...]
     inputs: tuple[tuple[str, str], ...] = ()  # (relative path, sha256)
     specs: int = 0
+    suppressions: tuple[SuppressionUse, ...] = ()
 
     def active(self) -> list[Finding]:
         """Findings that count: everything not suppressed."""
@@ -96,6 +123,7 @@ class LintResult:
             "inputs": [{"role": "spec", "path": p, "sha256": h} for p, h in self.inputs],
             "rules": [rule.metadata() for rule in self.rules],
             "findings": [f.to_dict() for f in self.findings],
+            "suppressions": [s.to_dict() for s in self.suppressions],
             "summary": {"specs": self.specs, "findings": self.counts()},
             "environment": environment,
         }
@@ -174,15 +202,20 @@ def _hits(rule: Rule, spec: Spec) -> tuple[type[Rule], list[RuleHit]]:
         ]
 
 
-def lint_spec(spec: Spec, rules: Sequence[type[Rule]], base_dir: Path) -> list[Finding]:
-    """Findings of `rules` on one spec, suppressions applied, unsorted."""
+def lint_spec(
+    spec: Spec, rules: Sequence[type[Rule]], base_dir: Path
+) -> tuple[list[Finding], list[SuppressionUse]]:
+    """Findings of `rules` on one spec (suppressions applied, unsorted) and what became of
+    each of the spec's suppressions."""
     suppressions = {s.rule.strip().upper(): s.reason for s in spec.suppressions}
     findings: dict[str, Finding] = {}
+    ran: set[str] = set()
     for rule_class in rules:
         if rule_class is RuleFailure:
             continue
         if rule_class.production_only and is_non_production(spec):
             continue
+        ran.add(rule_class.id)
         reporter, hits = _hits(rule_class(), spec)
         for hit in hits:
             loc = spec.locate(hit.path)
@@ -203,7 +236,40 @@ def lint_spec(spec: Spec, rules: Sequence[type[Rule]], base_dir: Path) -> list[F
                 suppression_reason=reason,
             )
             findings.setdefault(finding.fingerprint, finding)
-    return list(findings.values())
+    return list(findings.values()), _suppression_uses(spec, findings.values(), ran, base_dir)
+
+
+def _suppression_uses(
+    spec: Spec, findings: Iterable[Finding], ran: set[str], base_dir: Path
+) -> list[SuppressionUse]:
+    known = {rule.id for rule in all_rules()}
+    matched: dict[str, int] = {}
+    for finding in findings:
+        if finding.suppressed:
+            matched[finding.rule] = matched.get(finding.rule, 0) + 1
+    uses = []
+    for index, sup in enumerate(spec.suppressions):
+        rule_id = sup.rule.strip().upper()
+        loc = sup.location or spec.locate(f"lint.suppress.{index}.rule")
+        count = matched.get(rule_id, 0)
+        if rule_id not in known:
+            status = "unknown_rule"
+        elif rule_id not in ran:
+            status = "not_run"
+        else:
+            status = "used" if count else "unused"
+        uses.append(
+            SuppressionUse(
+                rule_id,
+                sup.reason,
+                display_path(loc.file, base_dir),
+                loc.line,
+                loc.col,
+                status,
+                count,
+            )
+        )
+    return uses
 
 
 def run_lint(
@@ -218,9 +284,12 @@ def run_lint(
     base = Path.cwd() if base_dir is None else Path(base_dir)
     rules = select_rules(select, ignore)
     findings: list[Finding] = []
+    uses: list[SuppressionUse] = []
     inputs: dict[str, str] = {}
     for spec in specs:
-        findings.extend(lint_spec(spec, rules, base))
+        spec_findings, spec_uses = lint_spec(spec, rules, base)
+        findings.extend(spec_findings)
+        uses.extend(spec_uses)
         for file in spec.files or (spec.source,):
             inputs[display_path(str(file), base)] = _sha256(Path(file))
     findings.sort(key=Finding.sort_key)
@@ -229,6 +298,7 @@ def run_lint(
         findings=tuple(findings),
         inputs=tuple(sorted(inputs.items())),
         specs=len(specs),
+        suppressions=tuple(sorted(uses, key=lambda u: (u.file, u.line, u.col, u.rule))),
     )
 
 
@@ -240,8 +310,10 @@ def render_text(result: LintResult, fail_on: str) -> str:
     parts = ", ".join(f"{counts[sev]} {sev}" for sev in SEVERITIES)
     specs = f"{result.specs} spec{'s' if result.specs != 1 else ''}"
     rules = len(result.rules) - 1
+    stale = sum(1 for s in result.suppressions if s.status in {"unused", "unknown_rule"})
+    stale_text = f", {stale} stale suppression{'s' if stale != 1 else ''}" if stale else ""
     lines.append(
-        f"lint: {specs}, {rules} rules: {parts}; {counts['suppressed']} suppressed "
-        f"(--fail-on {fail_on}: {verdict})"
+        f"lint: {specs}, {rules} rules: {parts}; {counts['suppressed']} suppressed"
+        f"{stale_text} (--fail-on {fail_on}: {verdict})"
     )
     return "\n".join(lines) + "\n"

@@ -96,6 +96,30 @@ def test_suppression_for_another_rule_does_not_hide_a_finding() -> None:
     assert run_lint([spec]).fails("high")
 
 
+def test_each_suppression_reports_what_became_of_it() -> None:
+    spec = replace(
+        with_endpoint(good_spec(), auth_mode="key"),
+        suppressions=(
+            Suppression("MOE001", "keys by design"),
+            Suppression("MOE003", "nothing to hide: endpoint is private"),
+            Suppression("MOE010", "not run in dev"),
+            Suppression("MOE777", "typo"),
+        ),
+    )
+    result = run_lint([spec], ignore=["MOE010"])
+    status = {s.rule: (s.status, s.matched) for s in result.suppressions}
+    assert status == {
+        "MOE001": ("used", 1),
+        "MOE003": ("unused", 0),
+        "MOE010": ("not_run", 0),
+        "MOE777": ("unknown_rule", 0),
+    }
+    assert "; 1 suppressed, 2 stale suppressions (" in render_text(result, "high")
+    assert [s["status"] for s in result.to_dict()["suppressions"]] == [
+        "used", "unused", "not_run", "unknown_rule",
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("fail_on", "fails"),
     [("critical", False), ("high", True), ("medium", True), ("info", True)],
@@ -188,6 +212,8 @@ def test_text_lines_and_summary() -> None:
         "fixtures/handmade/spec.yaml:4:1: high MOE001 endpoint uses key authentication "
         "(static keys that never expire); use aad_token"
     )
-    assert lines[-1].startswith("lint: 1 spec, 29 rules: 0 critical, 2 high, 0 medium")
+    assert lines[-1].startswith(
+        f"lint: 1 spec, {len(all_rules())} rules: 0 critical, 2 high, 0 medium"
+    )
     assert lines[-1].endswith("(--fail-on high: failed)")
     assert text.endswith("\n")

@@ -21,6 +21,7 @@ from iac_gen.spec.model import (
     ScaleSettings,
     ScheduleProfile,
     Spec,
+    Suppression,
 )
 from rules.lint_spec_builders import autoscale, good_spec, with_deployment, with_endpoint
 
@@ -314,6 +315,13 @@ CASES: dict[str, list[tuple[str, Build, str]]] = {
                 monitoring=Monitoring(log_analytics_workspace="/law", alerts=Alerts()),
             ),
             "monitoring.alerts",
+        )
+    ],
+    "MOE041": [
+        (
+            "typo",
+            lambda: replace(good_spec(), suppressions=(Suppression("MOE00l", "typo"),)),
+            "lint.suppress.0.rule",
         )
     ],
     "MOE040": [
