@@ -23,7 +23,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PLANTED = '<script>window.__pwned = 1; console.error("pwned")</script><img src=x onerror="window.__pwned=2">'
+PLANTED = (
+    '<script>window.__pwned = 1; console.error("pwned")</script>'
+    '<img src=x onerror="window.__pwned=2">'
+)
 
 
 def _hostile_result() -> dict:

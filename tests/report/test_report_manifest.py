@@ -1,0 +1,201 @@
+"""The evidence manifest hashes every file, re-verifies, and notices tampering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from iac_gen.output_files import dumps_json
+from iac_gen.report.manifest import (
+    build_manifest,
+    ci_metadata,
+    generated_at,
+    provenance,
+    redact_argv,
+    verify_manifest,
+)
+
+GITHUB = {
+    "GITHUB_RUN_ID": "9012",
+    "GITHUB_RUN_ATTEMPT": "2",
+    "GITHUB_REPOSITORY": "contoso/ml-endpoints",
+    "GITHUB_SHA": "a" * 40,
+    "GITHUB_REF": "refs/heads/main",
+    "GITHUB_ACTOR": "octocat",
+    "GITHUB_WORKFLOW": "drift",
+    "GITHUB_SERVER_URL": "https://github.example.com",
+}
+AZURE = {
+    "BUILD_BUILDID": "77",
+    "BUILD_REPOSITORY_URI": "https://pat123@dev.azure.com/contoso/risk/_git/ml",
+    "BUILD_SOURCEVERSION": "b" * 40,
+    "BUILD_SOURCEBRANCH": "refs/heads/release",
+    "BUILD_REQUESTEDFOR": "Jane Doe",
+    "SYSTEM_COLLECTIONURI": "https://dev.azure.com/contoso/",
+    "SYSTEM_TEAMPROJECT": "risk",
+}
+
+
+@pytest.fixture
+def evidence(tmp_path):
+    inputs = tmp_path / "in"
+    reports = tmp_path / "reports"
+    inputs.mkdir()
+    reports.mkdir()
+    (inputs / "spec.yaml").write_text("name: credit-scoring\n", encoding="utf-8")
+    (inputs / "live.json").write_text("[]\n", encoding="utf-8")
+    (reports / "drift.json").write_text("{}\n", encoding="utf-8")
+    (reports / "drift.md").write_text("# ok\n", encoding="utf-8")
+    manifest = build_manifest(
+        [inputs / "spec.yaml", inputs / "live.json"],
+        [reports / "drift.json", reports / "drift.md"],
+        base_dir=reports,
+        argv=["iac-gen", "drift", "--token", "s3cr3t"],
+        env={"SOURCE_DATE_EPOCH": "1700000000"},
+        sources=(),
+    )
+    path = reports / "manifest.json"
+    path.write_text(dumps_json(manifest), encoding="utf-8")
+    return path, manifest
+
+
+def test_records_sizes_hashes_and_relative_paths(evidence):
+    path, manifest = evidence
+    assert [o["path"] for o in manifest["outputs"]] == ["drift.json", "drift.md"]
+    assert [i["path"] for i in manifest["inputs"]] == ["../in/spec.yaml", "../in/live.json"]
+    spec = manifest["inputs"][0]
+    assert spec["size"] == len("name: credit-scoring\n")
+    assert spec["sha256"] == hashlib.sha256(b"name: credit-scoring\n").hexdigest()
+    assert manifest["generated_at"] == "2023-11-14T22:13:20Z"
+    assert manifest["command"]["argv"] == ["iac-gen", "drift", "--token", "<redacted>"]
+    assert manifest["ci"] is None
+    assert manifest["tool"]["name"] == "iac-gen" and manifest["python"] and manifest["platform"]
+    assert list(json.loads(path.read_text())) == sorted(manifest)  # deterministic key order
+
+
+def test_verify_passes_then_detects_tampering_and_missing_files(evidence):
+    path, _ = evidence
+    assert verify_manifest(path) == []
+    (path.parent / "drift.md").write_text("# changed\n", encoding="utf-8")
+    problems = verify_manifest(path)
+    assert len(problems) == 2 and all(p.startswith("drift.md: ") for p in problems)
+    (path.parent.parent / "in" / "live.json").unlink()
+    assert "../in/live.json: missing (input)" in verify_manifest(path)
+
+
+def test_verify_survives_moving_the_whole_tree(evidence, tmp_path):
+    assert evidence[0].is_file()
+    moved = tmp_path.parent / (tmp_path.name + "-moved")
+    shutil.copytree(tmp_path, moved)
+    assert verify_manifest(moved / "reports" / "manifest.json") == []
+
+
+def test_unreadable_manifest_is_one_problem(tmp_path):
+    bad = tmp_path / "manifest.json"
+    bad.write_text("{", encoding="utf-8")
+    (problem,) = verify_manifest(bad)
+    assert "cannot read manifest" in problem
+
+
+def test_generated_at_without_source_date_epoch_is_now():
+    stamp = generated_at({})
+    assert len(stamp) == 20 and stamp.endswith("Z") and stamp[:2] == "20"
+
+
+def test_github_actions_metadata_and_run_url():
+    ci = ci_metadata(GITHUB)
+    assert ci == {
+        "provider": "github-actions",
+        "repository": "contoso/ml-endpoints",
+        "sha": "a" * 40,
+        "ref": "refs/heads/main",
+        "run_id": "9012",
+        "run_attempt": "2",
+        "actor": "octocat",
+        "workflow": "drift",
+        "run_url": "https://github.example.com/contoso/ml-endpoints/actions/runs/9012/attempts/2",
+    }
+
+
+def test_azure_pipelines_metadata_and_run_url_without_credentials():
+    ci = ci_metadata(AZURE)
+    assert ci["provider"] == "azure-pipelines"
+    assert ci["repository"] == "https://dev.azure.com/contoso/risk/_git/ml"
+    assert ci["run_url"] == "https://dev.azure.com/contoso/risk/_build/results?buildId=77"
+    assert ci["actor"] == "Jane Doe" and ci["sha"] == "b" * 40
+    assert ci_metadata({}) is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--client-secret", "abc"], ["--client-secret", "<redacted>"]),
+        (["--password=abc"], ["--password=<redacted>"]),
+        (["--sas-token", "sv=1&sig=abc"], ["--sas-token", "<redacted>"]),
+        (["Bearer abcdefghijklmnop"], ["<redacted>"]),
+        (["https://user:pw@github.com/o/r"], ["https://<redacted>@github.com/o/r"]),
+        (["Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg"], ["<redacted>"]),
+        (
+            ["--live", "out/live.json", "--env", "prod"],
+            ["--live", "out/live.json", "--env", "prod"],
+        ),
+        (["a" * 40], ["a" * 40]),  # a commit id is evidence, not a secret
+    ],
+)
+def test_argv_redaction(argv, expected):
+    assert redact_argv(argv) == expected
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_commit_and_dirty_flag(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    git("remote", "add", "origin", "https://tok@github.com/contoso/ml.git")
+    spec = repo / "spec.yaml"
+    spec.write_text("a: 1\n", encoding="utf-8")
+    git("add", "spec.yaml")
+    git("commit", "-q", "-m", "spec")
+    head = git("rev-parse", "HEAD")
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}", encoding="utf-8")
+
+    manifest = build_manifest([spec, outside], [], base_dir=tmp_path, env={})
+    by_path = {s["path"]: s["git"] for s in manifest["sources"]}
+    assert by_path["repo/spec.yaml"] == {
+        "commit": head,
+        "dirty": False,
+        "branch": "main",
+        "repository_uri": "https://github.com/contoso/ml.git",
+    }
+    assert by_path["outside.json"] is None
+    spec.write_text("a: 2\n", encoding="utf-8")
+    manifest = build_manifest([spec], [], base_dir=tmp_path, env={})
+    assert manifest["sources"][0]["git"]["dirty"] is True
+    assert provenance([spec], env={}) == {
+        "repository_uri": "https://github.com/contoso/ml.git",
+        "revision_id": head,
+        "branch": "main",
+    }
+
+
+def test_provenance_from_ci_when_no_checkout(tmp_path):
+    assert provenance([tmp_path / "nowhere.yaml"], env=GITHUB) == {
+        "repository_uri": "https://github.example.com/contoso/ml-endpoints",
+        "revision_id": "a" * 40,
+        "branch": "refs/heads/main",
+    }
+    assert provenance([], env={}) is None

@@ -1,0 +1,101 @@
+"""Secrets never reach any report format: one redaction pass serves them all."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from iac_gen.report.junit import render_lint as junit_lint
+from iac_gen.report.redact import REDACTED, is_secret_key, redact_result
+from iac_gen.report.registry import REPORTERS
+from iac_gen.report.sarif import render_lint as sarif_lint
+
+from .samples import PLANTED_SECRETS, load, with_extra_finding
+
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMxMjM0NTY3OCJ9.c2lnbmF0dXJlMTIzNDU2"
+PRIMARY_KEY = "pk-5e4fd0c3a7b2-primary"
+CONN = "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=c3VwZXJzZWNyZXQ9PQ=="
+
+
+def _planted() -> dict:
+    result = with_extra_finding(
+        load("drifted"),
+        id="bbbbbbbbbbbbbbbb",
+        resource="credit-scoring",
+        field="keys",
+        arm_path="properties.keys",
+        expected=None,
+        actual={"primaryKey": PRIMARY_KEY, "secondaryKey": PRIMARY_KEY + "2"},
+        message="Endpoint keys were returned",
+        waived=False,
+        waiver=None,
+    )
+    result = with_extra_finding(
+        result,
+        id="aaaaaaaaaaaaaaaa",
+        field="deployments.blue.environment_variables.STORAGE",
+        arm_path="properties.environmentVariables.STORAGE",
+        expected="${{azureml://connections/st/credentials/key}}",
+        actual=CONN,
+        waived=False,
+        waiver=None,
+    )
+    result["errors"] = [{"resource": "credit-scoring", "reason": f"Bearer {JWT}"}]
+    return result
+
+
+ALL_SECRETS = (*PLANTED_SECRETS, JWT, PRIMARY_KEY, "c3VwZXJzZWNyZXQ9PQ==")
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTERS))
+def test_no_secret_in_any_format(fmt):
+    text = REPORTERS[fmt].render(_planted())
+    for secret in ALL_SECRETS:
+        assert secret not in text, f"{secret!r} leaked into {fmt}"
+    assert REDACTED in text or "&lt;redacted&gt;" in text
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTERS))
+def test_secret_injection_references_stay_visible(fmt):
+    text = REPORTERS[fmt].render(_planted())
+    assert "kv-risk.vault.azure.net/secrets/db-password/3" in text
+    assert "azureml://connections/st/credentials/key" in text
+
+
+def test_lint_renderings_are_redacted_too():
+    lint = load("lint")
+    lint["findings"][0]["message"] = f"token {JWT}"
+    lint["findings"][0]["suppression_reason"] = None
+    for text in (sarif_lint(lint), junit_lint(lint), REPORTERS["json"].render_lint(lint)):
+        assert JWT not in text
+
+
+def test_redaction_does_not_touch_the_input():
+    result = _planted()
+    before = copy.deepcopy(result)
+    redact_result(result)
+    assert result == before
+
+
+@pytest.mark.parametrize(
+    ("key", "secret"),
+    [
+        ("keys", True),
+        ("primaryKey", True),
+        ("DB_PASSWORD", True),
+        ("apiToken", True),
+        ("client-secret", True),
+        ("AZURE_STORAGE_CONNECTION_STRING", True),
+        ("sas", True),
+        ("auth_mode", False),
+        ("resource_id", False),
+        ("summary", False),
+        ("environment_variables", False),
+        ("fingerprint", False),
+        ("sha256", False),
+        ("monkey", False),
+    ],
+)
+def test_secret_key_detection(key, secret):
+    assert is_secret_key(key) is secret
