@@ -63,6 +63,7 @@ CODES: dict[str, str] = {
     "IAC230": "autoscale schedule range or time window inconsistent",
     "IAC231": "lint suppression with an empty reason",
     "IAC232": "the same endpoint defined twice",
+    "IAC233": "Kubernetes endpoint and deployment names longer than 62 characters together",
     "IAC235": "inline model or environment (cannot be deployed by a template)",
     "IAC310": "a target option (--subscription, ...) differs from the spec's target",
     "IAC311": "--env names an environment the spec does not define",

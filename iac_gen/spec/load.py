@@ -53,11 +53,11 @@ def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | N
         return None
     doc = docs[0]
     if not isinstance(doc.data, dict):
-        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        shape = "a list" if isinstance(doc.data, list) else "a single value"
         diags.append(
             Diagnostic(
                 "IAC101",
-                f"top level is {kind}; a spec is a mapping of keys such as name, deployments",
+                f"top level is {shape}; a spec is a mapping of keys such as name, deployments",
                 doc.positions.get((), Location(display, 1, 1)),
             )
         )

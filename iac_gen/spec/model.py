@@ -36,7 +36,10 @@ class Target:
 
 @dataclass(frozen=True)
 class Identity:
-    """`type` as in CLI v2: system_assigned | user_assigned | system_assigned,user_assigned | none."""
+    """`type` as in CLI v2.
+
+    system_assigned | user_assigned | system_assigned,user_assigned | none.
+    """
 
     type: str
     user_assigned_identities: tuple[str, ...] = ()  # ARM resource ids

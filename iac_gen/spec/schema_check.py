@@ -56,7 +56,7 @@ def describe(value: Any) -> str:
 
 def _types(expected: Any) -> str:
     names = expected if isinstance(expected, list) else [expected]
-    return " or ".join(_TYPE_WORDS.get(n, n) for n in names)
+    return " or ".join(_TYPE_WORDS.get(str(n), str(n)) for n in names)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

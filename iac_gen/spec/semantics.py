@@ -23,6 +23,7 @@ MAX_DEPLOYMENTS = 20
 MAX_MANAGED_INSTANCES = 50
 MAX_TIMEOUT_MS = {"managed": 180_000, "kubernetes": 300_000}
 MAX_MIRROR_PERCENT = 50
+MAX_KUBERNETES_NAME_TOTAL = 62  # endpoint name + deployment name on Kubernetes
 
 Locate = Callable[[str], Location]
 
@@ -101,6 +102,14 @@ class _Checker:
                     f"deployments.{dep.name}.type",
                     f"deployment '{dep.name}' is a kubernetes deployment but endpoint "
                     f"'{ep.name}' is managed; set the endpoint's 'compute' or use type managed",
+                )
+            total = len(ep.name) + len(dep.name)
+            if ep.is_kubernetes and total > MAX_KUBERNETES_NAME_TOTAL:
+                self.add(
+                    "IAC233",
+                    f"deployments.{dep.name}.name",
+                    f"endpoint and deployment names together have {total} characters; "
+                    f"Kubernetes allows at most {MAX_KUBERNETES_NAME_TOTAL}",
                 )
             if dep.type == "managed" and ep.is_kubernetes:
                 self.add(

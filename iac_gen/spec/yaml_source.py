@@ -347,10 +347,12 @@ class _Folder:
                     len(self.entries),
                     frame.path,
                 )
-            sub: list[tuple[RawPath, Location]] = []
+            merged_sub: list[tuple[RawPath, Location]] = []
             if self.stack and isinstance(self.stack[-1].value, dict) and self.stack[-1].key == "<<":
-                sub = [(p[len(frame.path) :], w) for p, w in self.entries[frame.entry_start :]]
-            self.attach(frame.value, sub, frame.loc)
+                merged_sub = [
+                    (p[len(frame.path) :], w) for p, w in self.entries[frame.entry_start :]
+                ]
+            self.attach(frame.value, merged_sub, frame.loc)
 
 
 def _scalar(event: Any, loc: Location, diags: list[Diagnostic]) -> Any:
