@@ -15,6 +15,7 @@ from iac_gen.spec.cliv2 import ParsedFile, classify, group
 from iac_gen.spec.discover import discover
 from iac_gen.spec.document import SpecDocument
 from iac_gen.spec.model import Spec
+from iac_gen.spec.one_line import one_line
 from iac_gen.spec.yaml_source import parse_yaml
 
 TARGET_OPTIONS = {
@@ -160,7 +161,7 @@ def load_specs(
             specs.append(spec)
     _duplicate_endpoints(specs, diags)
     if diags:
-        raise InputError(_unique(diags))
+        raise InputError(_unique(one_line(diags)))
     return specs
 
 

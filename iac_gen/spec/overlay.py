@@ -165,5 +165,7 @@ def resolve(spec: Spec, env: str | None) -> Spec:
         return spec
     resolved, diags = resolve_checked(spec, env)
     if diags or resolved is None:
-        raise InputError(diags)
+        from iac_gen.spec.one_line import one_line
+
+        raise InputError(one_line(diags))
     return resolved

@@ -29,7 +29,7 @@ def load_bytes(content: bytes, name: str = "spec.yaml") -> list[Spec] | InputErr
             assert exc.diagnostics, "an InputError must carry diagnostics"
             for diag in exc.diagnostics:
                 text = str(diag)
-                assert "\n" not in text.split(" error ", 1)[0]
+                assert len(text.splitlines()) == 1, text
                 assert diag.code.startswith("IAC")
             return exc
         assert all(isinstance(s, Spec) for s in specs)

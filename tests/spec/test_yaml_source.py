@@ -188,3 +188,14 @@ def test_hostile_strings_survive_loading_unchanged(tmp_path: Path, text: str) ->
     assert spec.endpoint.description == text
     assert spec.endpoint.tags["note"] == text
     assert spec.deployments[0].environment_variables["V"] == text
+
+
+def test_diagnostics_stay_on_one_line_with_hostile_keys(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text('name: fx-endpoint\n"evil\\nkey\\u2028x": 1\ndeployments: []\n')
+    with pytest.raises(InputError) as exc:
+        load_specs([path])
+    (diag,) = exc.value.diagnostics
+    assert diag.code == "IAC102"
+    assert len(str(diag).splitlines()) == 1
+    assert "evil\\nkey\\u2028x" in diag.message
