@@ -29,8 +29,8 @@ def validate_command(
 
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
     loaded = load_specs(specs, overrides)
-    for spec in loaded:
-        shown = resolve(spec, env) if env is not None else spec
+    resolved = [resolve(spec, env) for spec in loaded]  # all checked before anything prints
+    for spec, shown in zip(loaded, resolved, strict=True):
         count = len(shown.deployments)
         noun = "deployment" if count == 1 else "deployments"
         where = f", environment {env}" if env is not None else ""

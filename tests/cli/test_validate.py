@@ -118,3 +118,11 @@ def test_validate_module_does_not_import_jsonschema_at_import_time() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_nothing_printed_on_stdout_when_one_environment_fails(tmp_path: Path) -> None:
+    other = tmp_path / "spec.yaml"
+    other.write_text("name: other-ep\ndeployments: []\n")
+    code, out, err = run(["validate", str(EXAMPLE), str(other), "--env", "dev"])
+    assert code == 2 and out == ""
+    assert "IAC311" in err and "other-ep" not in out
