@@ -7,6 +7,7 @@ GET requests and the Resource Graph query POST are ever sent.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -164,14 +165,18 @@ class ArmReader:
     def get(self, resource_id: str, api_version: str) -> Fetched:
         try:
             kwargs = self._call_kwargs()
-            body = self._client.resources.get_by_id(
+            # stream=True skips the SDK's model deserialisation and second JSON parse; the
+            # body is read and parsed once here, exactly as the service returned it.
+            raw = self._client.resources.get_by_id(
                 resource_id.lstrip("/"),
                 api_version=api_version,
+                stream=True,
                 cls=lambda pipeline_response, _deserialized, _headers: (
-                    pipeline_response.http_response.json()
+                    pipeline_response.http_response.read()
                 ),
                 **kwargs,
             )
+            body = json.loads(raw)
         except Exception as exc:  # classified, never re-raised: one resource, one status
             status, reason = _reason_for(exc)
             return Fetched(status, reason=reason)

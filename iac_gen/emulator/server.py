@@ -46,6 +46,7 @@ class Recorded:
     query: str
     status: int
     authorized: bool
+    at: float = 0.0  # time.monotonic() when the answer was sent
 
 
 def _parent(path: str) -> str:
@@ -274,6 +275,7 @@ def _duration_text(seconds: float) -> str:
 class _Handler(BaseHTTPRequestHandler):
     emu: Emulator
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     server_version = "iac-gen-arm-emulator"
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -306,7 +308,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.emu.token is None or auth == f"Bearer {self.emu.token}"
         )
         status, headers, payload = self._answer(method, path, query, body, authorized)
-        self.emu.record(Recorded(method, path, query, status, authorized))
+        self.emu.record(Recorded(method, path, query, status, authorized, time.monotonic()))
         self._send(status, headers, payload)
 
     def _answer(
