@@ -92,9 +92,16 @@ def test_cliv2_shape_detection_without_schema(tmp_path: Path) -> None:
         "name: blue\nendpoint_name: shape-ep\ninstance_type: Standard_DS3_v2\ninstance_count: 1\n"
     )
     (tmp_path / "conda.yaml").write_text("name: env\ndependencies: [python=3.11]\n")
+    (tmp_path / "environment.yml").write_text(
+        "$schema: https://azuremlschemas.azureedge.net/latest/environment.schema.json\n"
+        "name: env\nimage: mcr.microsoft.com/azureml/minimal\n"
+    )
     (spec,) = load_specs([tmp_path])
     assert spec.format == "cliv2" and [d.name for d in spec.deployments] == ["blue"]
-    assert len(spec.files) == 2  # conda.yaml found in the folder is not a spec: skipped
+    assert len(spec.files) == 2  # other YAML found in the folder is not a spec: skipped
+    with pytest.raises(InputError) as exc:  # named explicitly, it is read as an endpoint
+        load_specs([tmp_path / "conda.yaml"])
+    assert [d.code for d in exc.value.diagnostics] == ["IAC102"]
 
 
 def test_cliv2_kubernetes_schema_sets_deployment_type(tmp_path: Path) -> None:
