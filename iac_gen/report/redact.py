@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 REDACTED = "<redacted>"
@@ -38,6 +39,7 @@ def _normalise_key(key: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", snake.lower()).strip("_")
 
 
+@lru_cache(maxsize=65536)
 def is_secret_key(key: str) -> bool:
     """True for keys whose values must never appear in a report."""
     norm = _normalise_key(key)
@@ -48,9 +50,14 @@ def is_secret_key(key: str) -> bool:
 
 def is_secret_value(value: str) -> bool:
     """True for strings that look like a credential whatever key they sit under."""
+    # Cheap pre-check: every pattern needs one of these; most values have none.
+    hints = "=" in value or "eyJ" in value or "-----" in value
+    if not hints and value.lstrip()[:6].lower() != "bearer":
+        return False
     return bool(_SECRET_VALUE.search(value))
 
 
+@lru_cache(maxsize=65536)
 def is_secret_path(path: str) -> bool:
     """True when any segment of a dotted path (`environment_variables.DB_PASSWORD`) is secret."""
     return any(is_secret_key(part) for part in re.split(r"[./\[\]]+", path) if part)
@@ -71,6 +78,11 @@ def _withhold(value: Any) -> Any:
 
 def redact(value: Any) -> Any:
     """A copy of `value` with every secret-looking entry replaced by `<redacted>`."""
+    kind = type(value)
+    if kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is str:
+        return REDACTED if is_secret_value(value) else value
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():

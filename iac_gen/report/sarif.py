@@ -26,6 +26,7 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/iac-gen/"
 DRIFT_FINGERPRINT = "iacGenDriftFinding/v1"
 LINT_FINGERPRINT = "iacGenLintFinding/v1"
+COMPACT_ABOVE = 5_000
 
 # Spec fields whose next segment is a user-chosen key (deployment, tag or variable name).
 _MAP_FIELDS = frozenset(
@@ -113,7 +114,13 @@ def _https(value: Any) -> str | None:
 
 
 def _log(run: dict[str, Any]) -> str:
-    return dumps_json({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]})
+    """Indented for review; compact above COMPACT_ABOVE results (GitHub caps uploads)."""
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    if len(run.get("results") or []) > COMPACT_ABOVE:
+        from iac_gen.report.json import compact_json
+
+        return compact_json(log)
+    return dumps_json(log)
 
 
 def _driver(tool: Mapping[str, Any], rules: list[dict[str, Any]]) -> dict[str, Any]:
