@@ -17,7 +17,7 @@ from typing import Any
 from iac_gen.report.redact import redact_result
 from iac_gen.report.sarif import drift_rule_id
 from iac_gen.report.severity import rank
-from iac_gen.report.view import endpoint_of, format_value
+from iac_gen.report.view import endpoint_of, format_value, resource_name
 
 UNKNOWN_HOST = "unknown"
 # Characters XML 1.0 cannot carry at all, not even escaped (C0 controls, surrogates, ...).
@@ -136,9 +136,14 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
     """
     clean = redact_result(result)
     findings = list(clean.get("findings") or [])
-    by_key: dict[tuple[str, str], Mapping[str, Any]] = {}
+    by_key: dict[tuple[str, ...], Mapping[str, Any]] = {}
+    whole: dict[str, Mapping[str, Any]] = {}  # missing/unmanaged resource findings
     for f in findings:
-        by_key.setdefault((str(f.get("resource")), str(f.get("field"))), f)
+        resource, field = str(f.get("resource")), str(f.get("field"))
+        by_key.setdefault((resource, field, str(f.get("arm_path"))), f)
+        by_key.setdefault((resource, field), f)
+        if f.get("change") in ("missing_resource", "unmanaged_resource"):
+            whole.setdefault(resource, f)
     spec_of: dict[str, str] = {}
     for f in findings:
         loc = f.get("location") or {}
@@ -162,17 +167,24 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
         clean.get("coverage") or [], key=lambda c: (str(c.get("resource")), str(c.get("field")))
     ):
         resource, field = str(c.get("resource")), str(c.get("field") or c.get("arm_path"))
+        arm_path = str(c.get("arm_path") or "")
         covered.add((resource, field))
-        f = by_key.get((resource, field))
-        loc = (f or {}).get("location") or {}
+        f = by_key.get((resource, field, arm_path)) or by_key.get((resource, field))
+        loc = (f or whole.get(resource) or {}).get("location") or {}
         s = suite(resource)
         file = loc.get("file") or spec_of.get(endpoint_of(resource)) or default_spec
-        case = s.case(field, _classname(resource), file, loc.get("line"))
+        name = f"{field} [{arm_path}]" if arm_path else field
+        case = s.case(name, _classname(resource), file, loc.get("line"))
         outcome = c.get("outcome")
         if outcome == "drifted":
             if f:
                 message = f"{f.get('severity')}: {f.get('message') or 'value differs'}"
                 s.fail(case, message, drift_rule_id(f), _detail(f))
+            elif resource in whole:
+                parent = whole[resource]
+                why = c.get("reason") or parent.get("message") or parent.get("change")
+                message = f"{parent.get('severity')}: {why}"
+                s.fail(case, message, drift_rule_id(parent), _detail(parent))
             else:
                 s.fail(
                     case, "value differs from the spec", "drift", f"arm_path: {c.get('arm_path')}"
@@ -209,15 +221,15 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
             message = f"{f.get('severity')}: {f.get('message') or f.get('change')}"
             s.fail(case, message, drift_rule_id(f), _detail(f))
 
-    errors = list(clean.get("errors") or [])
+    errors = [dict(e, resource=resource_name(e.get("resource"))) for e in clean.get("errors") or []]
     reported = {str(e.get("resource")) for e in errors}
     unread = [
         {"resource": r.get("name"), "reason": r.get("reason") or "live state could not be read"}
         for r in clean.get("resources") or []
-        if r.get("status") == "not_checked" and str(r.get("name")) not in reported
+        if r.get("status") == "not_checked" and resource_name(r.get("name")) not in reported
     ]
     for e in sorted(errors + unread, key=lambda e: str(e.get("resource"))):
-        resource = str(e.get("resource"))
+        resource = resource_name(e.get("resource"))
         s = suite(resource)
         case = s.case(
             f"{resource} (live state)",

@@ -41,9 +41,25 @@ def format_value(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
 
 
+def resource_name(ref: str | None) -> str:
+    """`endpoint[/deployment]` for a resource name or a full ARM id of an online endpoint."""
+    text = str(ref or "")
+    if not text.startswith("/"):
+        return text
+    parts = text.strip("/").split("/")
+    lowered = [p.lower() for p in parts]
+    if "onlineendpoints" in lowered:
+        i = lowered.index("onlineendpoints")
+        name = parts[i + 1] if i + 1 < len(parts) else ""
+        if "deployments" in lowered[i:] and lowered.index("deployments", i) + 1 < len(parts):
+            name += "/" + parts[lowered.index("deployments", i) + 1]
+        return name
+    return parts[-1] if parts else text
+
+
 def endpoint_of(resource: str | None) -> str:
-    """`credit-scoring/blue` -> `credit-scoring`."""
-    return str(resource or "").split("/", 1)[0]
+    """`credit-scoring/blue` (or its ARM id) -> `credit-scoring`."""
+    return resource_name(resource).split("/", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -321,7 +337,10 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
         not_comparable=_not_comparable(clean),
         resource_states=states,
         resources=resources,
-        errors=list(clean.get("errors") or []),
+        errors=[
+            dict(e, resource=resource_name(e.get("resource")), resource_id=e.get("resource"))
+            for e in clean.get("errors") or []
+        ],
         inputs=list(clean.get("inputs") or []),
         traffic=_traffic(clean, chart_width),
         severity_bars=severity_bars(open_by_sev, chart_width),

