@@ -8,6 +8,7 @@ read_live -> match -> normalise -> apply_policies -> bind_waivers -> compare -> 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
@@ -75,7 +76,15 @@ def analyse_desired(
         "fail_on": fail_on,
         "inputs": inputs or [],
     }
-    return run_steps(run).result
+    # A fleet run allocates millions of small, acyclic objects; the cyclic collector would
+    # rescan them over and over for nothing. Collect once afterwards instead.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return run_steps(run).result
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def analyse(

@@ -10,12 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ML_ID = re.compile(
-    r"^/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)/providers/"
-    r"microsoft\.machinelearningservices/workspaces/(?P<ws>[^/]+)"
-    r"(?:/onlineendpoints/(?P<ep>[^/]+)(?:/deployments/(?P<dep>[^/]+))?)?/?$",
-    re.IGNORECASE,
-)
 _SHORT_ASSET = re.compile(r"^azureml:(?P<name>[^:/@]+):(?P<version>[^:/@]+)$", re.IGNORECASE)
 
 
@@ -41,16 +35,27 @@ class ResourceKey:
         return f"{self.endpoint}/{self.deployment}" if self.deployment else self.endpoint
 
 
+_ID_SHAPE = ("subscriptions", "resourcegroups", "providers", "workspaces")
+
+
 def parse_ml_id(resource_id: str) -> tuple[WorkspaceRef, ResourceKey | None] | None:
     """Split an ARM id of a workspace, endpoint or deployment; None if it is none of those."""
-    match = _ML_ID.match(resource_id.strip())
-    if match is None:
+    parts = resource_id.strip().lower().strip("/").split("/")
+    size = len(parts)
+    if size not in (8, 10, 12) or "" in parts:
         return None
-    ws = WorkspaceRef(match["sub"].lower(), match["rg"].lower(), match["ws"].lower())
-    if match["ep"] is None:
+    if (parts[0], parts[2], parts[4], parts[6]) != _ID_SHAPE:
+        return None
+    if parts[5] != "microsoft.machinelearningservices":
+        return None
+    if size >= 10 and parts[8] != "onlineendpoints":
+        return None
+    if size == 12 and parts[10] != "deployments":
+        return None
+    ws = WorkspaceRef(parts[1], parts[3], parts[7])
+    if size == 8:
         return ws, None
-    key = ResourceKey(ws.workspace, match["ep"].lower(), (match["dep"] or "").lower())
-    return ws, key
+    return ws, ResourceKey(ws.workspace, parts[9], parts[11] if size == 12 else "")
 
 
 def canonical_arm_id(value: str) -> str:

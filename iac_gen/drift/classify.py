@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from iac_gen.drift import tables
@@ -56,6 +56,7 @@ def _lookup(kind: str, pattern: Path_) -> tables.FieldRule | None:
     return None
 
 
+@lru_cache(maxsize=65_536)
 def rule_for(kind: str, path: Path_, deployment: str) -> Rule:
     """Spec field, severity and category of one ARM path of a resource."""
     pattern = pattern_of(path)

@@ -15,7 +15,7 @@ The result maps a path tuple (`("properties", "traffic", "blue")`) to a canonica
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -29,6 +29,8 @@ Flat = dict[Path_, Any]
 
 _SYSTEM_KEYS = frozenset(k.lower() for k in tables.SYSTEM_PROPERTY_KEYS)
 _PROPERTIES_MAP = ("properties", "properties")
+_UNSET = object()
+_MEMO_LIMIT = 200_000
 
 
 def split(path: str) -> Path_:
@@ -50,6 +52,8 @@ class KindRules:
     assets: dict[Path_, str]
     maps: dict[Path_, tables.MapPath]
     defaults: list[tuple[Path_, Any, tuple[Path_, Any] | None]] = field(default_factory=list)
+    # Canonical forms of repeated strings (enums, durations): a fleet repeats them a lot.
+    memo: dict[tuple[Path_, str], Any] = field(default_factory=dict)
 
 
 def _applies(kind: str, entry_kind: str) -> bool:
@@ -133,13 +137,18 @@ def _walk(
     ws: WorkspaceRef | None,
     out: Flat,
 ) -> None:
+    # Hot loop of fleet runs: locals instead of attribute look-ups, a memo for strings.
     as_map = rules.maps.get(pattern)
+    drop = rules.drop
+    assets = rules.assets
+    memo = rules.memo
+    star = (*pattern, "*")
     for raw_key, value in obj.items():
         if value is None:
             continue
         if as_map is not None:
             key = _canonical_key(str(raw_key), as_map.key_case)
-            sub_pattern = (*pattern, "*")
+            sub_pattern = star
             if pattern == _PROPERTIES_MAP and key.lower() in _SYSTEM_KEYS:
                 continue
             if as_map.presence:  # the key is the value: an id that is present
@@ -148,18 +157,34 @@ def _walk(
             if as_map.drop_zero and value == 0:
                 continue
         else:
-            key = str(raw_key)
+            key = raw_key if type(raw_key) is str else str(raw_key)
             sub_pattern = (*pattern, key)
-        if sub_pattern in rules.drop:
+        if sub_pattern in drop:
             continue
-        sub_path = (*path, key)
+        kind = type(value)
+        if kind is dict:
+            if value:
+                _walk(rules, value, (*path, key), sub_pattern, ws, out)
+            continue
+        if kind is str and sub_pattern not in assets:
+            memo_key = (sub_pattern, value)
+            canonical = memo.get(memo_key, _UNSET)
+            if canonical is _UNSET:
+                if len(memo) > _MEMO_LIMIT:
+                    memo.clear()
+                canonical = memo[memo_key] = canonical_value(rules, sub_pattern, value, ws)
+            out[(*path, key)] = canonical
+            continue
+        if kind is int or kind is bool or kind is float:
+            out[(*path, key)] = value
+            continue
         if isinstance(value, Mapping):
             if value:
-                _walk(rules, value, sub_path, sub_pattern, ws, out)
+                _walk(rules, value, (*path, key), sub_pattern, ws, out)
             continue
         if isinstance(value, list) and not value:
             continue
-        out[sub_path] = canonical_value(rules, sub_pattern, value, ws)
+        out[(*path, key)] = canonical_value(rules, sub_pattern, value, ws)
 
 
 def pattern_of(path: Path_) -> Path_:
@@ -169,6 +194,3 @@ def pattern_of(path: Path_) -> Path_:
         if path[:i] in maps:
             return (*path[:i], "*", *path[i + 1 :])
     return path
-
-
-Normaliser = Callable[[Mapping[str, Any], str, WorkspaceRef | None], Flat]

@@ -17,6 +17,8 @@ from typing import Any
 COMPACT_ABOVE = 20_000  # coverage entries; beyond this drift.json drops indentation
 DRIFT_JSON = "drift.json"
 MANIFEST = "manifest.json"
+GIT_LOOKUPS = 50
+GIT_LOOKUPS = 50
 
 
 def drift_json(result: dict[str, Any]) -> str:
@@ -72,5 +74,18 @@ def _manifest(files: dict[str, str], inputs: Sequence[Path], out_dir: Path) -> s
             path = Path(scratch) / name
             path.write_text(text, encoding="utf-8", newline="\n")
             outputs.append(path)
-        manifest = build_manifest(list(inputs), outputs, base_dir=Path(scratch))
+        manifest = build_manifest(
+            list(inputs), outputs, base_dir=Path(scratch), sources=_git_sources(inputs)
+        )
     return dumps_json(manifest)
+
+
+def _git_sources(inputs: Sequence[Path]) -> list[Path]:
+    """Files whose git commit the manifest records: every input for a normal run; for a
+    fleet (many spec files) one file per folder, since each look-up runs git."""
+    if len(inputs) <= GIT_LOOKUPS:
+        return list(inputs)
+    seen: dict[Path, Path] = {}
+    for path in inputs:
+        seen.setdefault(Path(path).parent, Path(path))
+    return list(seen.values())[:GIT_LOOKUPS]
