@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from iac_gen.diagnostics import Diagnostic, InputError, Location, error
+from iac_gen.diagnostics import error
 
 ResultKind = Literal["drift", "lint"]
 DRIFT_SCHEMA = "drift.schema.json"
@@ -22,10 +22,10 @@ def result_kind(data: Any) -> ResultKind | None:
     """`drift`, `lint`, or None when the document is neither."""
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         return None
+    if isinstance(data.get("rules"), list):  # only lint results carry their rule catalog
+        return "lint"
     if "status" in data:
         return "drift"
-    if isinstance(data.get("rules"), list):
-        return "lint"
     return None
 
 
@@ -89,8 +89,6 @@ def load_result(path: Path) -> tuple[ResultKind, dict[str, Any]]:
         if problems is None:
             problems = _shape_problems(data)
         if problems:
-            raise InputError(
-                Diagnostic("IAC502", f"not a valid drift result: {p}", Location(name))
-                for p in problems[:20]
-            )
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise error("IAC502", f"not a valid drift result: {problems[0]}{more}", name)
     return kind, data

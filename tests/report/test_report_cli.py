@@ -85,7 +85,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(run, tmp_path, content
     out = tmp_path / "out.md"
     code, stdout, stderr = run("report", str(src), "--format", "md", "-o", str(out))
     assert code == 2 and stdout == ""
-    first = stderr.splitlines()[0]
+    (first,) = stderr.splitlines()
     assert first.startswith(f"{src}:") and f"error {code_and_text[0]} {code_and_text[1]}" in first
     assert "Traceback" not in stderr
     assert not out.exists()
