@@ -167,7 +167,7 @@ class ArmReader:
             kwargs = self._call_kwargs()
             # stream=True skips the SDK's model deserialisation and second JSON parse; the
             # body is read and parsed once here, exactly as the service returned it.
-            raw = self._client.resources.get_by_id(
+            raw: Any = self._client.resources.get_by_id(
                 resource_id.lstrip("/"),
                 api_version=api_version,
                 stream=True,
@@ -292,19 +292,19 @@ class GraphReader:
                 ),
             )
             try:
-                left = None
+                call: dict[str, Any] = {
+                    "cls": lambda pr, _d, _h: (
+                        pr.http_response.json(),
+                        dict(pr.http_response.headers),
+                    )
+                }
                 if self.settings.deadline is not None:
                     left = self.settings.deadline - time.monotonic()
                     if left <= 0:
                         raise DeadlineExceeded()
-                doc, headers = self._client.resources(
-                    request,
-                    cls=lambda pr, _d, _h: (
-                        pr.http_response.json(),
-                        dict(pr.http_response.headers),
-                    ),
-                    **({} if left is None else {"timeout": left}),
-                )
+                    call["timeout"] = left
+                result: Any = self._client.resources(request, **call)
+                doc, headers = result
             except Exception as exc:
                 status, reason = _reason_for(exc)
                 if status == "missing":

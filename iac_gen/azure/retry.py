@@ -9,7 +9,7 @@ from typing import Any
 from azure.core.pipeline.policies import RetryPolicy  # noqa: TID251
 
 
-class JitterRetryPolicy(RetryPolicy):  # type: ignore[misc]
+class JitterRetryPolicy(RetryPolicy):
     """azure-core's RetryPolicy (429, 408, 5xx, connection errors; Retry-After respected)
     plus full jitter on the backoff, and no sleep that would run past the export deadline."""
 

@@ -21,6 +21,8 @@ class Fault:
     method: str | None = None  # GET / POST / None for any
     status: int | None = None  # e.g. 401, 403, 404, 429, 500, 503
     retry_after: str | None = None  # Retry-After header value sent with the status
+    error_code: str | None = None  # ARM error code in the body (default from the status)
+    message: str = "Injected fault"  # ARM error message in the body
     delay: float = 0.0  # seconds to wait before answering
     truncate: bool = False  # send a cut-off JSON body with status 200
     next_link_loop: bool = False  # list pages link back to themselves

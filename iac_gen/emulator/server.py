@@ -325,7 +325,11 @@ class _Handler(BaseHTTPRequestHandler):
         for fault in fired:
             if fault.status is not None:
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-                return fault.status, headers, _error(fault.status, "Injected fault")
+                return (
+                    fault.status,
+                    headers,
+                    _error(fault.status, fault.message, fault.error_code),
+                )
         if not authorized:
             return 401, {}, _error(401, "Missing or invalid bearer token")
         if method == "POST" and path.lower() == GRAPH_PATH:
@@ -418,7 +422,7 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True).encode("utf-8")
 
 
-def _error(status: int, message: str) -> bytes:
+def _error(status: int, message: str, code: str | None = None) -> bytes:
     codes = {
         401: "AuthenticationFailed",
         403: "AuthorizationFailed",
@@ -427,4 +431,5 @@ def _error(status: int, message: str) -> bytes:
         500: "InternalServerError",
         503: "ServiceUnavailable",
     }
-    return _json({"error": {"code": codes.get(status, "BadRequest"), "message": message}})
+    code = code or codes.get(status, "BadRequest")
+    return _json({"error": {"code": code, "message": message}})
