@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from iac_gen.output_files import dumps_json, write_file, write_tree
+from iac_gen.output_files import dumps_json, write_tree
 from iac_gen.report.manifest import build_manifest
 from iac_gen.report.registry import REPORTERS
 
@@ -37,7 +37,7 @@ def write_evidence(
     argv: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    """Write the reports (all or none), then `manifest.json` hashing inputs and reports.
+    """Write the reports and `manifest.json` (hashing inputs and reports), all or none.
 
     Returns the written paths, manifest last. SARIF gets the spec's git provenance and
     JUnit this machine's host name.
@@ -48,9 +48,9 @@ def write_evidence(
 
     report_dir = Path(report_dir)
     context = {"provenance": provenance(sources, env), "hostname": socket.gethostname()}
-    written = write_tree(report_dir, render_all(result, formats, **context))
+    files: dict[str, str] = render_all(result, formats, **context)
     manifest = build_manifest(
-        inputs, written, base_dir=report_dir, argv=argv, env=env, sources=sources
+        inputs, [], base_dir=report_dir, argv=argv, env=env, sources=sources, contents=files
     )
-    written.append(write_file(report_dir / MANIFEST_NAME, dumps_json(manifest)))
-    return written
+    files[MANIFEST_NAME] = dumps_json(manifest)
+    return write_tree(report_dir, files)

@@ -175,6 +175,7 @@ def build_manifest(
     argv: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
     sources: Sequence[Path] | None = None,
+    contents: Mapping[str, str | bytes] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The evidence manifest for `inputs` and `outputs` (dict; write it with `dumps_json`).
@@ -182,6 +183,8 @@ def build_manifest(
     `base_dir` is where the manifest will live (normally the report folder): all paths
     are stored relative to it, so the folder can be moved together with its inputs' tree.
     `sources` are files whose git commit is recorded (default: every input; `()` for none).
+    `contents` are outputs not yet written (name relative to `base_dir` -> text), hashed
+    from memory so the manifest can be written together with them, all or nothing.
     """
     env = os.environ if env is None else env
     manifest: dict[str, Any] = {
@@ -196,6 +199,10 @@ def build_manifest(
         "inputs": [file_record(Path(p), base_dir) for p in inputs],
         "outputs": [file_record(Path(p), base_dir) for p in outputs],
     }
+    for name, content in sorted((contents or {}).items()):
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        record = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        manifest["outputs"].append(record)
     cache: dict[tuple[str, str], dict[str, Any] | None] = {}
     for src in inputs if sources is None else sources:
         src = Path(src)

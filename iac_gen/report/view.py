@@ -116,7 +116,6 @@ class ReportView:
     status: str
     status_label: str
     verdict: str
-    verdict_detail: str
     title: str
     environment: str | None
     fail_on: str | None
@@ -319,7 +318,6 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
         verdict=_verdict(
             status, open_by_sev, len(open_rows), waived_count, endpoints, outcomes, unreadable
         ),
-        verdict_detail="",
         title=title,
         environment=env,
         fail_on=clean.get("fail_on"),

@@ -199,3 +199,13 @@ def test_provenance_from_ci_when_no_checkout(tmp_path):
         "branch": "refs/heads/main",
     }
     assert provenance([], env={}) is None
+
+
+def test_outputs_can_be_hashed_before_they_are_written(tmp_path):
+    files = {"drift.md": "# ok\n", "drift.json": "{}\n"}
+    manifest = build_manifest([], [], base_dir=tmp_path, env={}, sources=(), contents=files)
+    assert [o["path"] for o in manifest["outputs"]] == ["drift.json", "drift.md"]
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(dumps_json(manifest), encoding="utf-8")
+    assert verify_manifest(tmp_path / "manifest.json") == []
