@@ -62,7 +62,8 @@ class _Reporter:
         self.done += 1
         status = data["status"]
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.done, description=status)
+            self.total = max(self.total, self.done)
+            self._bar.update(self._task, completed=self.done, total=self.total, description=status)
         if status != "read":
             reason = f": {data['reason']}" if data.get("reason") else ""
             self._line(f"{status}: {data['id']}{reason}", force=True)
