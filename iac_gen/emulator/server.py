@@ -112,6 +112,7 @@ class Emulator:
         self.faults = FaultPlan(faults, seed)
         self.port = port
         self.records: list[Recorded] = []
+        self.next_link_base: str | None = None  # origin used in nextLinks (default: own URL)
         self.graph_quota_rejections = 0
         self._graph_times: deque[float] = deque()
         self._lock = threading.Lock()
@@ -365,7 +366,8 @@ class _Handler(BaseHTTPRequestHandler):
             doc["nextLink"] = f"{emu.url}{path}?{query}"
         elif offset + emu.page_size < len(items):
             nxt = offset + emu.page_size
-            doc["nextLink"] = f"{emu.url}{quote(path)}?api-version={api}&$skipToken={nxt}"
+            base = emu.next_link_base or emu.url
+            doc["nextLink"] = f"{base}{quote(path)}?api-version={api}&$skipToken={nxt}"
         return 200, {}, _json(doc)
 
     def _graph(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
