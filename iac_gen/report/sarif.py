@@ -306,21 +306,29 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
 
 
 def _lint_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
+    """A rule descriptor: title, rationale, how to fix (`docs`) and where it comes from."""
     severity = str(rule.get("severity") or "medium").lower()
     category = str(rule.get("category") or "")
     title = str(rule.get("title") or rule.get("id"))
     rationale = str(rule.get("rationale") or title)
+    docs, source = rule.get("docs"), rule.get("source")
+    help_parts = [rationale]
+    if docs and not _https(docs):
+        help_parts.append(str(docs))
+    if source and not _https(source):
+        help_parts.append(f"Source: {source}")
     descriptor: dict[str, Any] = {
         "id": str(rule["id"]),
         "name": "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", title) if w),
         "shortDescription": {"text": title},
         "fullDescription": {"text": rationale},
-        "help": {"text": f"{rationale} See {rule['docs']}" if rule.get("docs") else rationale},
+        "help": {"text": "\n\n".join(help_parts)},
         "defaultConfiguration": {"level": SARIF_LEVEL.get(severity, "warning")},
         "properties": {"tags": sorted({t for t in ("lint", category) if t}), "precision": "high"},
     }
-    if _https(rule.get("docs")):
-        descriptor["helpUri"] = str(rule["docs"])
+    uri = _https(docs) or _https(source)
+    if uri:
+        descriptor["helpUri"] = uri
     if category == "security":
         descriptor["properties"]["security-severity"] = SECURITY_SEVERITY.get(severity, "5.5")
     return descriptor

@@ -190,3 +190,25 @@ def test_results_of_the_drift_engine_are_schema_valid(path):
         r["partialFingerprints"][sarif.DRIFT_FINGERPRINT] for r in log["runs"][0]["results"]
     ]
     assert sorted(fingerprints) == sorted(f["id"] for f in result["findings"])
+
+
+def test_lint_engine_output_renders_valid_sarif():
+    """The real linter's result document (not a hand-written one) through render_lint."""
+    lint = pytest.importorskip("iac_gen.lint")
+    from iac_gen.spec.load import load_specs
+
+    specs = load_specs(
+        [ROOT / "fixtures" / "example" / "spec.yaml", ROOT / "fixtures" / "cliv2-basic"]
+    )
+    data = lint.run_lint(specs).to_dict(fail_on="high", environment=None)
+    log = json.loads(sarif.render_lint(data))
+    assert validation_errors(log) == []
+    run = log["runs"][0]
+    assert len(run["results"]) == len(data["findings"])
+    assert {r["id"] for r in run["tool"]["driver"]["rules"]} >= {
+        f["rule"] for f in data["findings"]
+    }
+    docs = {r["id"]: r.get("docs") for r in data["rules"]}
+    for rule in run["tool"]["driver"]["rules"]:
+        if docs.get(rule["id"]) and not str(docs[rule["id"]]).startswith("https://"):
+            assert str(docs[rule["id"]]) in rule["help"]["text"]  # prose docs travel in help
