@@ -119,3 +119,19 @@ def test_long_results_are_capped_for_pr_comments():
     text = REPORTERS["md"].render(result)
     assert "250 more findings are listed in `drift.json` and `drift.html`." in text
     assert len(text) < 65536
+
+
+def test_unreadable_resources_are_named_even_when_given_as_arm_ids():
+    from iac_gen.report.view import resource_name
+
+    rid = (
+        "/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices"
+        "/workspaces/w/onlineEndpoints/fraud-scoring/deployments/green"
+    )
+    assert resource_name(rid) == "fraud-scoring/green"
+    assert resource_name(rid.rsplit("/deployments", 1)[0]) == "fraud-scoring"
+    assert resource_name("credit-scoring/blue") == "credit-scoring/blue"
+    result = load("not_checked")
+    result["errors"][0]["resource"] = rid
+    text = REPORTERS["md"].render(result)
+    assert "- `fraud-scoring/green`: 403 AuthorizationFailed" in text
