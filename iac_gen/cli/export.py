@@ -91,21 +91,35 @@ class _Reporter:
     "from Azure (read-only) into a JSON bundle for `iac-gen drift`.",
 )
 def export_command(
-    out: Path = typer.Option(..., "-o", "--out", help="Bundle file to write (JSON)."),
+    out: Path = typer.Option(
+        ..., "-o", "--out", metavar="FILE", help="Bundle file to write (JSON)."
+    ),
     subscription: list[str] = typer.Option(
-        [], "--subscription", help="Subscription id (repeat with --graph for several)."
+        [],
+        "--subscription",
+        metavar="ID",
+        help="Subscription id (repeat with --graph for several).",
     ),
-    resource_group: str | None = typer.Option(None, "--resource-group", help="Resource group."),
-    workspace: str | None = typer.Option(None, "--workspace", help="Azure ML workspace."),
+    resource_group: str | None = typer.Option(
+        None, "--resource-group", metavar="NAME", help="Resource group."
+    ),
+    workspace: str | None = typer.Option(
+        None, "--workspace", metavar="NAME", help="Azure ML workspace."
+    ),
     endpoint: str | None = typer.Option(
-        None, "--endpoint", help="Only this online endpoint (default: all in the workspace)."
+        None,
+        "--endpoint",
+        metavar="NAME",
+        help="Only this online endpoint (default: all in the workspace).",
     ),
-    location: str | None = typer.Option(None, "--location", help="Accepted for symmetry."),
+    location: str | None = typer.Option(
+        None, "--location", metavar="REGION", help="Accepted like other commands; not used."
+    ),
     graph: bool = typer.Option(
         False, "--graph", help="Fleet mode: find endpoints with Azure Resource Graph."
     ),
     management_group: str | None = typer.Option(
-        None, "--management-group", help="Fleet mode scope: a management group id."
+        None, "--management-group", metavar="ID", help="Fleet mode scope: a management group id."
     ),
     api_version: str = typer.Option(
         "2026-05-01", "--api-version", help="Microsoft.MachineLearningServices api-version."
@@ -113,6 +127,7 @@ def export_command(
     arm_endpoint: str | None = typer.Option(
         None,
         "--arm-endpoint",
+        metavar="URL",
         help="ARM base URL for sovereign clouds or an emulator "
         "(default https://management.azure.com).",
     ),
