@@ -53,9 +53,7 @@ def is_graph_row(item: Any) -> bool:
 
 
 def row_to_body(row: dict[str, Any]) -> dict[str, Any]:
-    body = {k: v for k, v in row.items() if k not in GRAPH_COLUMNS or v not in (None, "", [])}
-    for column in GRAPH_COLUMNS:
-        body.pop(column, None)
+    body = {k: v for k, v in row.items() if k not in GRAPH_COLUMNS}
     if isinstance(body.get("type"), str):
         body["type"] = canonical_type(body["type"])
     for empty in ("sku", "identity", "kind"):
