@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,33 +239,25 @@ def _endpoints_children(
             return kind, eid, arm.list(f"{eid}/deployments", api)
         return kind, eid, arm.list(f"{eid}/providers/{DIAGNOSTIC_TYPE}", DIAGNOSTIC_API)
 
-    deployment_ids: list[str] = []
-    for kind, eid, fetched in _parallel(pool, listing, tasks):
+    def get_one(rid: str) -> None:
+        col.outcome(rid, DEPLOYMENT_TYPE, arm.get(rid, api))
+
+    # Deployment GETs start as soon as their endpoint's listing arrives (phases overlap).
+    listings = [pool.submit(listing, task) for task in tasks]
+    gets: list[Future[None]] = []
+    for done in as_completed(listings):
+        kind, eid, fetched = done.result()
         if kind == "deployments":
             items = _collection(col, f"{eid}/deployments", DEPLOYMENT_TYPE, fetched)
-            deployment_ids.extend(str(i["id"]) for i in items)
+            if col.progress:
+                col.progress("total", {"add": len(items)})
+            gets.extend(pool.submit(get_one, str(i["id"])) for i in items)
         else:
             path = f"{eid}/providers/{DIAGNOSTIC_TYPE}"
             for item in _collection(col, path, DIAGNOSTIC_TYPE, fetched):
                 col.add_body(item, DIAGNOSTIC_TYPE)
-    _get_each(deployment_ids, DEPLOYMENT_TYPE, arm, pool, col, api)
-
-
-def _get_each(
-    ids: list[str],
-    rtype: str,
-    arm: ArmReader,
-    pool: ThreadPoolExecutor,
-    col: _Collector,
-    api: str,
-) -> None:
-    if col.progress:
-        col.progress("total", {"add": len(ids)})
-
-    def one(rid: str) -> None:
-        col.outcome(rid, rtype, arm.get(rid, api))
-
-    _parallel(pool, one, ids)
+    for future in gets:
+        future.result()
 
 
 def _autoscale_matches(col: _Collector, path: str, fetched: Fetched) -> None:
