@@ -59,16 +59,14 @@ def drift_command(
 ) -> None:
     from iac_gen.drift import analyse
     from iac_gen.drift.analysis import failing_findings, gate_exit_code
+    from iac_gen.drift.inputs import load_inputs
     from iac_gen.drift.waivers import load_waivers
-    from iac_gen.live import read_live
-    from iac_gen.spec.load import load_specs
 
     fail_on = str(fail_on_choice.value)
     chosen = [str(f.value) for f in formats] or list(FORMATS)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
-    loaded = load_specs(specs, overrides)
     waiver_set = load_waivers(waivers) if waivers is not None else None
-    live_state = read_live(live, overrides)
+    loaded, live_state = load_inputs(specs, live, overrides)
     result = analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
     written = write_reports(result, report, chosen) if report is not None else []
     typer.echo(verdict(result, failing_findings(result, fail_on), fail_on))

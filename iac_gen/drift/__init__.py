@@ -121,11 +121,10 @@ def analyse(
         from iac_gen.spec.overlay import resolve
 
         specs = [resolve(spec, env) for spec in specs]
-    spec_files: list[Path] = []
+    spec_files: dict[Path, None] = {}  # ordered set: a fleet has thousands of files
     for spec in specs:
         for path in spec.files or (spec.source,):
-            if path not in spec_files:
-                spec_files.append(path)
+            spec_files.setdefault(path, None)
     inputs = input_entries("spec", spec_files)
     live_path = live_path or getattr(live, "path", None)
     if live_path is not None:

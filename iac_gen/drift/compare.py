@@ -12,6 +12,8 @@ from typing import Any
 
 from iac_gen.drift.normalise import Flat, Path_
 
+_ABSENT = object()
+
 
 @dataclass(frozen=True)
 class Difference:
@@ -27,11 +29,23 @@ def compare(desired: Flat, live: Flat) -> list[Difference]:
         return []
     from deepdiff import DeepDiff
 
-    diff = DeepDiff(desired, live, view="tree", ignore_numeric_type_changes=True)
+    # deepdiff only sees the leaves whose canonical values differ (cheap on a fleet).
+    keys = [
+        k for k in desired.keys() | live.keys() if desired.get(k, _ABSENT) != live.get(k, _ABSENT)
+    ]
+    if not keys:
+        return []
+    left = {k: desired[k] for k in keys if k in desired}
+    right = {k: live[k] for k in keys if k in live}
+    diff = DeepDiff(left, right, view="tree", ignore_numeric_type_changes=True)
     paths: set[Path_] = set()
     for levels in diff.values():
         for level in levels:
-            paths.add(level.path(output_format="list")[0])
+            where = level.path(output_format="list")
+            if where:
+                paths.add(where[0])
+            else:  # one side empty: deepdiff reports the whole map as changed
+                paths.update(keys)
     out = []
     for path in sorted(paths):
         if path in desired and path in live:

@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from iac_gen.drift import tables
@@ -166,8 +167,10 @@ def step_classify(run: DriftRun) -> None:
         for p in run.pairs
         if p.designed is not None and p.kind == "endpoint"
     }
-    for pair in run.pairs:
-        label = _resource_label(pair)
+    shapes: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+    # Coverage is produced in its final order: resources by label, then field and ARM path.
+    labelled = sorted(((_resource_label(p), p) for p in run.pairs), key=lambda lp: lp[0])
+    for label, pair in labelled:
         dep = _deployment_name(pair)
         spec = (
             pair.designed.spec
@@ -183,6 +186,7 @@ def step_classify(run: DriftRun) -> None:
         }
         status = "in_sync"
         reason = None
+        entries: list[dict[str, Any]] = []
         if side is None:  # unmanaged: live only
             status = "unmanaged"
             share = live_traffic.get((pair.key.workspace, pair.key.endpoint), {}).get(
@@ -215,13 +219,11 @@ def step_classify(run: DriftRun) -> None:
             )
         elif side.live is None and pair.not_checked is not None:
             status, reason = "not_checked", pair.not_checked
-            for path in sorted(side.desired) + sorted(side.not_comparable):
-                rule = rule_for(pair.kind, path, dep)
-                run.coverage.append(
-                    _coverage(
-                        label, rule.field, path, "not_comparable", f"live state not read: {reason}"
-                    )
-                )
+            why = f"live state not read: {reason}"
+            entries = [
+                _coverage(label, rule_for(pair.kind, path, dep).field, path, "not_comparable", why)
+                for path in (*side.desired, *side.not_comparable)
+            ]
         elif side.live is None:
             status = "missing"
             severity, category = (
@@ -242,18 +244,35 @@ def step_classify(run: DriftRun) -> None:
             )
             run.findings.append(finding)
             outcome = "waived" if finding["waived"] else "drifted"
-            for path in sorted(side.desired):
-                rule = rule_for(pair.kind, path, dep)
-                run.coverage.append(_coverage(label, rule.field, path, outcome, "resource missing"))
-            _not_comparable(run, classifier, common, pair, side, dep, label)
+            entries = [
+                _coverage(
+                    label, rule_for(pair.kind, path, dep).field, path, outcome, "resource missing"
+                )
+                for path in side.desired
+            ]
+            entries += _not_comparable(run, classifier, common, pair, side, dep, label)
+        elif not side.differences and not side.notes and not side.not_comparable:
+            # In sync: the common case of a fleet. Resources of one shape share their
+            # (field, arm_path) list, so only the dicts are made per resource.
+            shape = (pair.kind, dep, tuple(side.desired))
+            names = shapes.get(shape)
+            if names is None:
+                names = shapes[shape] = sorted(
+                    (rule_for(pair.kind, path, dep).field, join(path)) for path in side.desired
+                )
+            entries = [
+                {"resource": label, "field": f, "arm_path": a, "outcome": "matched"}
+                for f, a in names
+            ]
         else:
             differing = {d.path: d for d in side.differences}
             drifted = False
-            for path in sorted(set(side.desired) | set(differing)):
+            entries = []
+            for path in (*side.desired, *(p for p in differing if p not in side.desired)):
                 rule = rule_for(pair.kind, path, dep)
                 diff = differing.get(path)
                 if diff is None:
-                    run.coverage.append(
+                    entries.append(
                         _coverage(label, rule.field, path, "matched", side.notes.get(path))
                     )
                     continue
@@ -275,12 +294,16 @@ def step_classify(run: DriftRun) -> None:
                 drifted = True
                 if path in side.desired:
                     outcome = "waived" if finding["waived"] else "drifted"
-                    run.coverage.append(
+                    entries.append(
                         _coverage(label, rule.field, path, outcome, side.notes.get(path))
                     )
-            _not_comparable(run, classifier, common, pair, side, dep, label)
+            entries += _not_comparable(run, classifier, common, pair, side, dep, label)
+            entries.sort(key=_COVERAGE_ORDER)
             if drifted:
                 status = "modified"
+        if entries and status in ("not_checked", "missing"):
+            entries.sort(key=_COVERAGE_ORDER)
+        run.coverage.extend(entries)
         entry = {
             "id": pair.resource_id,
             "name": label,
@@ -297,9 +320,13 @@ def step_classify(run: DriftRun) -> None:
 
 
 def step_analysis(run: DriftRun) -> None:
+    run.sides.clear()  # the flat maps are no longer needed; free them before the JSON is built
     from iac_gen.drift.analysis import build_result
 
     run.result = build_result(run)
+
+
+_COVERAGE_ORDER = itemgetter("field", "arm_path")
 
 
 def _reportable_added(kind: str, path: Path_) -> bool:
@@ -316,7 +343,8 @@ def _not_comparable(
     side: Side,
     dep: str,
     label: str,
-) -> None:
+) -> list[dict[str, Any]]:
+    entries = []
     for path, why in sorted(side.not_comparable.items()):
         rule = rule_for(pair.kind, path, dep)
         arm_path = join(path)
@@ -335,7 +363,8 @@ def _not_comparable(
                 text=message("not_comparable", arm_path, None, actual, why),
             )
         )
-        run.coverage.append(_coverage(label, rule.field, path, "not_comparable", why))
+        entries.append(_coverage(label, rule.field, path, "not_comparable", why))
+    return entries
 
 
 def _get(body: Mapping[str, Any], path: Path_) -> Any:

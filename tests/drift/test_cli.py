@@ -140,3 +140,23 @@ def test_drift_help_imports_no_heavy_modules() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_large_live_files_are_read_beside_the_specs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from iac_gen.drift import inputs
+
+    monkeypatch.setattr(inputs, "CONCURRENT_ABOVE_BYTES", 0)
+    code, out, _ = run(case_args("drifted"))
+    assert code == 1 and "auth_mode" in out
+
+
+def test_problems_from_the_live_worker_are_reported(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from iac_gen.drift import inputs
+
+    monkeypatch.setattr(inputs, "CONCURRENT_ABOVE_BYTES", 0)
+    bad = tmp_path / "live.json"
+    bad.write_text('{"value": [1, 2', encoding="utf-8")
+    code, _, err = run(["drift", "fixtures/drift-drifted/spec.yaml", "--live", str(bad)])
+    assert code == 2 and f"{bad}:1:" in err and "IAC413" in err

@@ -1,0 +1,58 @@
+"""Read the specs and the live state, side by side when the live state is large.
+
+Parsing thousands of spec files and a fleet export are independent and both CPU-bound, so
+for a large live file the export is read in a forked worker process while this process
+loads the specs (the reference machine has two cores). Small inputs are read in turn:
+starting a process costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from iac_gen.diagnostics import Diagnostic, InputError
+
+CONCURRENT_ABOVE_BYTES = 8_000_000
+
+
+def _read_live_safely(path: Path, target: Mapping[str, str]) -> tuple[Any, list[Diagnostic]]:
+    """Worker body: InputError does not survive pickling, so its diagnostics travel instead."""
+    from iac_gen.live import read_live
+
+    try:
+        return read_live(path, target), []
+    except InputError as exc:
+        return None, list(exc.diagnostics)
+
+
+def load_inputs(
+    spec_paths: Sequence[Path], live_path: Path, target: Mapping[str, str]
+) -> tuple[list[Any], Any]:
+    """(specs, live state); raises InputError with the problems of both inputs."""
+    from iac_gen.spec.load import load_specs
+
+    size = live_path.stat().st_size if live_path.is_file() else 0
+    methods = multiprocessing.get_all_start_methods()
+    if size < CONCURRENT_ABOVE_BYTES or "fork" not in methods:
+        loaded = load_specs(spec_paths, target)
+        live, problems = _read_live_safely(live_path, target)
+        if problems:
+            raise InputError(problems)
+        return loaded, live
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(_read_live_safely, live_path, dict(target))
+        spec_problems: list[Diagnostic] = []
+        specs: list[Any] = []
+        try:
+            specs = load_specs(spec_paths, target)
+        except InputError as exc:
+            spec_problems = list(exc.diagnostics)
+        live, live_problems = future.result()
+    if spec_problems or live_problems:
+        raise InputError([*spec_problems, *live_problems])
+    return specs, live
