@@ -43,7 +43,7 @@ def arm_literal(text: str) -> str:
 
 def arm_unescape(text: str) -> str:
     """How ARM reads a string value back (the inverse of `arm_literal` for literals)."""
-    return text[1:] if text.startswith("[[") else text
+    return text[1:] if text.startswith("[[") and text.endswith("]") else text
 
 
 def arm_data(value: Any) -> Any:
@@ -66,7 +66,10 @@ def arm_json(value: Any) -> str:
     return json.dumps(arm_data(value), ensure_ascii=False, sort_keys=True)
 
 
-_BICEP_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# A backslash is written `\u{5C}` rather than `\\`, and the `$` of `${` as `\u{24}` rather
+# than `\$`: all are valid Bicep, but `\\'` (a value ending in a backslash) and `\${` are
+# mis-read by common regex-based Bicep lexers (pycep-parser among them).
+_BICEP_ESCAPES = {"\\": "\\u{5C}", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # control characters, line/paragraph separators, lone surrogates: always \u{..}
 _ESCAPED_CATEGORIES = {"Cc", "Zl", "Zp", "Cs"}
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -81,7 +84,7 @@ def bicep_string(text: str) -> str:
         if ch in _BICEP_ESCAPES:
             out.append(_BICEP_ESCAPES[ch])
         elif ch == "$" and text.startswith("${", i):
-            out.append("\\$")
+            out.append("\\u{24}")  # `${` must not open an interpolation; see _BICEP_ESCAPES
         elif unicodedata.category(ch) in _ESCAPED_CATEGORIES:
             out.append(f"\\u{{{ord(ch):X}}}")
         else:
