@@ -27,7 +27,10 @@ from pathlib import Path
 SUB = "8f6b6269-84f2-4d09-9e31-1127efcd1e40"
 RG = "rg-fleet"
 WS = "mlw-fleet"
-WS_ID = f"/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.MachineLearningServices/workspaces/{WS}"
+WS_ID = (
+    f"/subscriptions/{SUB}/resourceGroups/{RG}/providers/"
+    f"Microsoft.MachineLearningServices/workspaces/{WS}"
+)
 EP_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 DEPLOYMENTS = ("blue", "green", "red")
 
@@ -162,11 +165,43 @@ def generate(root: Path, endpoints: int) -> tuple[Path, Path]:
     return specs, live
 
 
+def phases(specs: Path, live: Path) -> None:
+    """Where the time goes, stage by stage, in this process (a second, separate run)."""
+    import gc
+
+    from iac_gen.desired import desired_state
+    from iac_gen.drift import analyse_desired
+    from iac_gen.drift.report_files import drift_json
+    from iac_gen.live import read_live
+    from iac_gen.spec.load import load_specs
+
+    clock = time.perf_counter
+    started = clock()
+    loaded = load_specs([specs])
+    t_specs = clock()
+    states = [(spec, desired_state(spec)) for spec in loaded]
+    t_desired = clock()
+    state = read_live(live)
+    t_live = clock()
+    result = analyse_desired(states, state)
+    t_drift = clock()
+    text = drift_json(result)
+    t_json = clock()
+    gc.collect()
+    print(
+        f"phases        load_specs {t_specs - started:.2f} s, desired_state "
+        f"{t_desired - t_specs:.2f} s, read_live {t_live - t_desired:.2f} s, drift pipeline "
+        f"{t_drift - t_live:.2f} s, drift.json {t_json - t_drift:.2f} s "
+        f"({len(text) / 1e6:.0f} MB)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoints", type=int, default=10_000)
     parser.add_argument("--format", action="append", default=[], help="passed to --format")
     parser.add_argument("--keep", action="store_true", help="keep the generated folder")
+    parser.add_argument("--phases", action="store_true", help="also time each stage in-process")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="iac-gen-fleet-"))
     try:
@@ -201,6 +236,8 @@ def main() -> int:
         print(f"wall time     {wall:.2f} s (target <= 10 s)")
         print(f"peak RSS      {peak_kib / 1024:.0f} MiB (target <= 1536 MiB)")
         print("outputs       " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
+        if args.phases:
+            phases(specs, live)
         return 0
     finally:
         if not args.keep:
