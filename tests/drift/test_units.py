@@ -336,3 +336,31 @@ def test_invalid_waivers_are_input_errors_with_positions(
 
 def test_empty_waivers_file_is_empty(tmp_path: Path) -> None:
     assert load_waivers(write(tmp_path, "")).waivers == ()
+
+
+def test_analyse_applies_the_environment_overlay(monkeypatch: pytest.MonkeyPatch) -> None:
+    from iac_gen.desired import desired_state
+    from iac_gen.drift import analyse
+    from iac_gen.spec.load import load_specs
+    from iac_gen.spec.overlay import resolve
+
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    (spec,) = load_specs([Path("fixtures/example/spec.yaml")])
+    dev = desired_state(resolve(spec, "dev"))
+    live = Live([as_live(b) for b in dev.resources if "onlineEndpoints" in b["type"]])
+    result = analyse([spec], live, env="dev")
+    assert result["status"] == "in_sync" and result["environment"] == "dev"
+    assert result["generated_at"] == "2026-09-21T14:13:20Z"
+    assert [i["role"] for i in result["inputs"]] == ["spec"]
+    prod = analyse([spec], live)
+    assert "deployments.blue.instance_type" in {f["field"] for f in prod["findings"]}
+
+
+def test_two_specs_declaring_one_endpoint_are_invalid() -> None:
+    spec, desired, live = example()
+    other = make_spec(source="other.yaml")
+    with pytest.raises(InputError) as caught:
+        analyse_desired([(spec, desired), (other, desired)], live)
+    assert caught.value.diagnostics[0].code == "IAC430"
