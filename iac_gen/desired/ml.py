@@ -66,6 +66,14 @@ def _nonzero(traffic: Mapping[str, int]) -> dict[str, int]:
     return {name: int(pct) for name, pct in sorted(traffic.items()) if pct}
 
 
+def _compute_id(compute: str | None, scope: Scope) -> str | None:
+    """`aks-prod`, `azureml:aks-prod` or an ARM id -> the compute's ARM id."""
+    if compute is None:
+        return None
+    name = compute.removeprefix("azureml:")
+    return name if name.startswith("/") else scope.compute_id(name)
+
+
 def endpoint_body(spec: Spec, scope: Scope, *, with_traffic: bool = True) -> dict[str, Any]:
     ep = spec.endpoint
     props: dict[str, Any] = {
@@ -75,9 +83,7 @@ def endpoint_body(spec: Spec, scope: Scope, *, with_traffic: bool = True) -> dic
         "publicNetworkAccess": arm_enum(ACCESS, ep.public_network_access)
         if ep.public_network_access
         else None,
-        "compute": scope.compute_id(ep.compute)
-        if ep.compute and not ep.compute.startswith("/")
-        else ep.compute,
+        "compute": _compute_id(ep.compute, scope),
     }
     if with_traffic:
         props["traffic"] = _nonzero(ep.traffic)
