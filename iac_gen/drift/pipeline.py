@@ -26,6 +26,7 @@ from operator import itemgetter
 from typing import Any
 
 from iac_gen.drift import tables
+from iac_gen.drift.asset_ids import parse_ml_id
 from iac_gen.drift.classify import Classifier, message, rule_for
 from iac_gen.drift.compare import Difference, compare
 from iac_gen.drift.match import Designed, Pair, match
@@ -69,8 +70,16 @@ class DriftRun:
 
 
 def step_read_live(run: DriftRun) -> None:
-    """Live state arrives already read (`iac_gen.live.read_live`); record what was unreadable."""
+    """Live state arrives already read (`iac_gen.live.read_live`); record what was unreadable.
+
+    Unreadable resources in workspaces no spec targets are out of scope, like the resources
+    themselves; an id that cannot be placed counts (it may hide a designed resource).
+    """
+    workspaces = {item.key.workspace for item in run.designed}
     for entry in run.live_not_checked:
+        parsed = parse_ml_id(str(entry.get("id", "")))
+        if parsed is not None and parsed[0].workspace not in workspaces:
+            continue
         run.errors.append(
             {"resource": str(entry.get("id", "")), "reason": str(entry.get("reason", ""))}
         )

@@ -364,3 +364,14 @@ def test_two_specs_declaring_one_endpoint_are_invalid() -> None:
     with pytest.raises(InputError) as caught:
         analyse_desired([(spec, desired), (other, desired)], live)
     assert caught.value.diagnostics[0].code == "IAC430"
+
+
+def test_unreadable_resources_elsewhere_do_not_block_the_verdict() -> None:
+    spec, desired, live = example()
+    elsewhere = find(live, "/blue")["id"].replace("mlw-risk-prod", "mlw-other")
+    live.not_checked.append({"id": elsewhere, "reason": "403"})
+    assert analyse_desired([(spec, desired)], live)["status"] == "in_sync"
+    live.not_checked.append({"id": "not-an-arm-id", "reason": "page 3 failed"})
+    result = analyse_desired([(spec, desired)], live)
+    assert result["status"] == "not_checked"
+    assert result["errors"] == [{"resource": "not-an-arm-id", "reason": "page 3 failed"}]
