@@ -8,13 +8,12 @@ casing. All become the lower-case ARM id (or the lower-case `azureml://registrie
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SHORT_ASSET = re.compile(r"^azureml:(?P<name>[^:/@]+):(?P<version>[^:/@]+)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class WorkspaceRef:
+class WorkspaceRef(NamedTuple):
     """The workspace a resource lives in; needed to expand `azureml:name:version`."""
 
     subscription: str
@@ -22,8 +21,7 @@ class WorkspaceRef:
     workspace: str
 
 
-@dataclass(frozen=True)
-class ResourceKey:
+class ResourceKey(NamedTuple):
     """Match key: workspace, endpoint, deployment ('' for an endpoint), all lower-case."""
 
     workspace: str
