@@ -31,7 +31,11 @@ from iac_gen.drift.classify import Classifier, message, rule_for
 from iac_gen.drift.compare import Difference, compare
 from iac_gen.drift.match import Designed, Pair, match
 from iac_gen.drift.normalise import Flat, Path_, join, normalise, split
-from iac_gen.drift.policies import apply_instance_count_policy, apply_traffic_policy
+from iac_gen.drift.policies import (
+    apply_instance_count_policy,
+    apply_traffic_policy,
+    autoscale_range,
+)
 from iac_gen.drift.waivers import WaiverBook, WaiverSet
 
 log = logging.getLogger(__name__)
@@ -118,10 +122,12 @@ def step_apply_policies(run: DriftRun) -> None:
             if spec.policies.traffic == "sum":
                 side.notes[("properties", "traffic")] = "policy traffic: sum"
         else:
-            before = side.desired.get(("sku", "capacity"))
-            apply_instance_count_policy(spec, side.pair.key.deployment, side.desired, side.live)
-            if side.desired.get(("sku", "capacity")) != before:
-                side.notes[("sku", "capacity")] = "autoscale owns the count"
+            bounds = autoscale_range(spec, side.pair.key.deployment)
+            if bounds is not None:
+                apply_instance_count_policy(spec, side.pair.key.deployment, side.desired, side.live)
+                side.notes[("sku", "capacity")] = (
+                    f"autoscale owns the count: {bounds[0]}..{bounds[1]} instances"
+                )
 
 
 def step_bind_waivers(run: DriftRun) -> None:
