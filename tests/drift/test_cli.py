@@ -160,3 +160,21 @@ def test_problems_from_the_live_worker_are_reported(
     bad.write_text('{"value": [1, 2', encoding="utf-8")
     code, _, err = run(["drift", "fixtures/drift-drifted/spec.yaml", "--live", str(bad)])
     assert code == 2 and f"{bad}:1:" in err and "IAC413" in err
+
+
+def test_the_bundled_example_is_in_sync_with_its_export(tmp_path: Path) -> None:
+    """`make demo` runs exactly this; the example is in sync by design."""
+    code, out, _ = run(
+        [
+            "drift",
+            "fixtures/example/spec.yaml",
+            "--live",
+            "fixtures/example/live.json",
+            "--report",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0 and out.startswith("drift: in_sync")
+    result = json.loads((tmp_path / "drift.json").read_text(encoding="utf-8"))
+    assert result["summary"]["properties"]["drifted"] == 0
+    assert result["summary"]["properties"]["matched"] > 50
