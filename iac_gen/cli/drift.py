@@ -15,9 +15,10 @@ import typer
 
 from iac_gen.cli import options
 from iac_gen.cli.app import app
+from iac_gen.report.registry import REPORTERS, formats_help
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-FORMATS = ("json", "md", "html", "sarif", "junit")
+FORMATS = tuple(REPORTERS)  # the report registry is the one list of formats
 SHOWN_FINDINGS = 20
 
 FailOn = Enum("FailOn", {s: s for s in SEVERITIES}, type=str)  # type: ignore[misc]
@@ -45,7 +46,8 @@ def drift_command(
     formats: list[ReportFormat] = typer.Option(
         [],
         "--format",
-        help="Report format to write (repeatable; default: all). drift.json is always written.",
+        help="Report format to write (repeatable; default: all; drift.json is always "
+        "written): " + formats_help(),
     ),
     fail_on_choice: FailOn = typer.Option(
         "info",
