@@ -204,7 +204,7 @@ class Outcomes:
                     (rule_for(pair.kind, path, dep).field, join(path)) for path in side.desired
                 )
             entries = [
-                {"resource": label, "field": f, "arm_path": a, "outcome": "matched"}
+                {"arm_path": a, "field": f, "outcome": "matched", "resource": label}
                 for f, a in names
             ]
             return "in_sync", None, entries
@@ -278,10 +278,16 @@ def _get(body: Mapping[str, Any], path: Path_) -> Any:
 def _coverage(
     resource: str, spec_field: str, path: Path_, outcome: str, reason: str | None
 ) -> dict[str, Any]:
-    entry = {"resource": resource, "field": spec_field, "arm_path": join(path), "outcome": outcome}
+    # Keys in sorted order: drift.json writes large coverage lists without re-sorting keys.
     if reason:
-        entry["reason"] = reason
-    return entry
+        return {
+            "arm_path": join(path),
+            "field": spec_field,
+            "outcome": outcome,
+            "reason": reason,
+            "resource": resource,
+        }
+    return {"arm_path": join(path), "field": spec_field, "outcome": outcome, "resource": resource}
 
 
 def resource_entry(label: str, pair: Pair, status: str, reason: str | None) -> dict[str, Any]:

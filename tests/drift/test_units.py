@@ -375,3 +375,18 @@ def test_unreadable_resources_elsewhere_do_not_block_the_verdict() -> None:
     result = analyse_desired([(spec, desired)], live)
     assert result["status"] == "not_checked"
     assert result["errors"] == [{"resource": "not-an-arm-id", "reason": "page 3 failed"}]
+
+
+def test_compact_drift_json_is_the_sorted_dump(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from iac_gen.drift import report_files
+
+    spec, desired, live = example()
+    find(live, "/blue")["sku"]["capacity"] = 5
+    live.not_checked.append({"id": "unplaceable", "reason": "x"})
+    result = analyse_desired([(spec, desired)], live)
+    monkeypatch.setattr(report_files, "COMPACT_ABOVE", 0)
+    text = report_files.drift_json(result)
+    plain = json.dumps(result, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert text == plain + "\n"
