@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from iac_gen.emit.jinja import template
+from iac_gen.emit.jsontext import canonical_json
 from iac_gen.emit.plan import TEMPLATE_SCHEMA, Parameter, Plan, Resource
 from iac_gen.emit.values import Expr
-from iac_gen.output_files import dumps_json
 
 PARAMETERS_SCHEMA = (
     "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
@@ -49,7 +49,7 @@ def render_template(plan: Plan) -> str:
         resources=[_resource(r, refs) for r in plan.resources],
     )
     doc = check_template(text, plan)
-    return dumps_json(doc)
+    return canonical_json(doc)
 
 
 def render_parameters(plan: Plan, env: str | None) -> str:
@@ -63,7 +63,7 @@ def render_parameters(plan: Plan, env: str | None) -> str:
         doc = json.loads(text)
     except ValueError as exc:
         raise TemplateCheckError(f"parameters file is not JSON: {exc}") from exc
-    return dumps_json(doc)
+    return canonical_json(doc)
 
 
 _PARAM_USE = re.compile(r"parameters\('((?:[^']|'')*)'\)")

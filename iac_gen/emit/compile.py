@@ -10,8 +10,8 @@ from iac_gen.desired import desired_state
 from iac_gen.diagnostics import Diagnostic, InputError
 from iac_gen.emit.arm import render_parameters, render_template
 from iac_gen.emit.bicep import render_bicep, render_bicepparam
+from iac_gen.emit.jsontext import canonical_json
 from iac_gen.emit.plan import build_plan
-from iac_gen.output_files import dumps_json
 from iac_gen.spec.model import Spec
 
 TARGETS = ("all", "arm", "bicep", "resources")
@@ -23,7 +23,7 @@ def resources_json(spec: Spec, env: str | None) -> str:
         from iac_gen.spec.overlay import resolve
 
         spec = resolve(spec, env)
-    return dumps_json(desired_state(spec).sorted_resources())
+    return canonical_json(desired_state(spec).sorted_resources())
 
 
 def compile_spec(spec: Spec, *, env: str | None = None, target: str = "all") -> dict[str, str]:
@@ -31,11 +31,17 @@ def compile_spec(spec: Spec, *, env: str | None = None, target: str = "all") -> 
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}")
     files: dict[str, str] = {}
-    if target in ("all", "resources"):
-        files["resources.json"] = resources_json(spec, env)
     if target == "resources":
+        files["resources.json"] = resources_json(spec, env)
         return files
     plan = build_plan(spec)
+    if target == "all":
+        # The plan already holds the base desired state; reuse it unless --env asks for another.
+        files["resources.json"] = (
+            canonical_json(plan.desired.sorted_resources())
+            if env is None
+            else resources_json(spec, env)
+        )
     if target in ("all", "arm"):
         files["main.json"] = render_template(plan)
         files["main.parameters.json"] = render_parameters(plan, None)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -70,28 +69,23 @@ def arm_json(value: Any) -> str:
 # than `\$`: all are valid Bicep, but `\\'` (a value ending in a backslash) and `\${` are
 # mis-read by common regex-based Bicep lexers (pycep-parser among them).
 _BICEP_ESCAPES = {"\\": "\\u{5C}", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# control characters, line/paragraph separators, lone surrogates: always \u{..}
-_ESCAPED_CATEGORIES = {"Cc", "Zl", "Zp", "Cs"}
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+# Characters that need an escape; a `$` only when it starts `${`.
+_BICEP_SPECIAL = re.compile(r"[\\'\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|\$(?=\{)")
+
+
+def _bicep_escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch in _BICEP_ESCAPES:
+        return _BICEP_ESCAPES[ch]
+    return f"\\u{{{ord(ch):X}}}"  # `$` of `${`, control characters, line separators
 
 
 def bicep_string(text: str) -> str:
     """A Bicep single-quoted string literal with every special character escaped."""
-    out = ["'"]
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in _BICEP_ESCAPES:
-            out.append(_BICEP_ESCAPES[ch])
-        elif ch == "$" and text.startswith("${", i):
-            out.append("\\u{24}")  # `${` must not open an interpolation; see _BICEP_ESCAPES
-        elif unicodedata.category(ch) in _ESCAPED_CATEGORIES:
-            out.append(f"\\u{{{ord(ch):X}}}")
-        else:
-            out.append(ch)
-        i += 1
-    out.append("'")
-    return "".join(out)
+    return "'" + _BICEP_SPECIAL.sub(_bicep_escape, text) + "'"
 
 
 _UNESCAPE = re.compile(r"\\(u\{([0-9A-Fa-f]+)\}|.)", re.DOTALL)
