@@ -19,6 +19,7 @@ CI_TARGET = {
 CASES: dict[str, tuple[Path, dict[str, str]]] = {
     "example": (FIXTURES / "example" / "spec.yaml", {}),
     "cliv2-basic": (FIXTURES / "cliv2-basic", CI_TARGET),
+    "compile-tricky-values": (FIXTURES / "compile-tricky-values" / "spec.yaml", {}),
 }
 
 

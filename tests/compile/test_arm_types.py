@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.compile.conftest import CASES
 from tests.conftest import ROOT
 
 CHECKER = ROOT.parent / "shared" / "tools" / "check_arm_types.py"
@@ -26,7 +27,7 @@ def check(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("case", ["example", "cliv2-basic"])
+@pytest.mark.parametrize("case", sorted(CASES))
 def test_templates_pass_the_type_check(case: str, compiled: dict[str, Path]) -> None:
     done = check(compiled[case] / "main.json")
     assert done.returncode == 0, done.stdout
@@ -36,7 +37,7 @@ def test_templates_pass_the_type_check(case: str, compiled: dict[str, Path]) -> 
     )
 
 
-@pytest.mark.parametrize("case", ["example", "cliv2-basic"])
+@pytest.mark.parametrize("case", sorted(CASES))
 def test_desired_state_passes_the_type_check(
     case: str, compiled: dict[str, Path], tmp_path: Path
 ) -> None:

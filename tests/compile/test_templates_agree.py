@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pycep import BicepParser
 
-from iac_gen.emit.arm import TemplateCheckError, check_template
+from iac_gen.emit.arm import TemplateCheckError, check_template, render_template
 from iac_gen.emit.plan import build_plan
 from tests.compile.conftest import CASES, load_case
 from tests.compile.evaluate import ArmEvaluator, BicepEvaluator, keyed
@@ -165,3 +165,27 @@ def test_check_rejects_a_broken_template(example_spec: Any) -> None:
     missing = {**good, "resources": [{"type": "x", "name": "n"}]}
     with pytest.raises(TemplateCheckError, match="missing apiVersion"):
         check_template(json.dumps(missing), plan)
+
+
+def test_no_traffic_no_traffic_step() -> None:
+    from tests.compile.handmade import credit_scoring
+
+    plan = build_plan(credit_scoring(traffic={}, mirror_traffic={}))
+    assert "Microsoft.Resources/deployments" not in {r.type for r in plan.resources}
+    template = json.loads(render_template(plan))
+    assert [r["type"] for r in template["resources"]][:3] == [
+        EP_TYPE,
+        f"{EP_TYPE}/deployments",
+        f"{EP_TYPE}/deployments",
+    ]
+
+
+def test_tricky_values_stay_literal(compiled: dict[str, Path]) -> None:
+    folder = compiled["compile-tricky-values"]
+    template = json.loads((folder / "main.json").read_text(encoding="utf-8"))
+    endpoint = template["resources"][0]
+    assert endpoint["properties"]["description"] == "[[concat('not', 'an expression')]"
+    assert endpoint["tags"]["[bracket-key]"] == "[[[already-escaped]"
+    bicep = (folder / "main.bicep").read_text(encoding="utf-8")
+    assert "BICEP_LOOKALIKE: '\\u{24}{resourceGroup().id}'" in bicep
+    assert "${" not in bicep
