@@ -197,6 +197,8 @@ class _Templatizer:
         self.role_prefix = f"/subscriptions/{scope.subscription}/providers/".lower()
 
     def id_expr(self, value: str) -> Expr | None:
+        if value[:15].lower() != "/subscriptions/":
+            return None
         low = value.lower()
         if low.startswith(self.group_prefix):
             parts = value[len(self.group_prefix) :].split("/")
