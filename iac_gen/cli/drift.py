@@ -70,6 +70,7 @@ def drift_command(
     waiver_set = load_waivers(waivers) if waivers is not None else None
     loaded, live_state = load_inputs(specs, live, overrides)
     result = analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
+    del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
     written = write_reports(result, report, chosen) if report is not None else []
     typer.echo(verdict(result, failing_findings(result, fail_on), fail_on))
     for path in written:
