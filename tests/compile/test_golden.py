@@ -11,11 +11,11 @@ import pytest
 
 from iac_gen.emit.compile import compile_specs
 from tests.compile.conftest import CASES, load_case
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, Golden
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_compile_matches_golden(case: str, golden) -> None:  # type: ignore[no-untyped-def]
+def test_compile_matches_golden(case: str, golden: Golden) -> None:
     files = compile_specs(load_case(case))
     expected_root = FIXTURES / case / "expected"
     for rel, text in sorted(files.items()):

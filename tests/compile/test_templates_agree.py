@@ -189,3 +189,17 @@ def test_tricky_values_stay_literal(compiled: dict[str, Path]) -> None:
     bicep = (folder / "main.bicep").read_text(encoding="utf-8")
     assert "BICEP_LOOKALIKE: '\\u{24}{resourceGroup().id}'" in bicep
     assert "${" not in bicep
+
+
+def test_two_specs_for_one_output_folder_fail() -> None:
+    from dataclasses import replace
+
+    from iac_gen.diagnostics import InputError
+    from iac_gen.emit.compile import compile_specs
+    from iac_gen.spec.model import Target
+    from tests.compile.handmade import SUB, credit_scoring
+
+    first = credit_scoring()
+    other = replace(first, target=Target(SUB, "rg-other", "mlw-other", "westeurope"))
+    with pytest.raises(InputError, match="IAC321"):
+        compile_specs([first, other])
