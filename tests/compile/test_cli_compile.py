@@ -37,17 +37,25 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_compiles_two_specs_in_one_call(tmp_path: Path) -> None:
-    done = run(EXAMPLE, CLIV2, "-o", tmp_path, *TARGET_ARGS[4:6])  # workspace only where none
-    # The example names its own workspace; a different --workspace must be refused.
+    tricky = FIXTURES / "compile-tricky-values" / "spec.yaml"
+    done = run(EXAMPLE, tricky, "-o", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["credit-scoring", "tricky-values"]
+    assert done.stdout.count("wrote ") == 2
+
+
+def test_target_options_must_agree_with_the_spec(tmp_path: Path) -> None:
+    done = run(EXAMPLE, "-o", tmp_path, "--workspace", "mlw-elsewhere")
     assert done.returncode == 2, done.stderr
     assert "IAC310" in done.stderr
     assert list(tmp_path.iterdir()) == []
     done = run(CLIV2, "-o", tmp_path, *TARGET_ARGS)
     assert done.returncode == 0, done.stderr
-    done = run(EXAMPLE, "-o", tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["credit-scoring", "fraud-detector"]
-    assert "wrote" in done.stdout
+    resources = (tmp_path / "fraud-detector" / "resources.json").read_text(encoding="utf-8")
+    assert (
+        "/resourceGroups/rg-ci/providers/Microsoft.MachineLearningServices/workspaces/mlw-ci/"
+        in resources
+    )
 
 
 def test_missing_target_fails_and_writes_nothing(tmp_path: Path) -> None:
