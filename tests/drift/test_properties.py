@@ -179,3 +179,10 @@ def test_any_single_change_is_found_once_with_its_severity(spec: Spec, data: st.
     assert found[0]["severity"] == rule.severity
     assert found[0]["field"] == rule.field
     assert result["status"] == "drifted"
+
+
+@given(st.decimals(min_value=0, max_value=10**7, places=3, allow_nan=False))
+def test_duration_spelling_round_trips(seconds: Any) -> None:
+    text = format_duration(seconds)
+    assert parse_duration(text) == seconds
+    assert format_duration(parse_duration(text.lower()) or 0) == text
