@@ -440,8 +440,9 @@ def build_plan(spec: Spec) -> Plan:
             props = body.get("properties", {})
             has_traffic = bool(props.get("traffic")) or bool(props.get("mirrorTraffic"))
             first = _copy(body)
-            first["properties"].pop("traffic", None)
-            first["properties"].pop("mirrorTraffic", None)
+            if has_traffic:  # set later, once the deployments it names exist
+                first["properties"].pop("traffic", None)
+                first["properties"].pop("mirrorTraffic", None)
             resources.append(
                 Resource(
                     "endpoint",

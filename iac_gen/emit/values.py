@@ -55,7 +55,10 @@ def arm_data(value: Any) -> Any:
         return {str(k): arm_data(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [arm_data(v) for v in value]
-    if value is None or isinstance(value, (bool, int, float)):
+    if isinstance(value, float) and not isinstance(value, bool):
+        # The template language has no fractional literals; Bicep compiles 0.5 to json('0.5').
+        return int(value) if value.is_integer() else f"[json('{value!r}')]"
+    if value is None or isinstance(value, (bool, int)):
         return value
     raise TypeError(f"cannot write {type(value).__name__} into an ARM template")
 

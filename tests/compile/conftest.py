@@ -20,6 +20,7 @@ CASES: dict[str, tuple[Path, dict[str, str]]] = {
     "example": (FIXTURES / "example" / "spec.yaml", {}),
     "cliv2-basic": (FIXTURES / "cliv2-basic", CI_TARGET),
     "compile-tricky-values": (FIXTURES / "compile-tricky-values" / "spec.yaml", {}),
+    **{p.name: (p, CI_TARGET) for p in sorted(FIXTURES.glob("oracle-*")) if p.is_dir()},
 }
 
 

@@ -97,6 +97,8 @@ class ArmEvaluator:
             return _compose_id(self.group, args[0], [str(a) for a in args[1:]])
         if name == "subscriptionResourceId":
             return _compose_id(f"/subscriptions/{self.sub}", args[0], [str(a) for a in args[1:]])
+        if name == "json":
+            return json.loads(args[0])
         if name == "extensionResourceId":
             return f"{args[0]}/providers/{args[1]}/{args[2]}"
         raise AssertionError(f"unsupported function {name}")

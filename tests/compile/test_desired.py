@@ -375,3 +375,29 @@ def _strings(value: Any) -> list[Any]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [value]
+
+
+def test_schedule_with_an_end_time_hands_back_on_the_same_days() -> None:
+    from iac_gen.spec.model import Autoscale, ScheduleProfile
+
+    spec = credit_scoring()
+    nights = ScheduleProfile(
+        "nights", ("Monday", "Tuesday"), 1, 2, 1, "UTC", start="22:30", end="06:00"
+    )
+    spec = replace(spec, autoscale={"blue": Autoscale(3, 10, 3, schedules=(nights,))})
+    (auto,) = by_type(spec, "Microsoft.Insights/autoscalesettings")
+    _, start, end = auto["properties"]["profiles"]
+    assert start["recurrence"]["schedule"] == {
+        "timeZone": "UTC",
+        "days": ["Monday", "Tuesday"],
+        "hours": [22],
+        "minutes": [30],
+    }
+    assert end["name"] == "nights-end"
+    assert end["recurrence"]["schedule"]["days"] == ["Monday", "Tuesday"]
+    assert (end["recurrence"]["schedule"]["hours"], end["recurrence"]["schedule"]["minutes"]) == (
+        [6],
+        [0],
+    )
+    assert end["capacity"] == {"minimum": "3", "maximum": "10", "default": "3"}
+    assert start["rules"] == [] and end["rules"] == []
