@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from azure.core.exceptions import (  # noqa: TID251
+from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
     DecodeError,
@@ -52,7 +52,7 @@ class DeadlineExceeded(Exception):
 
 def _transport(settings: ClientSettings) -> Any:
     import requests
-    from azure.core.pipeline.transport import RequestsTransport  # noqa: TID251
+    from azure.core.pipeline.transport import RequestsTransport
 
     session = requests.Session()
     adapter = requests.adapters.HTTPAdapter(
@@ -137,7 +137,7 @@ class ArmReader:
     """GET single resources (`resources.get_by_id`) and paged collections (`nextLink`)."""
 
     def __init__(self, credential: Any, subscription: str, settings: ClientSettings):
-        from azure.mgmt.resource.resources import ResourceManagementClient  # noqa: TID251
+        from azure.mgmt.resource.resources import ResourceManagementClient
 
         self.settings = settings
         self._client = ResourceManagementClient(
@@ -186,7 +186,7 @@ class ArmReader:
 
     def list(self, path: str, api_version: str) -> Fetched:
         """All items of a collection, following `nextLink` with a loop guard."""
-        from azure.core.rest import HttpRequest  # noqa: TID251
+        from azure.core.rest import HttpRequest
 
         origin = self.settings.arm_endpoint
         url: str | None = f"{origin}{quote(path)}?api-version={api_version}"
@@ -250,7 +250,7 @@ class GraphReader:
         settings: ClientSettings,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        from azure.mgmt.resourcegraph import ResourceGraphClient  # noqa: TID251
+        from azure.mgmt.resourcegraph import ResourceGraphClient
 
         self.settings = settings
         self._sleep = sleep
@@ -269,7 +269,7 @@ class GraphReader:
         management_group: str | None = None,
         page_size: int = 1000,
     ) -> Fetched:
-        from azure.mgmt.resourcegraph.models import (  # noqa: TID251
+        from azure.mgmt.resourcegraph.models import (
             QueryRequest,
             QueryRequestOptions,
         )

@@ -25,7 +25,7 @@ class StaticTokenCredential:
         self._expires_on = int(time.time()) + expires_in
 
     def get_token(self, *scopes: str, **kwargs: Any) -> Any:
-        from azure.core.credentials import AccessToken  # noqa: TID251
+        from azure.core.credentials import AccessToken
 
         return AccessToken(self._token, self._expires_on)
 
@@ -41,7 +41,7 @@ def make_credential(environ: Mapping[str, str] | None = None) -> Any:
     token = env.get(TOKEN_ENV, "").strip()
     if token:
         return StaticTokenCredential(token)
-    from azure.identity import DefaultAzureCredential  # noqa: TID251
+    from azure.identity import DefaultAzureCredential
 
     return DefaultAzureCredential()
 

@@ -6,7 +6,7 @@ import random
 import time
 from typing import Any
 
-from azure.core.pipeline.policies import RetryPolicy  # noqa: TID251
+from azure.core.pipeline.policies import RetryPolicy
 
 
 class JitterRetryPolicy(RetryPolicy):

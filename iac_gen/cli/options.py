@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 SPECS = typer.Argument(
     ...,
-    help="Native spec files, Azure ML CLI v2 YAML files, or folders of them (searched recursively).",
+    help="Native spec files, Azure ML CLI v2 YAML files, or folders of them (recursive).",
     show_default=False,
 )
-SUBSCRIPTION = typer.Option(None, "--subscription", help="Subscription id where the spec names none.")
-RESOURCE_GROUP = typer.Option(None, "--resource-group", help="Resource group where the spec names none.")
+SUBSCRIPTION = typer.Option(
+    None, "--subscription", help="Subscription id where the spec names none."
+)
+RESOURCE_GROUP = typer.Option(
+    None, "--resource-group", help="Resource group where the spec names none."
+)
 WORKSPACE = typer.Option(None, "--workspace", help="Azure ML workspace where the spec names none.")
 LOCATION = typer.Option(None, "--location", help="Azure region where the spec names none.")
 ENV = typer.Option(None, "--env", help="Apply this environment overlay from the spec.")
@@ -32,7 +34,3 @@ def target_overrides(
         "location": location,
     }
     return {k: v for k, v in given.items() if v}
-
-
-def existing_paths(paths: list[Path]) -> list[Path]:
-    return list(paths)
