@@ -48,7 +48,7 @@ bench: $(STAMP)
 
 ## Regenerate the sample evidence in reports/ from the fixtures.
 reports: $(STAMP)
-	$(BIN)/python -m iac_gen.samples reports
+	$(BIN)/python -m tests.samples reports
 
 clean:
 	rm -rf out build dist test-artifacts .pytest_cache .ruff_cache .mypy_cache
