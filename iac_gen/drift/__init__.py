@@ -55,15 +55,20 @@ def analyse_desired(
     live_label: str | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline over (spec, desired state) pairs and a read live state."""
+    from iac_gen.drift.companions import designed_companions, live_reads
     from iac_gen.drift.match import designed_resources
     from iac_gen.drift.pipeline import DriftRun, run_steps
 
     when = now or clock()
     designed = []
+    companions = []
     for spec, state in desired:
         designed.extend(designed_resources(spec, state.resources, getattr(state, "unresolved", [])))
+        companions.extend(designed_companions(spec, state.resources))
     run = DriftRun(
         designed=designed,
+        companions=companions,
+        live_reads=live_reads(live),
         live_resources=list(live.resources),
         live_not_checked=list(getattr(live, "not_checked", [])),
         waivers=waivers,

@@ -24,6 +24,7 @@ class Rule:
     field: str
     severity: str
     category: str
+    added: tuple[str, str] | None = None  # severity, category of a live-only value
 
 
 @cache
@@ -61,16 +62,44 @@ def rule_for(kind: str, path: Path_, deployment: str) -> Rule:
     """Spec field, severity and category of one ARM path of a resource."""
     pattern = pattern_of(path)
     found = _lookup(kind, pattern)
+    added = None
     if found is None:
         spec_field = join(path)
         severity, category = tables.FALLBACK_RULE
+        if kind in _COMPANION_FIELDS:
+            spec_field = _COMPANION_FIELDS[kind].replace("{dep}", deployment)
     else:
         key = path[pattern.index("*")] if "*" in pattern else ""
         spec_field = found.field.replace("{key}", key)
-        severity, category = found.severity, found.category
+        severity, category, added = found.severity, found.category, found.added
     if kind == "deployment":
         spec_field = f"deployments.{deployment}.{spec_field}"
-    return Rule(spec_field, severity, category)
+    elif kind == "autoscale":
+        spec_field = _autoscale_field(spec_field, path, deployment)
+    return Rule(spec_field, severity, category, added)
+
+
+# Spec fields of companion paths the tables do not name (and of alerts and role assignments,
+# which are never compared).
+_COMPANION_FIELDS = {
+    "autoscale": "autoscale.{dep}",
+    "diagnostics": "monitoring.log_analytics_workspace",
+    "alert": "monitoring.alerts",
+    "role_assignment": "access.scorers",
+}
+
+
+def _autoscale_field(template: str, path: Path_, deployment: str) -> str:
+    """Fill `{dep}`, `{profile}` and `{edge}`: a schedule's profiles map to its spec entry."""
+    profile, edge = "", "start"
+    if len(path) > 2 and path[:2] == ("properties", "profiles") and path[2] != "default":
+        name = path[2]
+        if name.endswith("-end"):
+            name, edge = name[: -len("-end")], "end"
+        profile = f"schedules.{name}."
+    return (
+        template.replace("{dep}", deployment).replace("{profile}", profile).replace("{edge}", edge)
+    )
 
 
 def finding_id(resource_id: str, arm_path: str, change: str) -> str:

@@ -35,11 +35,12 @@ class Pair:
     """A designed resource and its live body; either side may be absent."""
 
     key: ResourceKey
-    kind: str  # endpoint | deployment
+    kind: str  # endpoint | deployment | a companion kind (`tables.COMPANION_KINDS`)
     designed: Designed | None
     live: Mapping[str, Any] | None
     live_ws: WorkspaceRef | None = None
     not_checked: str | None = None  # reason, when the live side could not be read
+    not_compared: str | None = None  # reason, when the live input cannot speak for it
 
     @property
     def resource_id(self) -> str:

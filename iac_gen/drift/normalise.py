@@ -188,9 +188,9 @@ def _walk(
 
 
 def pattern_of(path: Path_) -> Path_:
-    """The table pattern of a concrete path: map keys become `*`."""
+    """The table pattern of a concrete path: map keys (of nested maps too) become `*`."""
     maps = rules_for("endpoint").maps
-    for i in range(len(path) - 1, 0, -1):
+    for i in range(1, len(path)):
         if path[:i] in maps:
-            return (*path[:i], "*", *path[i + 1 :])
+            path = (*path[:i], "*", *path[i + 1 :])
     return path

@@ -1,6 +1,8 @@
 """What each resource's comparison means: its status, findings and coverage entries.
 
 One method per situation a resource can be in, decided in this order:
+- not judged: a companion (autoscale, diagnostic settings, alerts, role assignments) the
+  live input cannot speak for - its properties are listed as not comparable, no status;
 - `unmanaged`: live only (a deployment taking traffic is high severity);
 - `not_checked`: designed, but its live state could not be read - every property is not
   comparable, with the reader's reason, and the run can never be in sync;
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from iac_gen.drift import tables
+from iac_gen.drift import companions, tables
 from iac_gen.drift.classify import Classifier, known_field, message, rule_for
 from iac_gen.drift.compare import Difference
 from iac_gen.drift.match import Pair
@@ -50,7 +52,13 @@ def deployment_name(pair: Pair) -> str:
 
 
 def resource_label(pair: Pair) -> str:
-    """`endpoint` or `endpoint/deployment`, spelled as the spec (or Azure) spells them."""
+    """`endpoint` or `endpoint/deployment`, spelled as the spec (or Azure) spells them;
+    companions get a third part (`companions.label`)."""
+    if pair.kind not in ("endpoint", "deployment"):
+        endpoint = (
+            pair.designed.spec.endpoint.name if pair.designed is not None else pair.key.endpoint
+        )
+        return companions.label(pair, endpoint, deployment_name(pair))
     if pair.designed is not None:
         endpoint = pair.designed.spec.endpoint.name
         return f"{endpoint}/{deployment_name(pair)}" if pair.key.deployment else endpoint
@@ -95,8 +103,9 @@ class Outcomes:
 
     def resource(
         self, label: str, pair: Pair, side: Side | None
-    ) -> tuple[str, str | None, Entries]:
-        """(status, reason, coverage entries in order) for one resource."""
+    ) -> tuple[str | None, str | None, Entries]:
+        """(status, reason, coverage entries in order) for one resource; status None when
+        the live input cannot speak for the resource at all."""
         dep = deployment_name(pair)
         spec = (
             pair.designed.spec
@@ -111,6 +120,8 @@ class Outcomes:
         }
         if side is None:
             return self.unmanaged(label, pair, dep, common)
+        if pair.not_compared is not None:
+            return self.not_compared(label, pair, side, dep)
         if side.live is None and pair.not_checked is not None:
             return self.not_checked(label, pair, side, dep)
         if side.live is None:
@@ -127,6 +138,21 @@ class Outcomes:
             severity, category = tables.UNMANAGED_ENDPOINT
             text = f"endpoint {label} exists in Azure but no spec declares it"
             spec_field = "name"
+        elif pair.kind == "autoscale":
+            severity, category = tables.UNMANAGED_AUTOSCALE
+            text = (
+                f"autoscale setting {(pair.live or {}).get('name', '')} scales {pair.key.label} "
+                "in Azure but is not part of the design"
+            )
+            spec_field = f"autoscale.{dep}"
+        elif pair.kind == "diagnostics":
+            severity, category = tables.UNMANAGED_DIAGNOSTICS
+            destination = _destination(pair.live)
+            text = (
+                f"diagnostic setting {(pair.live or {}).get('name', '')} on {pair.key.endpoint} "
+                f"sends logs to {destination} but is not part of the design"
+            )
+            spec_field = "monitoring.log_analytics_workspace"
         else:
             severity, category = (
                 tables.UNMANAGED_WITH_TRAFFIC if share else tables.UNMANAGED_WITHOUT_TRAFFIC
@@ -150,6 +176,23 @@ class Outcomes:
         )
         return "unmanaged", None, []
 
+    def not_compared(
+        self, label: str, pair: Pair, side: Side, dep: str
+    ) -> tuple[str | None, str | None, Entries]:
+        """Coverage only: alerts and role assignments as one entry each (never exported);
+        autoscale and diagnostic settings property by property."""
+        why = pair.not_compared or ""
+        if pair.kind in companions.COMPARED:
+            paths: list[Path_] = [*side.desired, *side.not_comparable]
+        else:
+            paths = [("properties",)]
+        entries = [
+            _coverage(label, rule_for(pair.kind, path, dep).field, path, "not_comparable", why)
+            for path in paths
+        ]
+        entries.sort(key=_COVERAGE_ORDER)
+        return None, None, entries
+
     def not_checked(
         self, label: str, pair: Pair, side: Side, dep: str
     ) -> tuple[str, str | None, Entries]:
@@ -165,11 +208,19 @@ class Outcomes:
     def missing(
         self, label: str, pair: Pair, side: Side, dep: str, common: dict[str, Any]
     ) -> tuple[str, str | None, Entries]:
-        severity, category = (
-            tables.MISSING_DEPLOYMENT if pair.key.deployment else tables.MISSING_ENDPOINT
-        )
-        spec_field = f"deployments.{dep}" if pair.key.deployment else "name"
-        kind_word = "deployment" if pair.key.deployment else "endpoint"
+        if pair.kind == "autoscale":
+            severity, category = tables.MISSING_AUTOSCALE
+            spec_field, kind_word = f"autoscale.{dep}", "autoscale setting"
+        elif pair.kind == "diagnostics":
+            severity, category = tables.MISSING_DIAGNOSTICS
+            spec_field = "monitoring.log_analytics_workspace"
+            kind_word = "diagnostic setting (endpoint logs to Log Analytics)"
+        else:
+            severity, category = (
+                tables.MISSING_DEPLOYMENT if pair.key.deployment else tables.MISSING_ENDPOINT
+            )
+            spec_field = f"deployments.{dep}" if pair.key.deployment else "name"
+            kind_word = "deployment" if pair.key.deployment else "endpoint"
         finding = self.classifier.finding(
             **common,
             field=spec_field,
@@ -220,6 +271,9 @@ class Outcomes:
             if diff.change == "added" and not known_field(pair.kind, path):
                 continue  # live-only values at paths the tables do not know are not judged
             arm_path = join(path)
+            severity, category = rule.severity, rule.category
+            if diff.change == "added" and rule.added is not None:
+                severity, category = rule.added
             finding = self.classifier.finding(
                 **common,
                 field=rule.field,
@@ -227,8 +281,8 @@ class Outcomes:
                 change=diff.change,
                 expected=diff.expected,
                 actual=diff.actual,
-                severity=rule.severity,
-                category=rule.category,
+                severity=severity,
+                category=category,
                 text=message(diff.change, arm_path, diff.expected, diff.actual),
             )
             self.findings.append(finding)
@@ -290,12 +344,27 @@ def _coverage(
     return {"arm_path": join(path), "field": spec_field, "outcome": outcome, "resource": resource}
 
 
+_TYPES = {
+    "endpoint": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+    "deployment": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
+    "autoscale": "Microsoft.Insights/autoscalesettings",
+    "diagnostics": "Microsoft.Insights/diagnosticSettings",
+}
+
+
+def _destination(body: Mapping[str, Any] | None) -> str:
+    props = (body or {}).get("properties") or {}
+    for key in ("workspaceId", "storageAccountId", "eventHubAuthorizationRuleId"):
+        if props.get(key):
+            return str(props[key])
+    return "an unknown destination"
+
+
 def resource_entry(label: str, pair: Pair, status: str, reason: str | None) -> dict[str, Any]:
     entry = {
         "id": pair.resource_id,
         "name": label,
-        "type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
-        + ("/deployments" if pair.key.deployment else ""),
+        "type": _TYPES[pair.kind],
         "status": status,
         "endpoint": label.split("/")[0],
     }

@@ -25,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from iac_gen.drift.asset_ids import parse_ml_id
+from iac_gen.drift.companions import match_companions, shape
 from iac_gen.drift.compare import compare
 from iac_gen.drift.match import Designed, Pair, match
 from iac_gen.drift.normalise import normalise, split
@@ -47,6 +48,8 @@ class DriftRun:
     waivers: WaiverSet | None
     today: date
     live_label: str = "live"
+    companions: Sequence[Designed] = ()  # autoscale, diagnostic settings, alerts, access
+    live_reads: frozenset[str] = frozenset()  # companion kinds the live input can vouch for
     pairs: list[Pair] = field(default_factory=list)
     sides: list[Side] = field(default_factory=list)
     book: WaiverBook | None = None
@@ -77,6 +80,16 @@ def step_read_live(run: DriftRun) -> None:
 
 def step_match(run: DriftRun) -> None:
     run.pairs = match(run.designed, run.live_resources, run.live_not_checked)
+    if run.companions or run.live_reads:
+        run.pairs.extend(
+            match_companions(
+                run.companions,
+                run.live_resources,
+                run.pairs,
+                run.live_not_checked,
+                run.live_reads,
+            )
+        )
 
 
 def step_normalise(run: DriftRun) -> None:
@@ -84,9 +97,12 @@ def step_normalise(run: DriftRun) -> None:
         if pair.designed is None:
             continue
         ws = pair.designed.ws or pair.live_ws
-        desired = normalise(pair.designed.body, pair.kind, ws)
+        kind = pair.kind
+        desired = normalise(shape(pair.designed.body, kind), kind, ws)
         live = (
-            normalise(pair.live, pair.kind, pair.live_ws or ws) if pair.live is not None else None
+            normalise(shape(pair.live, kind), kind, pair.live_ws or ws)
+            if pair.live is not None
+            else None
         )
         side = Side(pair, desired, live)
         for arm_path, reason in pair.designed.unresolved:
@@ -107,7 +123,7 @@ def step_apply_policies(run: DriftRun) -> None:
             apply_traffic_policy(spec, side.desired, side.live)
             if spec.policies.traffic == "sum":
                 side.notes[("properties", "traffic")] = "policy traffic: sum"
-        else:
+        elif side.pair.kind == "deployment":
             bounds = autoscale_range(spec, side.pair.key.deployment)
             if bounds is not None:
                 apply_instance_count_policy(spec, side.pair.key.deployment, side.desired, side.live)
@@ -136,7 +152,8 @@ def step_classify(run: DriftRun) -> None:
     for label, pair in labelled:
         status, reason, entries = outcomes.resource(label, pair, sides.get(id(pair)))
         run.coverage.extend(entries)
-        run.resources.append(resource_entry(label, pair, status, reason))
+        if status is not None:  # None: not judged at all (the live input cannot say)
+            run.resources.append(resource_entry(label, pair, status, reason))
         if pair.kind == "endpoint" and pair.designed is not None:
             run.traffic.append(traffic_entry(label, pair))
     run.findings.extend(outcomes.findings)

@@ -7,7 +7,10 @@ spec field it belongs to). Each entry has a false-positive and a false-negative 
 recorded in every drift report so a verdict can be re-derived later.
 
 Paths are ARM property paths written with dots; `*` stands for any key of a map
-(`tags.*`, `properties.traffic.*`). `kind` is `endpoint`, `deployment` or `*` (both).
+(`tags.*`, `properties.traffic.*`). `kind` is `endpoint`, `deployment`, `autoscale`
+(`Microsoft.Insights/autoscalesettings`), `diagnostics` (`Microsoft.Insights/diagnosticSettings`)
+or `*` (all). Azure Monitor bodies hold lists (profiles, rules, log entries); `LIST_KEYS`
+says how each list becomes a map before normalising, so entries are compared by identity.
 """
 
 from __future__ import annotations
@@ -15,10 +18,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-NORMALISATION_VERSION = "1.0.0"
+NORMALISATION_VERSION = "1.1.0"
 
 ENDPOINT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
 DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments"
+AUTOSCALE_TYPE = "microsoft.insights/autoscalesettings"
+DIAGNOSTICS_TYPE = "microsoft.insights/diagnosticsettings"
+ALERT_TYPE = "microsoft.insights/metricalerts"
+ROLE_ASSIGNMENT_TYPE = "microsoft.authorization/roleassignments"
+
+# Companion resources of the design and what drift does with each (kind -> why not compared,
+# or None when it is compared). `iac-gen export` reads autoscale and diagnostic settings only.
+COMPANION_KINDS: dict[str, str] = {
+    AUTOSCALE_TYPE: "autoscale",
+    DIAGNOSTICS_TYPE: "diagnostics",
+    ALERT_TYPE: "alert",
+    ROLE_ASSIGNMENT_TYPE: "role_assignment",
+}
+NOT_EXPORTED: dict[str, str] = {
+    "alert": "not exported by iac-gen export",
+    "role_assignment": "not exported by iac-gen export",
+}
+NOT_IN_LIVE_INPUT = "not in the live input"
 
 # -- 1. Server-owned fields: never emitted, never drift (azure-ml-arm notes 2.1-2.9). --------
 SERVER_OWNED: tuple[tuple[str, str, str], ...] = (
@@ -38,6 +59,21 @@ SERVER_OWNED: tuple[tuple[str, str, str], ...] = (
     ("endpoint", "properties.scoringUri", "generated URL"),
     ("endpoint", "properties.swaggerUri", "generated URL"),
     ("endpoint", "sku", "endpoints carry no SKU in the design; the service may echo one"),
+    ("autoscale", "properties.name", "echo of the setting's name; matched by target, not name"),
+    ("autoscale", "properties.targetResourceUri", "matched on (the deployment id)"),
+    ("autoscale", "properties.targetResourceLocation", "the target's region; follows the target"),
+    (
+        "autoscale",
+        "properties.profiles.*.rules.*.metricTrigger.metricResourceLocation",
+        "region of the metric's resource; follows metricResourceUri",
+    ),
+    ("diagnostics", "scope", "matched on (the endpoint id); GET does not return it"),
+    (
+        "diagnostics",
+        "properties.logs.*.retentionPolicy",
+        "storage retention, deprecated; Log Analytics keeps its own retention (GET echoes "
+        "{enabled: false, days: 0})",
+    ),
 )
 
 # Keys the service adds to `properties.properties` (Terraform filters exactly these two).
@@ -88,6 +124,13 @@ SERVICE_DEFAULTS: tuple[Default, ...] = (
         when=("properties.endpointComputeType", "Managed"),
     ),
     Default("deployment", "sku.name", "Default", "SDK always sends Default"),
+    Default("autoscale", "properties.enabled", True, "REST spec AutoscaleSetting default true"),
+    Default(
+        "diagnostics",
+        "properties.logAnalyticsDestinationType",
+        "AzureDiagnostics",
+        "REST spec: null (the default) means the AzureDiagnostics table",
+    ),
     Default(
         "deployment",
         "kind",
@@ -98,6 +141,7 @@ SERVICE_DEFAULTS: tuple[Default, ...] = (
 )
 
 # -- 3. Spelling: enum casing, case-insensitive strings, durations, ids, maps. ----------------
+_RULE = "properties.profiles.*.rules.*."  # an autoscale rule inside a profile
 ENUMS: dict[str, tuple[str, ...]] = {
     "properties.authMode": ("Key", "AMLToken", "AADToken"),
     "properties.publicNetworkAccess": ("Enabled", "Disabled"),
@@ -109,10 +153,47 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "sku.name": ("Default",),
     "properties.dataCollector.rollingRate": ("Year", "Month", "Day", "Hour", "Minute"),
     "properties.dataCollector.collections.*.dataCollectionMode": ("Enabled", "Disabled"),
+    _RULE + "metricTrigger.operator": (
+        "Equals",
+        "NotEquals",
+        "GreaterThan",
+        "GreaterThanOrEqual",
+        "LessThan",
+        "LessThanOrEqual",
+    ),
+    _RULE + "metricTrigger.statistic": ("Average", "Min", "Max", "Sum", "Count"),
+    _RULE + "metricTrigger.timeAggregation": (
+        "Average",
+        "Minimum",
+        "Maximum",
+        "Total",
+        "Count",
+        "Last",
+    ),
+    _RULE + "scaleAction.direction": ("None", "Increase", "Decrease"),
+    _RULE + "scaleAction.type": (
+        "ChangeCount",
+        "PercentChangeCount",
+        "ExactCount",
+        "ServiceAllowedNextValue",
+    ),
+    "properties.logAnalyticsDestinationType": ("AzureDiagnostics", "Dedicated"),
 }
 
 # Strings Azure treats case-insensitively (VM size names, regions; regions also drop spaces).
-CASE_INSENSITIVE: tuple[str, ...] = ("properties.instanceType", "location")
+CASE_INSENSITIVE: tuple[str, ...] = (
+    "properties.instanceType",
+    "location",
+    # Azure Monitor echoes metric names, namespaces and resource ids in its own casing
+    # (namespaces come back lower-case); ARM ids are case-insensitive.
+    _RULE + "metricTrigger.metricName",
+    _RULE + "metricTrigger.metricNamespace",
+    _RULE + "metricTrigger.metricResourceUri",
+    "properties.workspaceId",
+    "properties.storageAccountId",
+    "properties.eventHubAuthorizationRuleId",
+    "properties.marketplacePartnerId",
+)
 
 DURATIONS: tuple[str, ...] = (
     "properties.requestSettings.requestTimeout",
@@ -123,7 +204,51 @@ DURATIONS: tuple[str, ...] = (
         for name in ("initialDelay", "period", "timeout")
     ),
     "properties.scaleSettings.pollingInterval",
+    _RULE + "metricTrigger.timeGrain",
+    _RULE + "metricTrigger.timeWindow",
+    _RULE + "scaleAction.cooldown",
 )
+
+# Whole numbers Azure Monitor spells as strings (`"minimum": "2"`); compared as integers.
+NUMBER_STRINGS: tuple[str, ...] = (
+    "properties.profiles.*.capacity.minimum",
+    "properties.profiles.*.capacity.maximum",
+    "properties.profiles.*.capacity.default",
+    _RULE + "scaleAction.value",
+)
+
+
+# Lists turned into maps before normalising. `key`: the entry field naming it, or "#index"
+# (rules keep their order on PUT and GET, and have no name). Log entries are keyed by
+# category; a `categoryGroup` entry stands for the categories of `LOG_CATEGORY_GROUPS`.
+@dataclass(frozen=True)
+class ListKey:
+    kind: str
+    path: str
+    key: str
+
+
+LIST_KEYS: tuple[ListKey, ...] = (
+    ListKey("autoscale", "properties.profiles", "name"),
+    ListKey("autoscale", "properties.profiles.*.rules", "#index"),
+    ListKey("diagnostics", "properties.logs", "category"),
+)
+
+# Defaults of each autoscale rule (list entries, so `SERVICE_DEFAULTS` cannot name them):
+# filled on both sides when absent. REST spec MetricTrigger.dividePerInstance: false.
+RULE_DEFAULTS: dict[str, Any] = {"metricTrigger.dividePerInstance": False}
+
+# `allLogs` covers every log category of the resource type; for online endpoints these are
+# the three AmlOnlineEndpoint* categories (Azure Monitor supported-logs reference). Other
+# groups (e.g. `audit`) are kept as `group:<name>` keys: which categories they cover is not
+# known offline, so they never stand in for a designed category.
+LOG_CATEGORY_GROUPS: dict[str, tuple[str, ...]] = {
+    "alllogs": (
+        "AmlOnlineEndpointConsoleLog",
+        "AmlOnlineEndpointEventLog",
+        "AmlOnlineEndpointTrafficLog",
+    ),
+}
 
 # Asset references: `azureml:name:version`, workspace ARM ids and registry ids, any casing.
 ASSET_IDS: dict[str, str] = {
@@ -153,6 +278,9 @@ MAPS: tuple[MapPath, ...] = (
     MapPath("properties.environmentVariables", "exact"),
     MapPath("properties.dataCollector.collections", "exact"),
     MapPath("identity.userAssignedIdentities", "arm_id", presence=True),
+    MapPath("properties.profiles", "exact"),  # autoscale profiles, by name (see LIST_KEYS)
+    MapPath("properties.profiles.*.rules", "exact"),  # autoscale rules, by position
+    MapPath("properties.logs", "insensitive"),  # diagnostic log categories
 )
 
 
@@ -161,9 +289,15 @@ MAPS: tuple[MapPath, ...] = (
 class FieldRule:
     kind: str
     path: str  # ARM path; `*` is a map key, a trailing `.**` covers everything below
-    field: str  # spec path; `{key}` is the map key; deployments get `deployments.<name>.`
+    # Spec path; `{key}` is the map key; deployments get `deployments.<name>.`. Autoscale:
+    # `{dep}` is the target deployment, `{profile}` is `` for the default profile and
+    # `schedules.<name>.` for a schedule's profiles, `{edge}` start (or end for `<name>-end`).
+    field: str
     severity: str
     category: str
+    # (severity, category) for a value Azure has that the design does not (`added`), when
+    # that matters less than losing a designed one (an extra log category is not a loss).
+    added: tuple[str, str] | None = None
 
 
 FIELD_RULES: tuple[FieldRule, ...] = (
@@ -330,6 +464,91 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("deployment", "properties.properties.*", "properties.{key}", "info", "metadata"),
     FieldRule("deployment", "tags.*", "tags.{key}", "info", "metadata"),
     FieldRule("deployment", "location", "target.location", "medium", "configuration"),
+    # autoscale settings (Azure Monitor owns the instance count within the range)
+    FieldRule("autoscale", "properties.enabled", "autoscale.{dep}.enabled", "medium", "capacity"),
+    *(
+        FieldRule(
+            "autoscale",
+            f"properties.profiles.*.capacity.{arm}",
+            f"autoscale.{{dep}}.{{profile}}{spec}_instances",
+            "medium",
+            "capacity",
+        )
+        for arm, spec in (("minimum", "min"), ("maximum", "max"), ("default", "default"))
+    ),
+    FieldRule(
+        "autoscale",
+        "properties.profiles.*.rules.**",
+        "autoscale.{dep}.rules",
+        "medium",
+        "configuration",
+    ),
+    FieldRule(
+        "autoscale",
+        "properties.profiles.*.recurrence.frequency",
+        "autoscale.{dep}.{profile}days",
+        "medium",
+        "configuration",
+    ),
+    FieldRule(
+        "autoscale",
+        "properties.profiles.*.recurrence.schedule.days",
+        "autoscale.{dep}.{profile}days",
+        "medium",
+        "configuration",
+    ),
+    FieldRule(
+        "autoscale",
+        "properties.profiles.*.recurrence.schedule.timeZone",
+        "autoscale.{dep}.{profile}timezone",
+        "medium",
+        "configuration",
+    ),
+    *(
+        FieldRule(
+            "autoscale",
+            f"properties.profiles.*.recurrence.schedule.{part}",
+            "autoscale.{dep}.{profile}{edge}",
+            "medium",
+            "configuration",
+        )
+        for part in ("hours", "minutes")
+    ),
+    FieldRule("autoscale", "tags.*", "tags.{key}", "info", "metadata"),
+    FieldRule("autoscale", "location", "target.location", "low", "configuration"),
+    # diagnostic settings: endpoint logs to Log Analytics are the audit trail
+    FieldRule(
+        "diagnostics",
+        "properties.workspaceId",
+        "monitoring.log_analytics_workspace",
+        "high",
+        "security",
+    ),
+    FieldRule(
+        "diagnostics",
+        "properties.logs.*.enabled",
+        "monitoring.log_analytics_workspace",
+        "high",
+        "security",
+        added=("low", "configuration"),
+    ),
+    FieldRule(
+        "diagnostics",
+        "properties.logAnalyticsDestinationType",
+        "monitoring.log_analytics_workspace",
+        "low",
+        "configuration",
+    ),
+    *(
+        # Another destination receives the endpoint's logs: outside the design's control.
+        FieldRule("diagnostics", f"properties.{arm}", "monitoring", "medium", "security")
+        for arm in (
+            "storageAccountId",
+            "eventHubAuthorizationRuleId",
+            "eventHubName",
+            "marketplacePartnerId",
+        )
+    ),
 )
 
 # Fields not in FIELD_RULES still get compared; this is what they are classified as.
@@ -341,6 +560,15 @@ MISSING_DEPLOYMENT = ("high", "capacity")
 UNMANAGED_WITH_TRAFFIC = ("high", "routing")
 UNMANAGED_WITHOUT_TRAFFIC = ("medium", "capacity")
 UNMANAGED_ENDPOINT = ("medium", "configuration")
+# Autoscale: losing it freezes capacity (no scale-out under load) - a capacity risk, not an
+# outage. Diagnostic settings: losing them stops the audit trail of requests and console
+# output, and nothing else reports that loss - high, security. An unmanaged autoscale
+# setting changes the instance count behind the design's back; an unmanaged diagnostic
+# setting sends the endpoint's logs to a destination nobody reviewed.
+MISSING_AUTOSCALE = ("medium", "capacity")
+MISSING_DIAGNOSTICS = ("high", "security")
+UNMANAGED_AUTOSCALE = ("medium", "capacity")
+UNMANAGED_DIAGNOSTICS = ("medium", "security")
 NOT_COMPARABLE = ("info", "configuration")
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")

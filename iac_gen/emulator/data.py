@@ -368,7 +368,43 @@ def served(desired: Mapping[str, Any]) -> dict[str, Any]:
                 props.setdefault(key, copy.deepcopy(value))
         sku = body.setdefault("sku", {"name": "Default", "capacity": 1})
         sku.setdefault("tier", "Standard")
+    elif rtype.lower() == AUTOSCALE_TYPE.lower():
+        _served_autoscale(props)
+    elif rtype.lower() == DIAGNOSTIC_TYPE.lower():
+        _served_diagnostics(body, props)
     return body
+
+
+def _served_autoscale(props: dict[str, Any]) -> None:
+    """Azure Monitor echoes namespaces lower-case and fills notifications and prediction."""
+    props.setdefault("enabled", True)
+    props.setdefault("notifications", [])
+    props.setdefault("predictiveAutoscalePolicy", {"scaleMode": "Disabled"})
+    for profile in props.get("profiles") or []:
+        for rule in profile.get("rules") or []:
+            trigger = rule.get("metricTrigger") or {}
+            if isinstance(trigger.get("metricNamespace"), str):
+                trigger["metricNamespace"] = trigger["metricNamespace"].lower()
+            trigger.setdefault("dividePerInstance", False)
+
+
+def _served_diagnostics(body: dict[str, Any], props: dict[str, Any]) -> None:
+    """GET leaves out `scope` and spells every unset field as null."""
+    body.pop("scope", None)
+    body["type"] = DIAGNOSTIC_TYPE
+    for entry in props.get("logs") or []:
+        entry.setdefault("categoryGroup", None)
+        entry.setdefault("retentionPolicy", {"enabled": False, "days": 0})
+    props.setdefault("metrics", [])
+    for key in (
+        "storageAccountId",
+        "serviceBusRuleId",
+        "eventHubAuthorizationRuleId",
+        "eventHubName",
+        "logAnalyticsDestinationType",
+        "marketplacePartnerId",
+    ):
+        props.setdefault(key, None)
 
 
 def write_data_dir(directory: Path, bodies: Iterable[Mapping[str, Any]]) -> Path:

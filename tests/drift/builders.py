@@ -44,6 +44,7 @@ class Live:
     resources: list[dict[str, Any]]
     not_checked: list[dict[str, Any]] = field(default_factory=list)
     path: Path | None = None
+    format: str = ""  # "bundle": an export, which always reads the Azure Monitor companions
 
 
 @dataclass(frozen=True)

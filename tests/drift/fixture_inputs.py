@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 from iac_gen.desired import desired_state
+from iac_gen.emulator.data import served
 from iac_gen.live.bundle import build_bundle
 from iac_gen.spec.load import load_specs
 from tests.drift.builders import as_live
@@ -102,6 +103,20 @@ waivers:
 """
 
 
+LAW = (
+    "/subscriptions/8f6b6269-84f2-4d09-9e31-1127efcd1e40/resourceGroups/rg-observability/"
+    "providers/Microsoft.OperationalInsights/workspaces/law-risk-prod"
+)
+MONITORING = f"monitoring:\n  log_analytics_workspace: {LAW}\n"
+COMPANIONS = ("microsoft.insights/autoscalesettings", "microsoft.insights/diagnosticsettings")
+API_VERSIONS = {
+    "Microsoft.MachineLearningServices/workspaces/onlineEndpoints": "2026-05-01",
+    "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments": "2026-05-01",
+    "Microsoft.Insights/autoscalesettings": "2022-10-01",
+    "Microsoft.Insights/diagnosticSettings": "2021-05-01-preview",
+}
+
+
 def spec_text(name="fraud-scoring", traffic=None, extra=""):
     traffic = traffic or {"blue": 100}
     t = "\n".join(f"  {k}: {v}" for k, v in traffic.items())
@@ -115,6 +130,32 @@ def live_of(paths, overrides=None):
             if "onlineEndpoints" in body["type"]:
                 out.append(as_live(body))
     return out
+
+
+def served_of(paths, overrides=None):
+    """Endpoint, deployments, autoscale and diagnostic settings as GET returns them (alerts
+    and role assignments are not exported)."""
+    out = []
+    for spec in load_specs([Path(p) for p in paths], overrides):
+        for body in desired_state(spec).resources:
+            if "onlineEndpoints" in body["type"]:
+                out.append(as_live(body))
+            elif body["type"].lower() in COMPANIONS:
+                out.append(served(json.loads(json.dumps(body))))
+    return out
+
+
+def export_bundle(bodies, scope):
+    """An export bundle of `bodies`, every one read, dated like the other fixtures."""
+    bundle = build_bundle(
+        resources=bodies,
+        read=[{"id": b["id"], "type": b["type"], "status": "read"} for b in bodies],
+        scope=scope,
+        arm_endpoint="https://management.azure.com",
+        api_versions=API_VERSIONS,
+    )
+    bundle["exported_at"] = "2026-09-20T08:00:00Z"
+    return json.dumps(bundle, indent=2, sort_keys=True) + "\n"
 
 
 def find(bodies, suffix):
@@ -140,30 +181,18 @@ def fresh(name):
 
 
 def example_export() -> None:
-    """`fixtures/example/live.json`: the bundled example as `iac-gen export` would write it."""
+    """`fixtures/example/live.json`: the bundled example as `iac-gen export` would write it
+    (endpoint, deployments, the autoscale setting and the diagnostic setting)."""
     (spec,) = load_specs([F / "example" / "spec.yaml"])
-    bodies = [as_live(b) for b in desired_state(spec).resources if "onlineEndpoints" in b["type"]]
-    bundle = build_bundle(
-        resources=bodies,
-        read=[{"id": b["id"], "type": b["type"], "status": "read"} for b in bodies],
-        scope={
-            "mode": "workspace",
-            "subscriptions": [spec.target.subscription],
-            "resource_group": spec.target.resource_group,
-            "workspace": spec.target.workspace,
-            "endpoint": None,
-        },
-        arm_endpoint="https://management.azure.com",
-        api_versions={
-            "Microsoft.MachineLearningServices/workspaces/onlineEndpoints": "2026-05-01",
-            "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments": (
-                "2026-05-01"
-            ),
-        },
-    )
-    bundle["exported_at"] = "2026-09-20T08:00:00Z"
-    text = json.dumps(bundle, indent=2, sort_keys=True) + "\n"
-    (F / "example" / "live.json").write_text(text, encoding="utf-8")
+    bodies = served_of([F / "example" / "spec.yaml"])
+    scope = {
+        "mode": "workspace",
+        "subscriptions": [spec.target.subscription],
+        "resource_group": spec.target.resource_group,
+        "workspace": spec.target.workspace,
+        "endpoint": None,
+    }
+    (F / "example" / "live.json").write_text(export_bundle(bodies, scope), encoding="utf-8")
 
 
 def main() -> None:
@@ -333,6 +362,42 @@ def main() -> None:
     green["identity"] = {"type": "None"}
     write_live(case, live)
     write_case(case, exit=0)
+
+    # autoscale changed by hand: blue's range and a rule, green's setting switched off
+    case = fresh("autoscale-changed")
+    (case / "spec.yaml").write_text(spec_text(extra=AUTOSCALE))
+    live = served_of([case / "spec.yaml"])
+    blue = find(live, "/fraud-scoring-blue-autoscale")
+    blue["properties"]["profiles"][0]["capacity"]["maximum"] = "10"
+    blue["properties"]["profiles"][0]["rules"][0]["metricTrigger"]["threshold"] = 85
+    find(live, "/fraud-scoring-green-autoscale")["properties"]["enabled"] = False
+    write_live(case, live)
+    write_case(case, exit=1)
+
+    # diagnostic setting removed; a portal-made one sends the logs to a storage account only
+    case = fresh("diagnostics-removed")
+    (case / "spec.yaml").write_text(spec_text(extra=MONITORING))
+    live = served_of([case / "spec.yaml"])
+    designed = find(live, "/send-to-log-analytics")
+    live.remove(designed)
+    portal = copy.deepcopy(designed)
+    portal["id"] = designed["id"].rsplit("/", 1)[0] + "/archive-to-storage"
+    portal["name"] = "archive-to-storage"
+    portal["properties"]["workspaceId"] = None
+    portal["properties"]["storageAccountId"] = (
+        "/subscriptions/8f6b6269-84f2-4d09-9e31-1127efcd1e40/resourceGroups/rg-archive/providers/"
+        "Microsoft.Storage/storageAccounts/starchive"
+    )
+    live.append(portal)
+    scope = {
+        "mode": "workspace",
+        "subscriptions": ["8f6b6269-84f2-4d09-9e31-1127efcd1e40"],
+        "resource_group": "rg-mlops-prod",
+        "workspace": "mlw-risk-prod",
+        "endpoint": None,
+    }
+    (case / "live.json").write_text(export_bundle(live, scope))
+    write_case(case, exit=1)
 
     # security-relevant live-only values
     case = fresh("security-live-only")

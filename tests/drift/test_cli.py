@@ -178,3 +178,22 @@ def test_the_bundled_example_is_in_sync_with_its_export(tmp_path: Path) -> None:
     result = json.loads((tmp_path / "drift.json").read_text(encoding="utf-8"))
     assert result["summary"]["properties"]["drifted"] == 0
     assert result["summary"]["properties"]["matched"] > 50
+    # The export holds the autoscale and diagnostic settings; both are compared and in sync.
+    statuses = {r["type"]: r["status"] for r in result["resources"]}
+    assert statuses["Microsoft.Insights/autoscalesettings"] == "in_sync"
+    assert statuses["Microsoft.Insights/diagnosticSettings"] == "in_sync"
+    matched = {c["resource"] for c in result["coverage"] if c["outcome"] == "matched"}
+    assert matched >= {
+        "credit-scoring/blue/autoscale",
+        "credit-scoring/diagnostics/send-to-log-analytics",
+    }
+    # Alerts and role assignments are never exported: listed, not judged.
+    reasons = {
+        c["resource"].split("/")[1]: c.get("reason")
+        for c in result["coverage"]
+        if c["outcome"] == "not_comparable"
+    }
+    assert reasons == {
+        "alerts": "not exported by iac-gen export",
+        "roleAssignments": "not exported by iac-gen export",
+    }

@@ -3,7 +3,9 @@
 False positive (FP): a spelling or server-filled value that means "no change" must not be
 reported. False negative (FN): a real change at or next to the same path must still be
 reported. Tests are parametrized over the tables themselves, so a new entry is tested (or
-fails loudly) without anyone remembering to add a case.
+fails loudly) without anyone remembering to add a case. Entries for the Azure Monitor
+companions (autoscale and diagnostic settings) are tested in `test_companion_tables.py`;
+`test_cases_cover_exactly_the_table_entries` checks the two files share them out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 
 from iac_gen.drift import analyse_desired, tables
 from iac_gen.drift.durations import format_duration, parse_duration
+from tests.drift.companion_cases import COMPANION, ML, is_companion_path
 
 from .builders import (
     Live,
@@ -105,7 +108,7 @@ SERVER_NOISE: dict[str, Any] = {
 }
 
 
-@pytest.mark.parametrize("entry", tables.SERVER_OWNED, ids=lambda e: f"{e[0]}:{e[1]}")
+@pytest.mark.parametrize("entry", ML(tables.SERVER_OWNED), ids=lambda e: f"{e[0]}:{e[1]}")
 def test_server_owned_is_not_drift_but_neighbours_are(entry: tuple[str, str, str]) -> None:
     kind, path, _ = entry
     noise = SERVER_NOISE[path]
@@ -173,7 +176,7 @@ def _apply_default_condition(entry: tables.Default, body: dict[str, Any]) -> Non
         del_path(body, entry.when[0])
 
 
-@pytest.mark.parametrize("entry", tables.SERVICE_DEFAULTS, ids=lambda d: f"{d.kind}:{d.path}")
+@pytest.mark.parametrize("entry", ML(tables.SERVICE_DEFAULTS), ids=lambda d: f"{d.kind}:{d.path}")
 def test_default_is_not_drift_when_spec_is_silent(entry: tables.Default) -> None:
     endpoint, deployment = base()
     desired = pick(entry.kind, endpoint, deployment)
@@ -187,7 +190,7 @@ def test_default_is_not_drift_when_spec_is_silent(entry: tables.Default) -> None
     assert drift([endpoint, deployment], live) == [], "FP: absent on both sides reported"
 
 
-@pytest.mark.parametrize("entry", tables.SERVICE_DEFAULTS, ids=lambda d: f"{d.kind}:{d.path}")
+@pytest.mark.parametrize("entry", ML(tables.SERVICE_DEFAULTS), ids=lambda d: f"{d.kind}:{d.path}")
 def test_non_default_live_value_is_drift_when_spec_is_silent(entry: tables.Default) -> None:
     endpoint, deployment = base()
     desired = pick(entry.kind, endpoint, deployment)
@@ -218,7 +221,7 @@ def _live_body(live: list[dict[str, Any]], path: str) -> dict[str, Any]:
     return live[0] if kind_of_path(path) == "endpoint" else live[1]
 
 
-@pytest.mark.parametrize("path", sorted(tables.ENUMS))
+@pytest.mark.parametrize("path", sorted(ML(tables.ENUMS)))
 def test_enum_casing_is_not_drift_but_another_member_is(path: str) -> None:
     members = tables.ENUMS[path]
     endpoint, deployment, _ = _with_value(path, members[0])
@@ -237,7 +240,7 @@ CASE_VALUES = {
 }
 
 
-@pytest.mark.parametrize("path", tables.CASE_INSENSITIVE)
+@pytest.mark.parametrize("path", ML(tables.CASE_INSENSITIVE))
 def test_case_insensitive_strings(path: str) -> None:
     designed, same, different = CASE_VALUES[path]
     endpoint, deployment = base()
@@ -250,7 +253,7 @@ def test_case_insensitive_strings(path: str) -> None:
     assert [f["arm_path"] for f in drift([endpoint, deployment], live)] == [path]
 
 
-@pytest.mark.parametrize("path", tables.DURATIONS)
+@pytest.mark.parametrize("path", ML(tables.DURATIONS))
 def test_durations_compare_by_value(path: str) -> None:
     endpoint, deployment = base()
     set_path(deployment, path, "PT90S")
@@ -316,7 +319,7 @@ MAP_CASES: dict[str, tuple[str, Any, Any]] = {
 }
 
 
-@pytest.mark.parametrize("entry", tables.MAPS, ids=lambda m: m.path)
+@pytest.mark.parametrize("entry", ML(tables.MAPS), ids=lambda m: m.path)
 def test_map_keys_and_values(entry: tables.MapPath) -> None:
     kind, designed, different = MAP_CASES[entry.path]
     endpoint, deployment = base()
@@ -381,7 +384,7 @@ def _rule_value(rule: tables.FieldRule) -> tuple[str, Any, Any]:
     return path, "designed-value", "live-value"
 
 
-@pytest.mark.parametrize("rule", tables.FIELD_RULES, ids=lambda r: f"{r.kind}:{r.path}")
+@pytest.mark.parametrize("rule", ML(tables.FIELD_RULES), ids=lambda r: f"{r.kind}:{r.path}")
 def test_field_rule_names_the_spec_field_and_severity(rule: tables.FieldRule) -> None:
     if rule.path == "properties.traffic":
         pytest.skip("the traffic: sum leaf; test_policies checks its field and severity")
@@ -443,10 +446,18 @@ EXPECTED_KEY_CASE = {
 
 
 def test_cases_cover_exactly_the_table_entries() -> None:
-    assert set(SERVER_NOISE) == {path for _, path, _ in tables.SERVER_OWNED}
-    assert set(MAP_CASES) == {m.path for m in tables.MAPS}
-    assert set(CASE_VALUES) == set(tables.CASE_INSENSITIVE)
-    assert {m.path: m.key_case for m in tables.MAPS} == EXPECTED_KEY_CASE
+    from tests.drift import test_companion_tables as companion
+
+    assert set(SERVER_NOISE) == {path for _, path, _ in ML(tables.SERVER_OWNED)}
+    assert set(MAP_CASES) == {m.path for m in ML(tables.MAPS)}
+    assert set(CASE_VALUES) == set(ML(tables.CASE_INSENSITIVE))
+    assert {m.path: m.key_case for m in ML(tables.MAPS)} == EXPECTED_KEY_CASE
+    # The companion entries are exactly those test_companion_tables.py covers.
+    assert {p for _, p, _ in COMPANION(tables.SERVER_OWNED)} == set(companion.SERVER_NOISE)
+    assert {m.path for m in tables.MAPS if is_companion_path(m.path)} == set(companion.MAP_CASES)
+    assert {p for p in tables.CASE_INSENSITIVE if is_companion_path(p)} == set(
+        companion.CASE_VALUES
+    )
     zero_dropping = {m.path for m in tables.MAPS if m.drop_zero}
     assert zero_dropping == {"properties.traffic", "properties.mirrorTraffic"}
 
