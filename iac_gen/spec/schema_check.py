@@ -71,7 +71,10 @@ def _where(path: str) -> str:
 def schema_diagnostics(data: Any, locate: Locate, prefix: str = "") -> list[Diagnostic]:
     """All schema problems of `data`; `prefix` is prepended to spec paths in messages."""
     diags: list[Diagnostic] = []
-    for err in _validator().iter_errors(data):
+    validator = _validator()
+    if validator.is_valid(data):
+        return diags
+    for err in validator.iter_errors(data):
         raw = tuple(err.absolute_path)
         path = spec_path(raw, data)
         shown = prefix + path if path else prefix.rstrip(".")

@@ -13,7 +13,7 @@ means a whole number written without a fraction (2.0 is not an integer in a spec
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -108,6 +108,106 @@ class Validator:
 
     def __init__(self, schema: Mapping[str, Any]):
         self.root = schema
+        self._compiled: dict[int, Callable[[Any], bool]] = {}
+
+    def is_valid(self, instance: Any) -> bool:
+        """Whether `iter_errors` would yield nothing; compiled once, so the valid case is cheap.
+
+        A document that fails takes `iter_errors` for its diagnostics, so this needs only to
+        agree with it on valid or not (a test compares the two on mutated documents).
+        """
+        return self._check(self.root)(instance)
+
+    def _check(self, schema: Any) -> Callable[[Any], bool]:
+        key = id(schema)
+        found = self._compiled.get(key)
+        if found is None:
+            cell: list[Callable[[Any], bool]] = []
+            # Recursive references see this trampoline until the real check is built.
+            self._compiled[key] = lambda inst: cell[0](inst)
+            built = self._build(schema)
+            cell.append(built)
+            self._compiled[key] = found = built
+        return found
+
+    def _build(self, schema: Any) -> Callable[[Any], bool]:
+        if schema is True or schema is None:
+            return lambda inst: True
+        if schema is False:
+            return lambda inst: False
+        checks: list[Callable[[Any], bool]] = []
+        if "$ref" in schema:
+            checks.append(self._check(self._ref(schema["$ref"])))
+        if "type" in schema:
+            wanted = schema["type"]
+            tests = tuple(_TYPES[n] for n in (wanted if isinstance(wanted, list) else [wanted]))
+            checks.append(lambda inst: any(t(inst) for t in tests))
+        if "enum" in schema:
+            values = tuple(schema["enum"])
+            checks.append(lambda inst: any(_same(inst, v) for v in values))
+        if "minimum" in schema:
+            low = schema["minimum"]
+            checks.append(lambda inst: not _is_number(inst) or not inst < low)
+        if "maximum" in schema:
+            high = schema["maximum"]
+            checks.append(lambda inst: not _is_number(inst) or not inst > high)
+        if "pattern" in schema:
+            search = _pattern(schema["pattern"]).search
+            checks.append(lambda inst: not isinstance(inst, str) or search(inst) is not None)
+        if "not" in schema:
+            negated = self._check(schema["not"])
+            checks.append(lambda inst: not negated(inst))
+        list_checks = self._list_checks(schema)
+        if list_checks:
+            checks.append(
+                lambda inst: not isinstance(inst, list) or all(c(inst) for c in list_checks)
+            )
+        dict_checks = self._dict_checks(schema)
+        if dict_checks:
+            checks.append(
+                lambda inst: not isinstance(inst, dict) or all(c(inst) for c in dict_checks)
+            )
+        if len(checks) == 1:
+            return checks[0]
+        every = tuple(checks)
+        return lambda inst: all(c(inst) for c in every)
+
+    def _list_checks(self, schema: Any) -> list[Callable[[list[Any]], bool]]:
+        out: list[Callable[[list[Any]], bool]] = []
+        if "minItems" in schema:
+            least = schema["minItems"]
+            out.append(lambda inst: len(inst) >= least)
+        if schema.get("uniqueItems"):
+            out.append(
+                lambda inst: (
+                    not any(_same(item, other) for i, item in enumerate(inst) for other in inst[:i])
+                )
+            )
+        if "items" in schema:
+            item_ok = self._check(schema["items"])
+            out.append(lambda inst: all(item_ok(item) for item in inst))
+        return out
+
+    def _dict_checks(self, schema: Any) -> list[Callable[[dict[str, Any]], bool]]:
+        out: list[Callable[[dict[str, Any]], bool]] = []
+        props = schema.get("properties") or {}
+        if "required" in schema:
+            required = tuple(schema["required"])
+            out.append(lambda inst: all(k in inst for k in required))
+        if "propertyNames" in schema:
+            name_ok = self._check(schema["propertyNames"])
+            out.append(lambda inst: all(name_ok(k) for k in inst))
+        if props:
+            prop_ok = {k: self._check(v) for k, v in props.items()}
+            out.append(lambda inst: all(prop_ok[k](v) for k, v in inst.items() if k in prop_ok))
+        if "additionalProperties" in schema:
+            extra = schema["additionalProperties"]
+            if extra is False:
+                out.append(lambda inst: all(k in props for k in inst))
+            else:
+                extra_ok = self._check(extra)
+                out.append(lambda inst: all(extra_ok(v) for k, v in inst.items() if k not in props))
+        return out
 
     def _ref(self, ref: str) -> Mapping[str, Any]:
         node: Any = self.root

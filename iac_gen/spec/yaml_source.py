@@ -14,6 +14,7 @@ the user wrote.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +173,174 @@ def parse_yaml_text(text: str, file: str) -> list[YamlDocument]:
 
 
 def _fold(text: str, file: str) -> list[YamlDocument]:
+    fast = _compose_fast(text, file)
+    if fast is not None:
+        return fast
     return _Folder(file).run(text)
+
+
+# Collections need an indicator character each ('[', '{', '-', ':' or '?'), so their count
+# bounds the nesting depth. libyaml's composer recurses in C: past ~10,000 levels it would
+# overflow the stack, so only texts far below that take the fast path.
+_FAST_MAX_INDICATORS = 2000
+_SCALAR_CACHE: dict[tuple[str, str], Any] = {}
+
+
+@cache
+def _fast_loader() -> Any:
+    """libyaml's composer with the standard resolver, memoised: specs repeat their scalars."""
+    base = getattr(yaml, "CSafeLoader", None)
+    if base is None or base.yaml_path_resolvers:
+        return None  # no libyaml, or resolution that depends on more than the scalar
+    resolved: dict[tuple[Any, Any, Any], str] = {}
+    plain_resolve = base.resolve
+
+    class FastLoader(base):  # type: ignore[misc, valid-type]
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            key = (kind, value, implicit)
+            tag = resolved.get(key)
+            if tag is None:
+                tag = plain_resolve(self, kind, value, implicit)
+                if len(resolved) < 8192:
+                    resolved[key] = tag
+            return tag
+
+    return FastLoader
+
+
+class _Unusual(Exception):
+    """The fast path met something only the event folder handles (or reports) exactly."""
+
+
+def _compose_fast(text: str, file: str) -> list[YamlDocument] | None:
+    """The common case, built from libyaml's node graph: one document, a mapping at the top,
+    no aliases, merge keys, duplicate keys, unusual tags or invalid values, within the limits.
+
+    None means "not the common case": the event folder then reads the text again and gives
+    exactly its results and diagnostics (errors, aliases, merges, several documents).
+    """
+    loader_class = _fast_loader()
+    if loader_class is None:
+        return None
+    indicators = (
+        text.count("[") + text.count("{") + text.count("-") + text.count(":") + text.count("?")
+    )
+    if indicators > _FAST_MAX_INDICATORS:
+        return None
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if root is None or type(root) is not yaml.MappingNode:
+        return None
+    try:
+        data, positions = _walk_nodes(root, file)
+    except _Unusual:
+        return None
+    return [YamlDocument(file, data, positions)]
+
+
+def _walk_nodes(root: Any, file: str) -> tuple[Any, dict[RawPath, Location]]:
+    """Plain data and positions (in the event folder's order) of an alias-free node graph."""
+    mapping_node = yaml.MappingNode
+    sequence_node = yaml.SequenceNode
+    scalar_cache = _SCALAR_CACHE
+    positions: dict[RawPath, Location] = {}
+    seen: set[int] = set()
+    mark = root.start_mark
+    root_loc = Location(file, mark.line + 1, mark.column + 1)
+    positions[()] = root_loc
+    data: dict[str, Any] = {}
+    seen.add(id(root))
+    # Work items: (node, container, key or index, path, where); children are pushed in
+    # reverse so they are handled in document order, depth first, like the events.
+    stack: list[tuple[Any, Any, Any, RawPath, Location, int]] = []
+    pending: list[tuple[Any, Any, RawPath, int]] = [(root, data, (), 0)]
+    while pending:
+        node, container, path, depth = pending.pop()
+        if depth >= MAX_DEPTH:
+            raise _Unusual
+        items: list[tuple[Any, Any, Any, RawPath, Location, int]] = []
+        if type(node) is mapping_node:
+            if node.tag != _MAP_TAG:
+                raise _Unusual
+            for key_node, value_node in node.value:
+                if type(key_node) is not yaml.ScalarNode or id(key_node) in seen:
+                    raise _Unusual
+                seen.add(id(key_node))
+                key = key_node.value
+                if key == "<<" or key in container:
+                    raise _Unusual
+                container[key] = None  # reserves the key: duplicates are spotted in order
+                km = key_node.start_mark
+                items.append(
+                    (
+                        value_node,
+                        container,
+                        key,
+                        (*path, key),
+                        Location(file, km.line + 1, km.column + 1),
+                        depth + 1,
+                    )
+                )
+        else:
+            if node.tag != _SEQ_TAG:
+                raise _Unusual
+            for index, item in enumerate(node.value):
+                container.append(None)
+                im = item.start_mark
+                items.append(
+                    (
+                        item,
+                        container,
+                        index,
+                        (*path, index),
+                        Location(file, im.line + 1, im.column + 1),
+                        depth + 1,
+                    )
+                )
+        stack.extend(reversed(items))
+        while stack:
+            value_node, parent, slot, value_path, where, level = stack.pop()
+            if id(value_node) in seen:
+                raise _Unusual  # an alias: the event folder reports its own location
+            seen.add(id(value_node))
+            positions[value_path] = where
+            if len(positions) > MAX_NODES:
+                raise _Unusual
+            kind = type(value_node)
+            if kind is yaml.ScalarNode:
+                tag = value_node.tag
+                if tag in _STRING_TAGS:
+                    parent[slot] = value_node.value
+                    continue
+                cache_key = (tag, value_node.value)
+                try:
+                    parent[slot] = scalar_cache[cache_key]
+                    continue
+                except KeyError:
+                    pass
+                build = _PLAIN_TAGS.get(tag)
+                if build is None:
+                    raise _Unusual
+                try:
+                    value = build(value_node)
+                except (ValueError, IndexError, TypeError, OverflowError, yaml.YAMLError):
+                    raise _Unusual from None
+                if len(scalar_cache) < 4096:
+                    scalar_cache[cache_key] = value
+                parent[slot] = value
+                continue
+            child: Any = {} if kind is mapping_node else []
+            if kind is not mapping_node and kind is not sequence_node:
+                raise _Unusual
+            parent[slot] = child
+            pending.append((value_node, child, value_path, level))
+            break
+    return data, positions
 
 
 class _Abort(Exception):

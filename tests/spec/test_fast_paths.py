@@ -1,0 +1,140 @@
+"""The loader's fast paths agree exactly with the careful paths they short-cut.
+
+`Validator.is_valid` must say "valid" exactly when `iter_errors` finds nothing, and the
+libyaml node-graph reader must give the same data and positions as the event folder (or step
+aside for it). Both are checked on every fixture and on mutated copies of the example.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from iac_gen.resources import load_schema
+from iac_gen.spec import yaml_source
+from iac_gen.spec.schema_subset import Validator
+
+ROOT = Path(__file__).resolve().parents[2]
+VALIDATOR = Validator(load_schema("spec.schema.json"))
+FIXTURE_YAML = sorted(p for p in (ROOT / "fixtures").rglob("*.y*ml") if "expected" not in p.parts)
+ODD_VALUES: list[Any] = [None, True, 0, -1, 2.5, 10**9, "", "x", "Standard_DS3_v2", [], [1, 1], {}]
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            out += _paths(item, (*prefix, index))
+    return out
+
+
+def _replaced(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
+    out = copy.deepcopy(doc)
+    node = out
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return out
+
+
+def _mutations(doc: dict[str, Any]) -> list[Any]:
+    out: list[Any] = [doc]
+    for path in _paths(doc):
+        if not path:
+            continue
+        out += [_replaced(doc, path, value) for value in ODD_VALUES]
+        parent = _replaced(doc, path, None)
+        node = parent
+        for part in path[:-1]:
+            node = node[part]
+        if isinstance(node, dict):
+            del node[path[-1]]
+            out.append(parent)
+            extra = copy.deepcopy(node)
+            extra["unknown_key"] = 1
+            out.append(_replaced(doc, path[:-1], extra) if path[:-1] else extra)
+    return out
+
+
+def _example() -> dict[str, Any]:
+    return yaml_source.parse_yaml(ROOT / "fixtures" / "example" / "spec.yaml")[0].data
+
+
+def test_compiled_schema_check_agrees_with_the_error_walk() -> None:
+    mutated = _mutations(_example())
+    assert len(mutated) > 500
+    verdicts = set()
+    for doc in mutated:
+        valid = VALIDATOR.is_valid(doc)
+        verdicts.add(valid)
+        assert valid == (not any(True for _ in VALIDATOR.iter_errors(doc))), doc
+    assert verdicts == {True, False}  # the mutations reach both answers
+
+
+@pytest.mark.parametrize("path", FIXTURE_YAML, ids=lambda p: str(p.relative_to(ROOT)))
+def test_fast_yaml_reader_matches_the_event_folder(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    fast = yaml_source._compose_fast(text, str(path))
+    try:
+        careful = yaml_source._Folder(str(path)).run(text)
+    except Exception:
+        assert fast is None  # problems are always reported by the event folder
+        return
+    if fast is None:
+        return  # aliases, merges, several documents: the event folder's job
+    assert len(careful) == 1
+    assert repr(fast[0].data) == repr(careful[0].data)
+    assert list(fast[0].positions.items()) == list(careful[0].positions.items())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x {b: 1}\nc: *x\n",  # alias
+        "a: &x {b: 1}\nc:\n  <<: *x\n  d: 2\n",  # merge key
+        "a: 1\na: 2\n",  # duplicate key
+        "a: !!binary aGVsbG8=\n",  # unsupported tag
+        "a: !!int nope\n",  # invalid value
+        "? [a, b]\n: c\n",  # complex key
+        "a: 1\n---\nb: 2\n",  # two documents
+        "- a\n",  # a list at the top
+        "a: " + "[" * 100 + "]" * 100 + "\n",  # deeper than the limit
+        "a: " + "[" * 50_000 + "]" * 50_000 + "\n",  # deep enough to overflow libyaml's stack
+        "a: [b\n",  # syntax error
+    ],
+)
+def test_fast_yaml_reader_steps_aside_for_unusual_input(text: str) -> None:
+    assert yaml_source._compose_fast(text, "f.yaml") is None
+
+
+def test_fast_yaml_reader_keeps_types_positions_and_order() -> None:
+    text = "b: 1\na:\n  - x: yes\n    y: 2026-05-01\n  - 0x10\nc: ~\nd: '3'\ne: 1.5\n"
+    fast = yaml_source._compose_fast(text, "f.yaml")
+    assert fast is not None
+    doc = fast[0]
+    assert doc.data == {
+        "b": 1,
+        "a": [{"x": True, "y": "2026-05-01"}, 16],
+        "c": None,
+        "d": "3",
+        "e": 1.5,
+    }
+    assert list(doc.data) == ["b", "a", "c", "d", "e"]
+    assert [(p, loc.line, loc.col) for p, loc in doc.positions.items()] == [
+        ((), 1, 1),
+        (("b",), 1, 1),
+        (("a",), 2, 1),
+        (("a", 0), 3, 5),
+        (("a", 0, "x"), 3, 5),
+        (("a", 0, "y"), 4, 5),
+        (("a", 1), 5, 5),
+        (("c",), 6, 1),
+        (("d",), 7, 1),
+        (("e",), 8, 1),
+    ]
