@@ -30,6 +30,8 @@ def _definition(p: Parameter) -> dict[str, Any]:
 
 def _resource(r: Resource, refs: Mapping[str, Expr]) -> dict[str, Any]:
     out: dict[str, Any] = {"type": r.type, "apiVersion": r.api_version, "name": r.arm_name}
+    if r.condition is not None:
+        out["condition"] = r.condition
     if r.scope is not None:
         out["scope"] = r.scope
     out.update(r.body)
@@ -56,7 +58,7 @@ def render_parameters(plan: Plan, env: str | None) -> str:
     values = [
         (p.name, p.default if env is None else p.values.get(env, p.default))
         for p in plan.parameters
-        if not p.required
+        if not p.required and p.in_files
     ]
     text = template("arm/parameters.json.j2").render(schema=PARAMETERS_SCHEMA, values=values)
     try:

@@ -42,8 +42,17 @@ def render_bicep(plan: Plan) -> str:
         parameters=plan.parameters,
         workspace_type=f"{WORKSPACE_TYPE}@{plan.api_version}",
         workspace_param=WORKSPACE_PARAM,
-        resources=[
+        existing=[
             {"symbol": r.symbol, "type_ref": f"{r.type}@{r.api_version}", "body": _body(r)}
+            for r in plan.existing
+        ],
+        resources=[
+            {
+                "symbol": r.symbol,
+                "type_ref": f"{r.type}@{r.api_version}",
+                "condition": r.condition.bicep if r.condition is not None else None,
+                "body": _body(r),
+            }
             for r in plan.resources
         ],
     )
@@ -54,6 +63,8 @@ def render_bicepparam(plan: Plan, env: str | None) -> str:
     environment variable of the pipeline that deploys it."""
     values: list[tuple[str, Any]] = []
     for p in plan.parameters:
+        if not p.in_files:
+            continue
         if p.required:
             values.append((p.name, Expr("", f"readEnvironmentVariable('{p.env_var}')")))
         else:

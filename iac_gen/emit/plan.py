@@ -9,6 +9,13 @@ values the desired state cannot know (a local code folder's asset id: a required
 Order: the endpoint without traffic, the deployments one at a time, then a nested
 deployment that PUTs the endpoint again with traffic (traffic can only name deployments that
 exist), then the monitoring and access companions.
+
+The first, traffic-less endpoint PUT is only for creating the endpoint: over a live endpoint
+it would take traffic away from every deployment until the last step. It carries a
+condition on the `endpointExists` parameter, which the pipeline sets when the endpoint
+already exists; the deployments then update in place and the final PUT carries the whole
+endpoint. Bicep references the endpoint through an `existing` declaration, so nothing
+depends on the conditional resource except through explicit `dependsOn`.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from iac_gen.spec.model import Spec
 
 WORKSPACE_PARAM = "workspaceName"
 LOCATION_PARAM = "location"
+ENDPOINT_EXISTS_PARAM = "endpointExists"
+CREATE_ENDPOINT = "createEndpoint"  # symbol of the conditional, traffic-less endpoint PUT
 NESTED_DEPLOYMENT_TYPE = "Microsoft.Resources/deployments"
 NESTED_DEPLOYMENT_API = "2022-09-01"
 TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
@@ -51,6 +60,7 @@ class Parameter:
     required: bool = False  # no default: the caller must supply it
     values: dict[str, Any] = field(default_factory=dict)  # environment -> value
     env_var: str | None = None  # where a .bicepparam reads a required value from
+    in_files: bool = True  # False: set at deploy time, never written to parameter files
 
 
 @dataclass
@@ -65,6 +75,7 @@ class Resource:
     parent: str | None = None
     scope: Expr | None = None
     depends_on: list[str] = field(default_factory=list)
+    condition: Expr | None = None  # deployed only when this is true
 
 
 @dataclass
@@ -75,6 +86,7 @@ class Plan:
     resources: list[Resource]
     environments: list[str]
     desired: DesiredState
+    existing: list[Resource] = field(default_factory=list)  # Bicep `existing` references
 
 
 def _camel(parts: Sequence[str]) -> str:
@@ -169,7 +181,7 @@ class _Names:
     """Unique parameter names."""
 
     def __init__(self) -> None:
-        self.taken = {WORKSPACE_PARAM, LOCATION_PARAM}
+        self.taken = {WORKSPACE_PARAM, LOCATION_PARAM, ENDPOINT_EXISTS_PARAM}
 
     def make(self, base: str) -> str:
         name, n = base, 2
@@ -375,6 +387,12 @@ def build_plan(spec: Spec) -> Plan:
     states = _environment_states(spec, envs, base)
     names = _Names()
     ep = spec.endpoint.name
+    endpoint_props: Mapping[str, Any] = next(
+        (r.get("properties", {}) for r in base.resources if r["type"] == ENDPOINT_TYPE), {}
+    )
+    has_traffic = bool(endpoint_props.get("traffic")) or bool(endpoint_props.get("mirrorTraffic"))
+    # The endpoint PUT that deployments and companions wait for.
+    endpoint_symbol = CREATE_ENDPOINT if has_traffic else "endpoint"
 
     parameters = [
         Parameter(
@@ -391,6 +409,7 @@ def build_plan(spec: Spec) -> Plan:
             scope.location,
             values={e: s.location for e, (s, _) in states.items()},
         ),
+        _endpoint_exists_parameter(has_traffic),
     ]
     overlay = _overlay_parameters(base, states, ep, names)
     parameters.extend(overlay.values())
@@ -430,6 +449,7 @@ def build_plan(spec: Spec) -> Plan:
         "endpoint",
     )
     resources: list[Resource] = []
+    existing: list[Resource] = []
     traffic_body: dict[str, Any] | None = None
     deployment_symbols: list[str] = []
     for res in base.resources:
@@ -437,15 +457,31 @@ def build_plan(spec: Spec) -> Plan:
         rtype = res["type"]
         short = res["name"].rsplit("/", 1)[-1]
         if rtype == ENDPOINT_TYPE:
-            props = body.get("properties", {})
-            has_traffic = bool(props.get("traffic")) or bool(props.get("mirrorTraffic"))
             first = _copy(body)
+            condition = None
             if has_traffic:  # set later, once the deployments it names exist
                 first["properties"].pop("traffic", None)
                 first["properties"].pop("mirrorTraffic", None)
+                # Only to create the endpoint: over a live one it would take traffic away.
+                condition = Expr(
+                    f"not({param_ref(ENDPOINT_EXISTS_PARAM).arm})", f"!{ENDPOINT_EXISTS_PARAM}"
+                )
+                existing.append(
+                    Resource(
+                        "endpoint",
+                        rtype,
+                        res["apiVersion"],
+                        _ws_name(ep),
+                        short,
+                        endpoint_ref,
+                        {},
+                        parent="workspace",
+                    )
+                )
+                traffic_body = body
             resources.append(
                 Resource(
-                    "endpoint",
+                    endpoint_symbol,
                     rtype,
                     res["apiVersion"],
                     _ws_name(ep),
@@ -453,10 +489,9 @@ def build_plan(spec: Spec) -> Plan:
                     endpoint_ref,
                     envelope(first),
                     parent="workspace",
+                    condition=condition,
                 )
             )
-            if has_traffic:
-                traffic_body = body
         elif rtype == DEPLOYMENT_TYPE:
             symbol = symbols[res["id"].lower()]
             ref = templatize.id_expr(res["id"])
@@ -471,19 +506,44 @@ def build_plan(spec: Spec) -> Plan:
                     ref,
                     envelope(body),
                     parent="endpoint",
-                    depends_on=["endpoint", *deployment_symbols[-1:]],
+                    depends_on=[endpoint_symbol, *deployment_symbols[-1:]],
                 )
             )
             deployment_symbols.append(symbol)
         else:
-            resources.append(_companion(res, body, templatize, endpoint_scope, symbols, envelope))
+            companion = _companion(res, body, templatize, endpoint_scope, symbols, envelope)
+            companion.depends_on = [
+                endpoint_symbol if s == "endpoint" else s for s in companion.depends_on
+            ]
+            resources.append(companion)
 
     if traffic_body is not None:
         resources.insert(
             1 + len(deployment_symbols),
             _traffic_step(ep, traffic_body, resources[0], envelope, deployment_symbols),
         )
-    return Plan(ep, spec.target.api_version, parameters, resources, envs, base)
+    return Plan(ep, spec.target.api_version, parameters, resources, envs, base, existing)
+
+
+def _endpoint_exists_parameter(has_traffic: bool) -> Parameter:
+    """Set by the pipeline at deploy time (`az ml online-endpoint show` succeeds -> true)."""
+    if has_traffic:
+        text = (
+            "Set true when the endpoint already exists (az ml online-endpoint show finds it): "
+            "the first endpoint PUT, which has no traffic and would take live traffic away "
+            "from every deployment, is skipped; the deployments update in place and the final "
+            "step PUTs the whole endpoint with its traffic. Leave false for the first "
+            "deployment. Parameter files leave it at this default; pass "
+            "endpointExists=true at deploy time."
+        )
+    else:
+        text = (
+            "Set true when the endpoint already exists (az ml online-endpoint show finds it). "
+            "No effect in this template: the endpoint sets no traffic, so its single PUT "
+            "carries the whole endpoint. Parameter files leave it at this default; pass "
+            "endpointExists=true at deploy time."
+        )
+    return Parameter(ENDPOINT_EXISTS_PARAM, "bool", text, False, in_files=False)
 
 
 def _companion(
@@ -576,5 +636,5 @@ def _traffic_step(
                 },
             }
         },
-        depends_on=["endpoint", *deployments],
+        depends_on=[endpoint.symbol, *deployments],
     )
