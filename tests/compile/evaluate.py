@@ -1,18 +1,28 @@
 """Evaluate emitted templates back to plain resource bodies (test helper).
 
-Both main.json and main.bicep are reduced, with their parameters' default values, to the
-same shape as resources.json: `{type, apiVersion, name, location, tags, identity, sku,
-properties[, scope]}`. Comparing those proves that the two templates declare the same
-resources with the same values, and that both deploy exactly the desired state.
+Both main.json and main.bicep are reduced, with their parameters' default values (or
+values given as overrides, as `-p name=value` would), to the same shape as resources.json:
+`{type, apiVersion, name, location, tags, identity, sku, properties[, scope]}`. Comparing
+those proves that the two templates declare the same resources with the same values, and
+that both deploy exactly the desired state. A resource whose condition (ARM `condition`,
+Bicep `= if (...)`) is false is left out, as Resource Manager leaves it out.
 
-Only the expression forms the emitters write are understood (format, parameters,
-resourceId, subscriptionResourceId, extensionResourceId, symbol.id); anything else fails.
+`steps()` gives the deployment graph instead: each resource's id, its bodies (a nested
+deployment's inner resources) and the ids it waits for - explicit dependsOn plus, in Bicep,
+`parent`, `scope` and `symbol.id` references - with skipped conditional resources removed
+from every dependency list (Resource Manager's documented rule).
+
+Only the expression forms the emitters write are understood (format, parameters, not,
+resourceId, subscriptionResourceId, extensionResourceId, symbol.id, !param); anything else
+fails.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from iac_gen.emit.values import arm_unescape, bicep_unescape
@@ -29,13 +39,56 @@ def _compose_id(group: str, rtype: str, names: list[str]) -> str:
     return f"{group}/providers/" + "/".join(segs)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One resource Resource Manager deploys: its id, what it PUTs, what it waits for."""
+
+    id: str
+    type: str
+    bodies: tuple[dict[str, Any], ...]
+    after: frozenset[str]
+
+
+def preceding(steps: list[Step]) -> dict[str, set[str]]:
+    """id -> every id that must finish before it (transitive closure of `after`)."""
+    direct = {s.id: set(s.after) for s in steps}
+    out: dict[str, set[str]] = {}
+
+    def walk(node: str, seen: tuple[str, ...] = ()) -> set[str]:
+        assert node not in seen, f"dependency cycle through {node}"
+        if node not in out:
+            found: set[str] = set()
+            for dep in direct.get(node, set()):
+                found |= {dep} | walk(dep, (*seen, node))
+            out[node] = found
+        return out[node]
+
+    for s in steps:
+        walk(s.id)
+    return out
+
+
+def _overridden(params: dict[str, Any], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    for name, value in (overrides or {}).items():
+        assert name in params, f"no parameter {name} to override"
+        params[name] = value
+    return params
+
+
 class ArmEvaluator:
     """A small evaluator for ARM template expressions."""
 
-    def __init__(self, template: dict[str, Any], subscription: str, group: str):
-        self.params = {
-            k: v.get("defaultValue", UNKNOWN) for k, v in template.get("parameters", {}).items()
-        }
+    def __init__(
+        self,
+        template: dict[str, Any],
+        subscription: str,
+        group: str,
+        overrides: Mapping[str, Any] | None = None,
+    ):
+        self.params = _overridden(
+            {k: v.get("defaultValue", UNKNOWN) for k, v in template.get("parameters", {}).items()},
+            overrides,
+        )
         self.sub = subscription
         self.group = f"/subscriptions/{subscription}/resourceGroups/{group}"
 
@@ -99,6 +152,9 @@ class ArmEvaluator:
             return _compose_id(f"/subscriptions/{self.sub}", args[0], [str(a) for a in args[1:]])
         if name == "json":
             return json.loads(args[0])
+        if name == "not":
+            assert isinstance(args[0], bool), args
+            return not args[0]
         if name == "extensionResourceId":
             return f"{args[0]}/providers/{args[1]}/{args[2]}"
         raise AssertionError(f"unsupported function {name}")
@@ -107,22 +163,62 @@ class ArmEvaluator:
         """Every resource body, nested-deployment resources in place of their deployment."""
         out: list[dict[str, Any]] = []
         for res in template["resources"]:
+            if not self.deployed(res):
+                continue
             if res["type"] == "Microsoft.Resources/deployments":
                 out.extend(self.resources(res["properties"]["template"]))
                 continue
-            body = {
-                k: self.value(res[k]) for k in ("type", "apiVersion", "name", *ENVELOPE) if k in res
-            }
-            if "scope" in res:
-                body["scope"] = f"{self.group}/providers/{self.value(res['scope'])}"
-            out.append(body)
+            out.append(self._body(res))
+        return out
+
+    def deployed(self, res: dict[str, Any]) -> bool:
+        if "condition" not in res:
+            return True
+        condition = self.value(res["condition"])
+        assert isinstance(condition, bool), res["condition"]
+        return condition
+
+    def _body(self, res: dict[str, Any]) -> dict[str, Any]:
+        body = {
+            k: self.value(res[k]) for k in ("type", "apiVersion", "name", *ENVELOPE) if k in res
+        }
+        if "scope" in res:
+            body["scope"] = f"{self.group}/providers/{self.value(res['scope'])}"
+        return body
+
+    def _id(self, res: dict[str, Any]) -> str:
+        name = str(self.value(res["name"]))
+        if "scope" in res:
+            scope = f"{self.group}/providers/{self.value(res['scope'])}"
+            return f"{scope}/providers/{res['type']}/{name}"
+        return _compose_id(self.group, res["type"], name.split("/"))
+
+    def steps(self, template: dict[str, Any]) -> list[Step]:
+        """The top-level resources that deploy, in template order, with their dependencies."""
+        skipped = {self._id(r) for r in template["resources"] if not self.deployed(r)}
+        out: list[Step] = []
+        for res in template["resources"]:
+            if not self.deployed(res):
+                continue
+            if res["type"] == "Microsoft.Resources/deployments":
+                bodies = tuple(self.resources(res["properties"]["template"]))
+            else:
+                bodies = (self._body(res),)
+            after = {self.value(d) for d in res.get("dependsOn", [])}
+            out.append(Step(self._id(res), res["type"], bodies, frozenset(after - skipped)))
         return out
 
 
 class BicepEvaluator:
     """Evaluates the pycep-parser tree of a main.bicep the emitter wrote."""
 
-    def __init__(self, tree: dict[str, Any], subscription: str, group: str):
+    def __init__(
+        self,
+        tree: dict[str, Any],
+        subscription: str,
+        group: str,
+        overrides: Mapping[str, Any] | None = None,
+    ):
         self.tree = tree
         self.sub = subscription
         self.group = f"/subscriptions/{subscription}/resourceGroups/{group}"
@@ -130,20 +226,37 @@ class BicepEvaluator:
         self.symbols = tree["resources"]
         for k, v in tree.get("parameters", {}).items():
             self.params[k] = self._param_default(v)
+        _overridden(self.params, overrides)
         self._names: dict[str, str] = {}
 
     def _param_default(self, p: dict[str, Any]) -> Any:
         return self.value(p["default"]) if p.get("default") is not None else UNKNOWN
 
-    def full_name(self, symbol: str) -> str:
+    def config(self, symbol: str) -> dict[str, Any]:
+        """A resource's body; pycep nests a conditional one as {condition, config}."""
+        cfg: dict[str, Any] = self.symbols[symbol]["config"]
+        return cfg["config"] if set(cfg) == {"condition", "config"} else cfg
+
+    def deployed(self, symbol: str) -> bool:
         res = self.symbols[symbol]
-        own = self.value(res["config"]["name"])
-        parent = res["config"].get("parent")
+        if res.get("existing"):
+            return False
+        cfg = res["config"]
+        if set(cfg) != {"condition", "config"}:
+            return True
+        condition = self.value(cfg["condition"])
+        assert isinstance(condition, bool), cfg["condition"]
+        return condition
+
+    def full_name(self, symbol: str) -> str:
+        cfg = self.config(symbol)
+        own = self.value(cfg["name"])
+        parent = cfg.get("parent")
         return f"{self.full_name(parent)}/{own}" if parent else own
 
     def resource_id(self, symbol: str) -> str:
         res = self.symbols[symbol]
-        cfg = res["config"]
+        cfg = self.config(symbol)
         if "scope" in cfg:
             scope = self.resource_id(cfg["scope"])
             return f"{scope}/providers/{res['type']}/{self.value(cfg['name'])}"
@@ -171,6 +284,11 @@ class BicepEvaluator:
                     return self.resource_id(sym)
                 if op["type"] == "minus":
                     return -self.value(op["operands"]["integer_value"])
+                if op["type"] == "not":
+                    (operand,) = op["operands"].values()
+                    value = self.value(operand)
+                    assert isinstance(value, bool), op
+                    return not value
                 raise AssertionError(f"unsupported operator {op['type']}")
             out = {self._key(k): self.value(x) for k, x in v.items()}
             return {k: x for k, x in out.items() if x is not UNKNOWN}
@@ -212,22 +330,56 @@ class BicepEvaluator:
 
     def resources(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        for symbol, res in self.symbols.items():
-            if res.get("existing"):
+        for symbol in self.symbols:
+            if self.deployed(symbol):
+                out.extend(self._bodies(symbol))
+        return out
+
+    def _bodies(self, symbol: str) -> list[dict[str, Any]]:
+        res, cfg = self.symbols[symbol], self.config(symbol)
+        if res["type"] == "Microsoft.Resources/deployments":
+            return list(self.value(cfg["properties"])["template"]["resources"])
+        body: dict[str, Any] = {"type": res["type"], "apiVersion": res["api_version"]}
+        body["name"] = self.full_name(symbol) if cfg.get("parent") else self.value(cfg["name"])
+        for key in ENVELOPE:
+            if key in cfg:
+                body[key] = self.value(cfg[key])
+        if "scope" in cfg:
+            body["scope"] = self.resource_id(cfg["scope"])
+        return [body]
+
+    def _mentions(self, value: Any) -> set[str]:
+        """Symbols a value reads (`symbol.id`): Bicep makes each one a dependency."""
+        if isinstance(value, list):
+            return set().union(set(), *(self._mentions(v) for v in value))
+        if not isinstance(value, dict):
+            return set()
+        if self._node(value, "operator") and value["operator"]["type"] == "property_accessor":
+            return {value["operator"]["operands"]["operand_1"]}
+        return set().union(set(), *(self._mentions(v) for v in value.values()))
+
+    def steps(self) -> list[Step]:
+        """The resources that deploy, in file order, with the dependencies Bicep writes:
+        explicit dependsOn, `parent`, `scope` and `symbol.id` references to resources the
+        file deploys (an `existing` reference is never a dependency)."""
+        out: list[Step] = []
+        for symbol in self.symbols:
+            if not self.deployed(symbol):
                 continue
-            cfg = res["config"]
-            if res["type"] == "Microsoft.Resources/deployments":
-                for inner in self.value(cfg["properties"])["template"]["resources"]:
-                    out.append(inner)
-                continue
-            body: dict[str, Any] = {"type": res["type"], "apiVersion": res["api_version"]}
-            body["name"] = self.full_name(symbol) if cfg.get("parent") else self.value(cfg["name"])
-            for key in ENVELOPE:
-                if key in cfg:
-                    body[key] = self.value(cfg[key])
-            if "scope" in cfg:
-                body["scope"] = self.resource_id(cfg["scope"])
-            out.append(body)
+            cfg = self.config(symbol)
+            named = set(cfg.get("dependsOn") or []) | self._mentions(
+                {k: v for k, v in cfg.items() if k != "dependsOn"}
+            )
+            named |= {cfg[k] for k in ("parent", "scope") if isinstance(cfg.get(k), str)}
+            after = {self.resource_id(s) for s in named if s in self.symbols and self.deployed(s)}
+            out.append(
+                Step(
+                    self.resource_id(symbol),
+                    self.symbols[symbol]["type"],
+                    tuple(self._bodies(symbol)),
+                    frozenset(after),
+                )
+            )
         return out
 
 

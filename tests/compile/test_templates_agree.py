@@ -2,12 +2,17 @@
 
 Each template is evaluated back to plain resource bodies with its parameters' defaults
 (tests/compile/evaluate.py) - main.bicep parsed with pycep-parser - and compared with the
-other template and with the desired state.
+other template and with the desired state, once as a first deployment (`endpointExists`
+false) and once as a redeployment over a live endpoint (`endpointExists` true). The
+deployment graph (dependsOn, and Bicep's implied dependencies) is checked too: the order
+Resource Manager must follow, and that a redeployment never PUTs the endpoint without its
+traffic.
 """
 
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +22,12 @@ from pycep import BicepParser
 from iac_gen.emit.arm import TemplateCheckError, check_template, render_template
 from iac_gen.emit.plan import build_plan
 from tests.compile.conftest import CASES, load_case
-from tests.compile.evaluate import ArmEvaluator, BicepEvaluator, keyed
+from tests.compile.evaluate import ArmEvaluator, BicepEvaluator, Step, keyed, preceding
 
 EP_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
+DEP_TYPE = f"{EP_TYPE}/deployments"
+NESTED_TYPE = "Microsoft.Resources/deployments"
+EXISTS = "endpointExists"
 
 
 def _target(case: str) -> tuple[str, str]:
@@ -28,29 +36,166 @@ def _target(case: str) -> tuple[str, str]:
 
 
 def evaluated(
-    folder: Path, case: str
+    folder: Path, case: str, exists: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     sub, rg = _target(case)
     template = json.loads((folder / "main.json").read_text(encoding="utf-8"))
-    arm = ArmEvaluator(template, sub, rg).resources(template)
+    arm = ArmEvaluator(template, sub, rg, {EXISTS: exists}).resources(template)
     tree = BicepParser().parse(text=(folder / "main.bicep").read_text(encoding="utf-8"))
-    bicep = BicepEvaluator(tree, sub, rg).resources()
+    bicep = BicepEvaluator(tree, sub, rg, {EXISTS: exists}).resources()
     desired = json.loads((folder / "resources.json").read_text(encoding="utf-8"))
     return arm, bicep, desired
 
 
+def steps(folder: Path, case: str, lang: str, exists: bool) -> list[Step]:
+    """The deployment graph of main.json or main.bicep for one `endpointExists` value."""
+    sub, rg = _target(case)
+    if lang == "arm":
+        template = json.loads((folder / "main.json").read_text(encoding="utf-8"))
+        return ArmEvaluator(template, sub, rg, {EXISTS: exists}).steps(template)
+    tree = BicepParser().parse(text=(folder / "main.bicep").read_text(encoding="utf-8"))
+    return BicepEvaluator(tree, sub, rg, {EXISTS: exists}).steps()
+
+
+def _desired_endpoint(folder: Path) -> dict[str, Any]:
+    desired = json.loads((folder / "resources.json").read_text(encoding="utf-8"))
+    (endpoint,) = [r for r in desired if r["type"] == EP_TYPE]
+    return {k: v for k, v in endpoint.items() if k != "id"}
+
+
+def partial_endpoint_puts(graph: list[Step], endpoint: dict[str, Any]) -> list[dict[str, Any]]:
+    """Endpoint PUTs that are not the whole desired endpoint (e.g. one without its traffic)."""
+    return [b for s in graph for b in s.bodies if b["type"] == EP_TYPE and b != endpoint]
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["first-deploy", "redeploy"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bicep_declares_what_arm_declares(case: str, compiled: dict[str, Path]) -> None:
-    arm, bicep, _ = evaluated(compiled[case], case)
+def test_bicep_declares_what_arm_declares(
+    case: str, exists: bool, compiled: dict[str, Path]
+) -> None:
+    arm, bicep, _ = evaluated(compiled[case], case, exists)
     assert len(arm) == len(bicep)
     assert keyed(arm) == keyed(bicep)
 
 
+@pytest.mark.parametrize("exists", [False, True], ids=["first-deploy", "redeploy"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_templates_deploy_exactly_the_desired_state(case: str, compiled: dict[str, Path]) -> None:
-    arm, _, desired = evaluated(compiled[case], case)
+def test_templates_deploy_exactly_the_desired_state(
+    case: str, exists: bool, compiled: dict[str, Path]
+) -> None:
+    arm, bicep, desired = evaluated(compiled[case], case, exists)
     expected = {(r["type"], r["name"]): {k: v for k, v in r.items() if k != "id"} for r in desired}
     assert keyed(arm) == expected
+    assert keyed(bicep) == expected
+
+
+@pytest.mark.parametrize("lang", ["arm", "bicep"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_redeploy_never_puts_the_endpoint_without_its_traffic(
+    case: str, lang: str, compiled: dict[str, Path]
+) -> None:
+    folder = compiled[case]
+    endpoint = _desired_endpoint(folder)
+    graph = steps(folder, case, lang, exists=True)
+    assert partial_endpoint_puts(graph, endpoint) == []
+    puts = [b for s in graph for b in s.bodies if b["type"] == EP_TYPE]
+    assert puts == [endpoint], "one endpoint PUT: the whole endpoint, traffic included"
+    # The deployments still update one at a time, and the endpoint PUT (with traffic,
+    # when there is any) waits for all of them.
+    before = preceding(graph)
+    deployments = [s.id for s in graph if s.type == DEP_TYPE]
+    for earlier, later in pairwise(deployments):
+        assert earlier in before[later]
+    if endpoint["properties"].get("traffic"):
+        (final,) = [s for s in graph if any(b["type"] == EP_TYPE for b in s.bodies)]
+        assert final.type == NESTED_TYPE
+        assert set(deployments) <= before[final.id]
+
+
+@pytest.mark.parametrize("lang", ["arm", "bicep"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_first_deploy_order_endpoint_then_deployments_serially_then_traffic(
+    case: str, lang: str, compiled: dict[str, Path]
+) -> None:
+    folder = compiled[case]
+    endpoint = _desired_endpoint(folder)
+    graph = steps(folder, case, lang, exists=False)
+    before = preceding(graph)
+    (create,) = [s for s in graph if s.type == EP_TYPE]
+    deployments = [s.id for s in graph if s.type == DEP_TYPE]
+    nested = [s for s in graph if s.type == NESTED_TYPE]
+    if endpoint["properties"].get("traffic"):
+        (body,) = create.bodies
+        assert "traffic" not in body["properties"] and "mirrorTraffic" not in body["properties"]
+        (traffic,) = nested
+        chain = [create.id, *deployments, traffic.id]
+    else:
+        assert create.bodies == (endpoint,), "no traffic: one PUT of the whole endpoint"
+        assert nested == []
+        chain = [create.id, *deployments]
+    for earlier, later in pairwise(chain):
+        assert earlier in before[later], f"{later} does not wait for {earlier}"
+    # Nothing races the endpoint's creation: every other step waits for it.
+    assert all(create.id in before[s.id] for s in graph if s is not create)
+
+
+@pytest.mark.parametrize("exists", [False, True], ids=["first-deploy", "redeploy"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_final_endpoint_put_carries_every_endpoint_property(
+    case: str, exists: bool, compiled: dict[str, Path]
+) -> None:
+    folder = compiled[case]
+    endpoint = _desired_endpoint(folder)
+    for lang in ("arm", "bicep"):
+        graph = steps(folder, case, lang, exists)
+        before = preceding(graph)
+        holders = [s for s in graph if any(b["type"] == EP_TYPE for b in s.bodies)]
+        last = next(s for s in holders if all(o.id in before[s.id] for o in holders if o != s))
+        (final,) = [b for b in last.bodies if b["type"] == EP_TYPE]
+        assert final == endpoint, lang
+        for key in ("location", "tags", "identity", "properties"):
+            assert (key in final) == (key in endpoint), (lang, key)
+        assert set(final["properties"]) == set(endpoint["properties"]), lang
+
+
+def test_the_order_checks_catch_an_unconditional_traffic_less_put(
+    compiled: dict[str, Path],
+) -> None:
+    folder = compiled["example"]
+    template = json.loads((folder / "main.json").read_text(encoding="utf-8"))
+    del template["resources"][0]["condition"]
+    sub, rg = _target("example")
+    graph = ArmEvaluator(template, sub, rg, {EXISTS: True}).steps(template)
+    (partial,) = partial_endpoint_puts(graph, _desired_endpoint(folder))
+    assert "traffic" not in partial["properties"]
+    tree = BicepParser().parse(
+        text=(folder / "main.bicep")
+        .read_text(encoding="utf-8")
+        .replace(" = if (!endpointExists) {", " = {")
+    )
+    bicep = BicepEvaluator(tree, sub, rg, {EXISTS: True}).steps()
+    assert len(partial_endpoint_puts(bicep, _desired_endpoint(folder))) == 1
+
+
+def test_endpoint_exists_is_a_deploy_time_parameter(compiled: dict[str, Path]) -> None:
+    for case, folder in compiled.items():
+        template = json.loads((folder / "main.json").read_text(encoding="utf-8"))
+        param = template["parameters"][EXISTS]
+        assert param["type"] == "bool" and param["defaultValue"] is False, case
+        assert "endpointExists=true" in param["metadata"]["description"], case
+        assert "param endpointExists bool = false\n" in (folder / "main.bicep").read_text(
+            encoding="utf-8"
+        )
+        for path in folder.glob("main*.parameters.json"):
+            values = json.loads(path.read_text(encoding="utf-8"))["parameters"]
+            assert EXISTS not in values, path
+        for path in folder.glob("*.bicepparam"):
+            assert EXISTS not in path.read_text(encoding="utf-8"), path
+        first = template["resources"][0]
+        if load_case(case)[0].endpoint.traffic:
+            assert first["condition"] == "[not(parameters('endpointExists'))]", case
+        else:
+            assert "condition" not in first, "the only endpoint PUT is never skipped"
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -63,10 +208,12 @@ def test_endpoint_first_without_traffic_then_deployments_serially_then_traffic(
     assert first["type"] == EP_TYPE
     deployments = [r for r in resources if r["type"] == f"{EP_TYPE}/deployments"]
     if not load_case(case)[0].endpoint.traffic:
+        assert "condition" not in first
         assert first["properties"]["traffic"] == {}, "no traffic: one PUT, no traffic step"
         assert "Microsoft.Resources/deployments" not in {r["type"] for r in resources}
         return
     assert "traffic" not in first["properties"] and "mirrorTraffic" not in first["properties"]
+    assert first["condition"] == "[not(parameters('endpointExists'))]", "create only"
     assert deployments == resources[1 : 1 + len(deployments)]
     for i, dep in enumerate(deployments):
         refs = dep["dependsOn"]
@@ -104,7 +251,7 @@ def test_environment_parameters(compiled: dict[str, Path]) -> None:
     prod = json.loads((folder / "main.prod.parameters.json").read_text(encoding="utf-8"))
     base = json.loads((folder / "main.parameters.json").read_text(encoding="utf-8"))
     assert prod == base, "prod changes nothing"
-    assert set(base["parameters"]) == set(params)
+    assert set(base["parameters"]) == set(params) - {EXISTS}, "endpointExists is set at deploy"
     bicepparam = (folder / "main.dev.bicepparam").read_text(encoding="utf-8")
     assert bicepparam.startswith("using 'main.bicep'\n")
     assert "param blueSkuCapacity = 1\n" in bicepparam
