@@ -101,6 +101,34 @@ def _check_resources(resources: Any, where: str, problems: list[str]) -> None:
             _check_resources(nested.get("resources"), f"{where}[{i}].template", problems)
 
 
+def _check_conditions(resources: list[Any], problems: list[str]) -> None:
+    """A conditional resource may be skipped (the endpoint's traffic-less create-only PUT):
+    a nested deployment must then PUT it again with everything it carries, or a redeploy
+    would lose those values."""
+    nested: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for top in resources:
+        inner = (
+            ((top.get("properties") or {}).get("template") or {}) if isinstance(top, dict) else {}
+        )
+        for res in inner.get("resources") or []:
+            if isinstance(res, dict):
+                nested[(res.get("type"), res.get("name"))] = res
+    for res in resources:
+        if not isinstance(res, dict) or "condition" not in res:
+            continue
+        again = nested.get((res.get("type"), res.get("name")))
+        if again is None:
+            problems.append(f"{res.get('name')}: conditional, and no nested deployment PUTs it")
+            continue
+        skipped = {k: v for k, v in res.items() if k not in ("condition", "dependsOn")}
+        props = skipped.pop("properties", {})
+        again_props = again.get("properties", {})
+        if any(again.get(k) != v for k, v in skipped.items()) or any(
+            again_props.get(k) != v for k, v in props.items()
+        ):
+            problems.append(f"{res.get('name')}: the nested PUT does not repeat the whole resource")
+
+
 def check_template(text: str, plan: Plan) -> dict[str, Any]:
     """Parse the rendered text and check it; raise TemplateCheckError on any problem."""
     try:
@@ -120,6 +148,8 @@ def check_template(text: str, plan: Plan) -> dict[str, Any]:
                 problems.append(f"expression uses undeclared parameter {name!r}")
     refs = {f"[{r.ref.arm}]" for r in plan.resources}
     rendered = doc.get("resources", [])
+    if isinstance(rendered, list):
+        _check_conditions(rendered, problems)
     if len(rendered) != len(plan.resources):
         problems.append(f"{len(rendered)} resources rendered, {len(plan.resources)} planned")
     for res in rendered:

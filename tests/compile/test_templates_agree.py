@@ -354,3 +354,21 @@ def test_two_specs_for_one_output_folder_fail() -> None:
     other = replace(first, target=Target(SUB, "rg-other", "mlw-other", "westeurope"))
     with pytest.raises(InputError, match="IAC321"):
         compile_specs([first, other])
+
+
+def test_check_rejects_a_skippable_put_that_is_not_repeated(example_spec: Any) -> None:
+    plan = build_plan(example_spec)
+    template = json.loads(render_template(plan))
+    step = next(r for r in template["resources"] if r["type"] == NESTED_TYPE)
+    (inner,) = step["properties"]["template"]["resources"]
+    del inner["properties"]["authMode"]
+    with pytest.raises(TemplateCheckError, match="does not repeat the whole resource"):
+        check_template(json.dumps(template), plan)
+    inner["properties"]["authMode"] = "AADToken"
+    check_template(json.dumps(template), plan)  # restored: passes again
+    inner["tags"] = {}
+    with pytest.raises(TemplateCheckError, match="does not repeat the whole resource"):
+        check_template(json.dumps(template), plan)
+    step["properties"]["template"]["resources"] = []
+    with pytest.raises(TemplateCheckError, match="no nested deployment PUTs it"):
+        check_template(json.dumps(template), plan)
