@@ -6,7 +6,13 @@ import re
 from typing import Any
 
 from iac_gen.emit.jinja import template
-from iac_gen.emit.plan import WORKSPACE_PARAM, WORKSPACE_TYPE, Plan, Resource
+from iac_gen.emit.plan import (
+    ENDPOINT_EXISTS_PARAM,
+    WORKSPACE_PARAM,
+    WORKSPACE_TYPE,
+    Plan,
+    Resource,
+)
 from iac_gen.emit.values import Expr
 
 
@@ -37,9 +43,13 @@ def _body(r: Resource) -> dict[str, Any]:
 
 
 def render_bicep(plan: Plan) -> str:
+    # endpointExists is declared for every endpoint, so pipelines can always pass it; with no
+    # conditional resource nothing reads it, which the Bicep linter would warn about.
+    unused = set() if any(r.condition for r in plan.resources) else {ENDPOINT_EXISTS_PARAM}
     return template("bicep/main.bicep.j2").render(
         title=f"Azure ML online endpoint {plan.endpoint}",
         parameters=plan.parameters,
+        unused=unused,
         workspace_type=f"{WORKSPACE_TYPE}@{plan.api_version}",
         workspace_param=WORKSPACE_PARAM,
         existing=[
