@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from iac_gen.diagnostics import Location
+from iac_gen.spec.document import LazyLocations
 from iac_gen.spec.model import (
     DEFAULT_API_VERSION,
     Alerts,
@@ -258,6 +259,6 @@ def build_spec(
         environments=dict(data.get("environments") or {}),
         environment=environment,
         files=files,
-        locations=dict(locations),
+        locations=locations if isinstance(locations, LazyLocations) else dict(locations),
         document=data,
     )

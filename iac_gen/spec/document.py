@@ -8,7 +8,7 @@ path into the stable, user-facing spec path that names deployments by name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,12 +31,73 @@ class SpecDocument:
     def display(self) -> str:
         return str(self.source)
 
-    def locations(self) -> dict[str, Location]:
-        """Location by spec path (`deployments.blue.instance_count`)."""
-        out: dict[str, Location] = {}
-        for raw, loc in self.positions.items():
-            out.setdefault(spec_path(raw, self.data), loc)
-        return out
+    def locations(self) -> Mapping[str, Location]:
+        """Location by spec path (`deployments.blue.instance_count`).
+
+        Built on first use: most specs of a fleet never report a position.
+        """
+        deps = self.data.get("deployments") if isinstance(self.data, Mapping) else None
+        count = len(deps) if isinstance(deps, list) else 0
+        names = [_deployment_key(self.data, i) for i in range(count)]
+        positions = dict(self.positions)
+        return LazyLocations(lambda: _spec_paths(positions, names))
+
+
+def _spec_paths(positions: Mapping[RawPath, Location], names: list[str]) -> dict[str, Location]:
+    """`spec_path` for every raw path (first one wins), given the deployments' keys."""
+    out: dict[str, Location] = {}
+    for raw, loc in positions.items():
+        parts = [str(p) for p in raw]
+        if len(raw) >= 2 and raw[0] == "deployments" and isinstance(raw[1], int):
+            index = raw[1]
+            parts[1] = names[index] if 0 <= index < len(names) else str(index)
+        out.setdefault(".".join(parts), loc)
+    return out
+
+
+class LazyLocations(Mapping[str, Location]):
+    """A locations table computed on first access; compares, copies and pickles as a dict."""
+
+    __slots__ = ("_build", "_table")
+
+    def __init__(self, build: Callable[[], dict[str, Location]]):
+        self._build: Callable[[], dict[str, Location]] | None = build
+        self._table: dict[str, Location] | None = None
+
+    @property
+    def table(self) -> dict[str, Location]:
+        if self._table is None:
+            assert self._build is not None
+            self._table, self._build = self._build(), None
+        return self._table
+
+    def __getitem__(self, key: str) -> Location:
+        return self.table[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.table.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyLocations):
+            other = other.table
+        return self.table == other if isinstance(other, dict) else super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self.table)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (self.table,))
 
 
 def _deployment_key(data: Mapping[str, Any], index: int) -> str:

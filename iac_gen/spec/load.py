@@ -6,6 +6,7 @@ diagnostics of all files are collected and raised together as one `InputError`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,19 @@ def load_specs(
     Environments are validated (each overlay resolved and checked) but not applied; use
     `iac_gen.spec.overlay.resolve`.
     """
+    # Loading builds hundreds of small, acyclic objects per spec; on a fleet the cyclic
+    # collector would rescan the growing heap over and over (40 % of the time for 10,000
+    # specs). Reference counting frees everything here, so it is paused while loading.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_specs(paths, target_overrides)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_specs(paths: Sequence[Path], target_overrides: Mapping[str, str] | None) -> list[Spec]:
     candidates, diags = discover(paths)
     native: list[SpecDocument] = []
     cliv2: list[ParsedFile] = []
