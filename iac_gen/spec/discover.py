@@ -25,16 +25,25 @@ class Candidate:
     explicit: bool
 
 
-def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
+def _walk(folder: Path) -> list[tuple[Path, Path]]:
+    """(file, resolved file) pairs; each folder is resolved once, not each of its files."""
+    found: list[tuple[Path, Path]] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(
             d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS
         )
+        real_dir: str | None = None
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(SPEC_SUFFIXES):
                 continue
-            found.append(Path(dirpath) / name)
+            path = Path(dirpath) / name
+            if os.path.islink(path):
+                resolved = path.resolve()
+            else:
+                if real_dir is None:
+                    real_dir = os.path.realpath(dirpath)
+                resolved = Path(real_dir, name)
+            found.append((path, resolved))
     return found
 
 
@@ -58,14 +67,13 @@ def discover(paths: Sequence[Path]) -> tuple[list[Candidate], list[Diagnostic]]:
                         Location(str(path), 0, 0),
                     )
                 )
-            entries = [Candidate(f, explicit=False) for f in files]
+            entries = [(Candidate(f, explicit=False), key) for f, key in files]
         elif path.exists():
-            entries = [Candidate(path, explicit=True)]
+            entries = [(Candidate(path, explicit=True), path.resolve())]
         else:
             diags.append(Diagnostic("IAC001", "no such file or folder", Location(str(path), 0, 0)))
             continue
-        for entry in entries:
-            key = entry.path.resolve()
+        for entry, key in entries:
             if key in seen:
                 continue
             seen.add(key)

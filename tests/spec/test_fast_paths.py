@@ -138,3 +138,16 @@ def test_fast_yaml_reader_keeps_types_positions_and_order() -> None:
         (("d",), 7, 1),
         (("e",), 8, 1),
     ]
+
+
+def test_discovery_still_resolves_file_links_and_linked_folders(tmp_path: Path) -> None:
+    from iac_gen.spec.discover import discover
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.yaml").write_text("name: a\n")
+    (real / "b.yaml").symlink_to(real / "a.yaml")  # the same file under another name
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    found, diags = discover([real, tmp_path / "linked", real / "a.yaml"])
+    assert diags == []
+    assert [c.path for c in found] == [real / "a.yaml"]
