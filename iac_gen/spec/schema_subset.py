@@ -131,83 +131,82 @@ class Validator:
         return found
 
     def _build(self, schema: Any) -> Callable[[Any], bool]:
+        """One closure per schema with every keyword inlined (the same rules as `_walk`)."""
         if schema is True or schema is None:
             return lambda inst: True
         if schema is False:
             return lambda inst: False
-        checks: list[Callable[[Any], bool]] = []
-        if "$ref" in schema:
-            checks.append(self._check(self._ref(schema["$ref"])))
-        if "type" in schema:
-            wanted = schema["type"]
-            tests = tuple(_TYPES[n] for n in (wanted if isinstance(wanted, list) else [wanted]))
-            checks.append(lambda inst: any(t(inst) for t in tests))
-        if "enum" in schema:
-            values = tuple(schema["enum"])
-            checks.append(lambda inst: any(_same(inst, v) for v in values))
-        if "minimum" in schema:
-            low = schema["minimum"]
-            checks.append(lambda inst: not _is_number(inst) or not inst < low)
-        if "maximum" in schema:
-            high = schema["maximum"]
-            checks.append(lambda inst: not _is_number(inst) or not inst > high)
-        if "pattern" in schema:
-            search = _pattern(schema["pattern"]).search
-            checks.append(lambda inst: not isinstance(inst, str) or search(inst) is not None)
-        if "not" in schema:
-            negated = self._check(schema["not"])
-            checks.append(lambda inst: not negated(inst))
-        list_checks = self._list_checks(schema)
-        if list_checks:
-            checks.append(
-                lambda inst: not isinstance(inst, list) or all(c(inst) for c in list_checks)
-            )
-        dict_checks = self._dict_checks(schema)
-        if dict_checks:
-            checks.append(
-                lambda inst: not isinstance(inst, dict) or all(c(inst) for c in dict_checks)
-            )
-        if len(checks) == 1:
-            return checks[0]
-        every = tuple(checks)
-        return lambda inst: all(c(inst) for c in every)
-
-    def _list_checks(self, schema: Any) -> list[Callable[[list[Any]], bool]]:
-        out: list[Callable[[list[Any]], bool]] = []
-        if "minItems" in schema:
-            least = schema["minItems"]
-            out.append(lambda inst: len(inst) >= least)
-        if schema.get("uniqueItems"):
-            out.append(
-                lambda inst: (
-                    not any(_same(item, other) for i, item in enumerate(inst) for other in inst[:i])
-                )
-            )
-        if "items" in schema:
-            item_ok = self._check(schema["items"])
-            out.append(lambda inst: all(item_ok(item) for item in inst))
-        return out
-
-    def _dict_checks(self, schema: Any) -> list[Callable[[dict[str, Any]], bool]]:
-        out: list[Callable[[dict[str, Any]], bool]] = []
+        ref = self._check(self._ref(schema["$ref"])) if "$ref" in schema else None
+        wanted = schema.get("type")
+        tests = (
+            tuple(_TYPES[n] for n in (wanted if isinstance(wanted, list) else [wanted]))
+            if "type" in schema
+            else None
+        )
+        enum = tuple(schema["enum"]) if "enum" in schema else None
+        has_min, low = "minimum" in schema, schema.get("minimum")
+        has_max, high = "maximum" in schema, schema.get("maximum")
+        search = _pattern(schema["pattern"]).search if "pattern" in schema else None
+        negated = self._check(schema["not"]) if "not" in schema else None
+        min_items = schema.get("minItems")
+        unique = bool(schema.get("uniqueItems"))
+        item_ok = self._check(schema["items"]) if "items" in schema else None
         props = schema.get("properties") or {}
-        if "required" in schema:
-            required = tuple(schema["required"])
-            out.append(lambda inst: all(k in inst for k in required))
-        if "propertyNames" in schema:
-            name_ok = self._check(schema["propertyNames"])
-            out.append(lambda inst: all(name_ok(k) for k in inst))
-        if props:
-            prop_ok = {k: self._check(v) for k, v in props.items()}
-            out.append(lambda inst: all(prop_ok[k](v) for k, v in inst.items() if k in prop_ok))
-        if "additionalProperties" in schema:
-            extra = schema["additionalProperties"]
-            if extra is False:
-                out.append(lambda inst: all(k in props for k in inst))
-            else:
-                extra_ok = self._check(extra)
-                out.append(lambda inst: all(extra_ok(v) for k, v in inst.items() if k not in props))
-        return out
+        prop_ok = {k: self._check(v) for k, v in props.items()}
+        required = tuple(schema["required"]) if "required" in schema else ()
+        name_ok = self._check(schema["propertyNames"]) if "propertyNames" in schema else None
+        has_extra = "additionalProperties" in schema
+        extra = schema.get("additionalProperties")
+        no_extra = has_extra and extra is False
+        extra_ok = self._check(extra) if has_extra and extra is not False else None
+
+        def check(inst: Any) -> bool:
+            if ref is not None and not ref(inst):
+                return False
+            if tests is not None:
+                for test in tests:
+                    if test(inst):
+                        break
+                else:
+                    return False
+            if enum is not None and not any(_same(inst, v) for v in enum):
+                return False
+            if (has_min or has_max) and _is_number(inst):
+                if has_min and inst < low:
+                    return False
+                if has_max and inst > high:
+                    return False
+            if search is not None and isinstance(inst, str) and search(inst) is None:
+                return False
+            if negated is not None and negated(inst):
+                return False
+            if isinstance(inst, dict):
+                for key in required:
+                    if key not in inst:
+                        return False
+                for key, value in inst.items():
+                    if name_ok is not None and not name_ok(key):
+                        return False
+                    check_value = prop_ok.get(key)
+                    if check_value is not None:
+                        if not check_value(value):
+                            return False
+                    elif no_extra or (extra_ok is not None and not extra_ok(value)):
+                        return False
+            elif isinstance(inst, list):
+                if min_items is not None and len(inst) < min_items:
+                    return False
+                if unique:
+                    for i, item in enumerate(inst):
+                        if any(_same(item, other) for other in inst[:i]):
+                            return False
+                if item_ok is not None:
+                    for item in inst:
+                        if not item_ok(item):
+                            return False
+            return True
+
+        return check
 
     def _ref(self, ref: str) -> Mapping[str, Any]:
         node: Any = self.root
