@@ -184,6 +184,7 @@ def _fold(text: str, file: str) -> list[YamlDocument]:
 # overflow the stack, so only texts far below that take the fast path.
 _FAST_MAX_INDICATORS = 2000
 _SCALAR_CACHE: dict[tuple[str, str], Any] = {}
+_MISSING = object()
 
 
 @cache
@@ -237,110 +238,129 @@ def _compose_fast(text: str, file: str) -> list[YamlDocument] | None:
     if root is None or type(root) is not yaml.MappingNode:
         return None
     try:
-        data, positions = _walk_nodes(root, file)
+        data, positions = _walk_nodes(root, file, "*" in text)
     except _Unusual:
         return None
     return [YamlDocument(file, data, positions)]
 
 
-def _walk_nodes(root: Any, file: str) -> tuple[Any, dict[RawPath, Location]]:
-    """Plain data and positions (in the event folder's order) of an alias-free node graph."""
+def _location(file: str, line: int, col: int) -> Location:
+    """`Location(file, line, col)` without the frozen dataclass's `__init__` (a third of the
+    cost; a fleet load makes half a million of them). Equal to and hashing like the real one.
+    """
+    loc = object.__new__(Location)
+    fields = loc.__dict__
+    fields["file"] = file
+    fields["line"] = line
+    fields["col"] = col
+    return loc
+
+
+def _walk_nodes(
+    root: Any, file: str, aliases_possible: bool
+) -> tuple[Any, dict[RawPath, Location]]:
+    """Plain data and positions (in the event folder's order) of an alias-free node graph.
+
+    A node met twice is an alias (only possible when the text holds a '*'): the event folder
+    takes over, as it reports the alias's own position.
+    """
     mapping_node = yaml.MappingNode
     sequence_node = yaml.SequenceNode
+    scalar_node = yaml.ScalarNode
     scalar_cache = _SCALAR_CACHE
+    string_tags = _STRING_TAGS
     positions: dict[RawPath, Location] = {}
     seen: set[int] = set()
     mark = root.start_mark
-    root_loc = Location(file, mark.line + 1, mark.column + 1)
-    positions[()] = root_loc
-    data: dict[str, Any] = {}
-    seen.add(id(root))
-    # Work items: (node, container, key or index, path, where); children are pushed in
-    # reverse so they are handled in document order, depth first, like the events.
-    stack: list[tuple[Any, Any, Any, RawPath, Location, int]] = []
-    pending: list[tuple[Any, Any, RawPath, int]] = [(root, data, (), 0)]
-    while pending:
-        node, container, path, depth = pending.pop()
-        if depth >= MAX_DEPTH:
-            raise _Unusual
-        items: list[tuple[Any, Any, Any, RawPath, Location, int]] = []
-        if type(node) is mapping_node:
-            if node.tag != _MAP_TAG:
+    holder: list[Any] = [None]
+    # (node, container, key or index, path, reported location, nesting); children are pushed
+    # in reverse so they are handled in document order, depth first, like the events.
+    stack: list[tuple[Any, Any, Any, RawPath, Location, int]] = [
+        (root, holder, 0, (), _location(file, mark.line + 1, mark.column + 1), 0)
+    ]
+    pop = stack.pop
+    while stack:
+        node, parent, slot, path, where, depth = pop()
+        if aliases_possible:
+            if id(node) in seen:
                 raise _Unusual
-            for key_node, value_node in node.value:
-                if type(key_node) is not yaml.ScalarNode or id(key_node) in seen:
-                    raise _Unusual
-                seen.add(id(key_node))
-                key = key_node.value
-                if key == "<<" or key in container:
-                    raise _Unusual
-                container[key] = None  # reserves the key: duplicates are spotted in order
-                km = key_node.start_mark
-                items.append(
-                    (
-                        value_node,
-                        container,
-                        key,
-                        (*path, key),
-                        Location(file, km.line + 1, km.column + 1),
-                        depth + 1,
-                    )
-                )
-        else:
-            if node.tag != _SEQ_TAG:
-                raise _Unusual
-            for index, item in enumerate(node.value):
-                container.append(None)
-                im = item.start_mark
-                items.append(
-                    (
-                        item,
-                        container,
-                        index,
-                        (*path, index),
-                        Location(file, im.line + 1, im.column + 1),
-                        depth + 1,
-                    )
-                )
-        stack.extend(reversed(items))
-        while stack:
-            value_node, parent, slot, value_path, where, level = stack.pop()
-            if id(value_node) in seen:
-                raise _Unusual  # an alias: the event folder reports its own location
-            seen.add(id(value_node))
-            positions[value_path] = where
-            if len(positions) > MAX_NODES:
-                raise _Unusual
-            kind = type(value_node)
-            if kind is yaml.ScalarNode:
-                tag = value_node.tag
-                if tag in _STRING_TAGS:
-                    parent[slot] = value_node.value
-                    continue
-                cache_key = (tag, value_node.value)
-                try:
-                    parent[slot] = scalar_cache[cache_key]
-                    continue
-                except KeyError:
-                    pass
+            seen.add(id(node))
+        positions[path] = where
+        kind = type(node)
+        if kind is scalar_node:
+            tag = node.tag
+            if tag in string_tags:
+                parent[slot] = node.value
+                continue
+            cache_key = (tag, node.value)
+            value = scalar_cache.get(cache_key, _MISSING)
+            if value is _MISSING:
                 build = _PLAIN_TAGS.get(tag)
                 if build is None:
                     raise _Unusual
                 try:
-                    value = build(value_node)
+                    value = build(node)
                 except (ValueError, IndexError, TypeError, OverflowError, yaml.YAMLError):
                     raise _Unusual from None
                 if len(scalar_cache) < 4096:
                     scalar_cache[cache_key] = value
-                parent[slot] = value
-                continue
-            child: Any = {} if kind is mapping_node else []
-            if kind is not mapping_node and kind is not sequence_node:
+            parent[slot] = value
+            continue
+        if depth >= MAX_DEPTH or len(positions) > MAX_NODES:
+            raise _Unusual
+        items: list[tuple[Any, Any, Any, RawPath, Location, int]] = []
+        level = depth + 1
+        if kind is mapping_node:
+            if node.tag != _MAP_TAG:
                 raise _Unusual
-            parent[slot] = child
-            pending.append((value_node, child, value_path, level))
-            break
-    return data, positions
+            mapping: dict[str, Any] = {}
+            parent[slot] = mapping
+            for key_node, value_node in node.value:
+                if type(key_node) is not scalar_node:
+                    raise _Unusual
+                if aliases_possible:
+                    if id(key_node) in seen:
+                        raise _Unusual
+                    seen.add(id(key_node))
+                key = key_node.value
+                if key == "<<" or key in mapping:
+                    raise _Unusual
+                mapping[key] = None  # reserves the key: the order is the document's
+                km = key_node.start_mark
+                items.append(
+                    (
+                        value_node,
+                        mapping,
+                        key,
+                        (*path, key),
+                        _location(file, km.line + 1, km.column + 1),
+                        level,
+                    )
+                )
+        elif kind is sequence_node:
+            if node.tag != _SEQ_TAG:
+                raise _Unusual
+            sequence: list[Any] = [None] * len(node.value)
+            parent[slot] = sequence
+            for index, item in enumerate(node.value):
+                im = item.start_mark
+                items.append(
+                    (
+                        item,
+                        sequence,
+                        index,
+                        (*path, index),
+                        _location(file, im.line + 1, im.column + 1),
+                        level,
+                    )
+                )
+        else:
+            raise _Unusual
+        items.reverse()
+        stack += items
+    if len(positions) > MAX_NODES:
+        raise _Unusual
+    return holder[0], positions
 
 
 class _Abort(Exception):
