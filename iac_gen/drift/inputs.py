@@ -8,6 +8,7 @@ starting a process costs more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,6 +18,7 @@ from typing import Any
 from iac_gen.diagnostics import Diagnostic, InputError
 
 CONCURRENT_ABOVE_BYTES = 8_000_000
+FREEZE_FROM_SPECS = 1000
 
 
 def _read_live_safely(path: Path, target: Mapping[str, str]) -> tuple[Any, list[Diagnostic]]:
@@ -33,6 +35,26 @@ def load_inputs(
     spec_paths: Sequence[Path], live_path: Path, target: Mapping[str, str]
 ) -> tuple[list[Any], Any]:
     """(specs, live state); raises InputError with the problems of both inputs."""
+    # Both inputs are millions of small, acyclic, long-lived objects on a fleet (the live
+    # state is unpickled here, from the worker): the cyclic collector is paused meanwhile,
+    # then the loaded objects are frozen, else it rescans them several times while the
+    # desired states are built (1.7 s for 10,000 endpoints). Frozen objects are still freed
+    # as soon as they are no longer referenced.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        specs, live = _load_inputs(spec_paths, live_path, target)
+        if len(specs) >= FREEZE_FROM_SPECS:
+            gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    return specs, live
+
+
+def _load_inputs(
+    spec_paths: Sequence[Path], live_path: Path, target: Mapping[str, str]
+) -> tuple[list[Any], Any]:
     from iac_gen.spec.load import load_specs
 
     size = live_path.stat().st_size if live_path.is_file() else 0
