@@ -8,7 +8,7 @@ path into the stable, user-facing spec path that names deployments by name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,15 @@ class LazyLocations(Mapping[str, Location]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.table)
+
+    def items(self) -> ItemsView[str, Location]:
+        return self.table.items()
+
+    def keys(self) -> KeysView[str]:
+        return self.table.keys()
+
+    def values(self) -> ValuesView[Location]:
+        return self.table.values()
 
     def __len__(self) -> int:
         return len(self.table)

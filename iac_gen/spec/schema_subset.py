@@ -144,6 +144,7 @@ class Validator:
             else None
         )
         enum = tuple(schema["enum"]) if "enum" in schema else None
+        enum_text = frozenset(v for v in enum or () if type(v) is str)
         has_min, low = "minimum" in schema, schema.get("minimum")
         has_max, high = "maximum" in schema, schema.get("maximum")
         search = _pattern(schema["pattern"]).search if "pattern" in schema else None
@@ -169,8 +170,12 @@ class Validator:
                         break
                 else:
                     return False
-            if enum is not None and not any(_same(inst, v) for v in enum):
-                return False
+            if enum is not None:
+                if type(inst) is str:  # _same(text, v) is text == v for text values only
+                    if inst not in enum_text:
+                        return False
+                elif not any(_same(inst, v) for v in enum):
+                    return False
             if (has_min or has_max) and _is_number(inst):
                 if has_min and inst < low:
                     return False
