@@ -27,32 +27,78 @@ def safe_join(root: Path, relative: str) -> Path:
     return candidate
 
 
+class _Resolver:
+    """`safe_join` for many paths under one root: each folder is resolved once, and a file
+    name only when it is a link (or '.'/'..'), so the answers are those of `safe_join`."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.base = root.resolve()
+        self.folders: dict[str, Path] = {}
+
+    def join(self, relative: str) -> Path:
+        parent, _, name = relative.rpartition("/")
+        if name in ("", ".", "..") or os.path.islink(self.root / relative):
+            return safe_join(self.root, relative)
+        folder = self.folders.get(parent)
+        if folder is None:
+            folder = self.folders[parent] = (self.root / parent).resolve()
+        candidate = folder / name
+        base = self.base
+        if candidate != base and base not in candidate.parents:
+            raise error(
+                "IAC301", f"output path {relative!r} escapes the output folder", str(self.root)
+            )
+        return candidate
+
+
 def write_tree(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     """Atomically write `files` (relative path -> content) under `out_dir`.
 
     Everything is written to a sibling temporary folder first; only when all files are
-    written are they moved into `out_dir`, each with an atomic rename. Text is UTF-8, `\\n`.
+    written are they moved into `out_dir`: a top-level folder that does not exist yet moves
+    with one rename, anything else file by file, each with an atomic rename. Text is UTF-8,
+    `\n`.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for rel in files:
-        safe_join(out_dir, rel)
+    resolver = _Resolver(out_dir)
+    finals = [resolver.join(rel) for rel in files]
     staging = Path(tempfile.mkdtemp(prefix=".iac-gen-", dir=out_dir))
     written: list[Path] = []
     try:
+        made: set[Path] = {staging}
         for rel, content in files.items():
             tmp = staging / rel
-            tmp.parent.mkdir(parents=True, exist_ok=True)
+            if tmp.parent not in made:
+                tmp.parent.mkdir(parents=True, exist_ok=True)
+                made.add(tmp.parent)
             data = content.encode("utf-8") if isinstance(content, str) else content
-            tmp.write_bytes(data)
-        for rel in files:
-            final = safe_join(out_dir, rel)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, final)
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+        moved: dict[str, bool] = {}  # top-level name -> moved whole
+        for rel, final in zip(files, finals, strict=True):
+            top, sep, _ = rel.partition("/")
+            whole = moved.get(top) if sep else False
+            if whole is None:
+                whole = moved[top] = _move_folder(staging / top, out_dir / top, final, rel)
+            if not whole:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / rel, final)
             written.append(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def _move_folder(staged: Path, target: Path, final: Path, rel: str) -> bool:
+    """Move a whole staged top-level folder into place when nothing is there yet."""
+    if not staged.is_dir() or staged.is_symlink() or os.path.lexists(target):
+        return False
+    if final != target.resolve() / rel.partition("/")[2]:
+        return False  # the folder's path resolves elsewhere: move file by file
+    os.rename(staged, target)
+    return True
 
 
 def write_file(path: Path, content: str | bytes) -> Path:
