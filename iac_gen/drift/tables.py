@@ -126,6 +126,12 @@ SERVICE_DEFAULTS: tuple[Default, ...] = (
     Default("deployment", "sku.name", "Default", "SDK always sends Default"),
     Default("autoscale", "properties.enabled", True, "REST spec AutoscaleSetting default true"),
     Default(
+        "autoscale",
+        "properties.predictiveAutoscalePolicy.scaleMode",
+        "Disabled",
+        "REST spec PredictiveAutoscalePolicy; GET echoes Disabled when unset",
+    ),
+    Default(
         "diagnostics",
         "properties.logAnalyticsDestinationType",
         "AzureDiagnostics",
@@ -178,6 +184,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
         "ServiceAllowedNextValue",
     ),
     "properties.logAnalyticsDestinationType": ("AzureDiagnostics", "Dedicated"),
+    "properties.predictiveAutoscalePolicy.scaleMode": ("Disabled", "ForecastOnly", "Enabled"),
 }
 
 # Strings Azure treats case-insensitively (VM size names, regions; regions also drop spaces).
@@ -466,6 +473,13 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("deployment", "location", "target.location", "medium", "configuration"),
     # autoscale settings (Azure Monitor owns the instance count within the range)
     FieldRule("autoscale", "properties.enabled", "autoscale.{dep}.enabled", "medium", "capacity"),
+    FieldRule(
+        "autoscale",
+        "properties.predictiveAutoscalePolicy.scaleMode",
+        "autoscale.{dep}",
+        "medium",
+        "capacity",
+    ),
     *(
         FieldRule(
             "autoscale",

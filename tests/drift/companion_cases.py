@@ -24,7 +24,8 @@ T = TypeVar("T")
 
 
 def is_companion_path(path: str) -> bool:
-    return path.startswith(("properties.profiles", "properties.logs")) or path in _DIAGNOSTIC_PATHS
+    prefixes = ("properties.profiles", "properties.logs", "properties.predictiveAutoscalePolicy")
+    return path.startswith(prefixes) or path in _DIAGNOSTIC_PATHS
 
 
 def is_companion(entry: Any) -> bool:

@@ -99,7 +99,7 @@ def put(body: dict[str, Any], pattern: str, value: Any) -> None:
 def rtype_of(path: str, kind: str = "") -> str:
     if kind == "autoscale" or path.startswith("properties.profiles"):
         return AUTOSCALE
-    if path == "properties.enabled":
+    if path in ("properties.enabled", "properties.predictiveAutoscalePolicy.scaleMode"):
         return AUTOSCALE
     return DIAGNOSTICS
 
@@ -147,7 +147,11 @@ def test_server_owned_is_not_drift_but_neighbours_are(entry: tuple[str, str, str
 
 # -- service defaults ---------------------------------------------------------------------
 
-DEFAULT_OTHER = {"properties.enabled": False, "properties.logAnalyticsDestinationType": "Dedicated"}
+DEFAULT_OTHER = {
+    "properties.enabled": False,
+    "properties.logAnalyticsDestinationType": "Dedicated",
+    "properties.predictiveAutoscalePolicy.scaleMode": "ForecastOnly",
+}
 
 
 @pytest.mark.parametrize(
