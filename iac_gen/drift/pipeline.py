@@ -6,6 +6,8 @@
 Why this order:
 - `match` before `normalise`: normalising needs to know the resource kind and workspace
   (to expand `azureml:name:version` ids), and unmatched resources need no normalising.
+  It also pairs the Azure Monitor companions (`companions.py`): autoscale settings by the
+  deployment they target, diagnostic settings by endpoint and name or destination.
 - `normalise` before `apply_policies`: policies read canonical values (traffic without 0 %
   entries, integer capacity).
 - `bind_waivers` before `compare`: waivers are parsed and their expiry judged once, against
@@ -25,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from iac_gen.drift.asset_ids import parse_ml_id
-from iac_gen.drift.companions import match_companions, shape
+from iac_gen.drift.companions import COMPARED, match_companions, shape
 from iac_gen.drift.compare import compare
 from iac_gen.drift.match import Designed, Pair, match
 from iac_gen.drift.normalise import normalise, split
@@ -96,8 +98,11 @@ def step_normalise(run: DriftRun) -> None:
     for pair in run.pairs:
         if pair.designed is None:
             continue
-        ws = pair.designed.ws or pair.live_ws
         kind = pair.kind
+        if pair.not_compared is not None and kind not in COMPARED:
+            run.sides.append(Side(pair, {}, None))  # alerts, access: listed, never compared
+            continue
+        ws = pair.designed.ws or pair.live_ws
         desired = normalise(shape(pair.designed.body, kind), kind, ws)
         live = (
             normalise(shape(pair.live, kind), kind, pair.live_ws or ws)
