@@ -9,6 +9,7 @@ starting a process costs more than it saves.
 from __future__ import annotations
 
 import gc
+import marshal
 import multiprocessing
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +30,33 @@ def _read_live_safely(path: Path, target: Mapping[str, str]) -> tuple[Any, list[
         return read_live(path, target), []
     except InputError as exc:
         return None, list(exc.diagnostics)
+
+
+def _read_live_in_worker(path: Path, target: Mapping[str, str]) -> tuple[Any, list[Diagnostic]]:
+    """Worker body for a large live file: no cyclic collector (the process only reads and
+    returns; it cost a third of the reading), and the state travels back as `marshal` data,
+    several times cheaper than pickling its millions of plain values."""
+    gc.disable()
+    live, problems = _read_live_safely(path, target)
+    if live is None or not isinstance(getattr(live, "__dict__", None), dict):
+        return live, problems
+    try:
+        return _Marshalled(type(live), marshal.dumps(vars(live))), problems
+    except ValueError:  # a value marshal cannot carry: pickle the state as it is
+        return live, problems
+
+
+class _Marshalled:
+    """An object's class and its attributes as `marshal` bytes (plain data only)."""
+
+    def __init__(self, cls: type, data: bytes):
+        self.cls = cls
+        self.data = data
+
+    def unpack(self) -> Any:
+        obj = self.cls.__new__(self.cls)
+        obj.__dict__.update(marshal.loads(self.data))
+        return obj
 
 
 def load_inputs(
@@ -67,7 +95,7 @@ def _load_inputs(
         return loaded, live
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        future = pool.submit(_read_live_safely, live_path, dict(target))
+        future = pool.submit(_read_live_in_worker, live_path, dict(target))
         spec_problems: list[Diagnostic] = []
         specs: list[Any] = []
         try:
@@ -75,6 +103,8 @@ def _load_inputs(
         except InputError as exc:
             spec_problems = list(exc.diagnostics)
         live, live_problems = future.result()
+    if isinstance(live, _Marshalled):
+        live = live.unpack()
     if spec_problems or live_problems:
         raise InputError([*spec_problems, *live_problems])
     return specs, live
