@@ -256,3 +256,20 @@ def test_analysis_is_deterministic() -> None:
     first = run(want, bundle(live))
     second = run(want, bundle(list(reversed(live))))
     assert first == second
+
+
+def test_az_ml_show_output_cannot_say_companions_are_missing() -> None:
+    """The CLI v2 reader (`az ml online-endpoint show` + `online-deployment show`)."""
+    from pathlib import Path
+
+    from iac_gen.drift import analyse
+    from iac_gen.live import read_live
+
+    root = Path(__file__).resolve().parents[2]
+    live = read_live(root / "fixtures" / "live-cli" / "endpoint-and-deployments.json")
+    assert live.format == "azure-ml-cli"
+    result = analyse([example_spec()], live)
+    assert AS not in statuses(result) and DS not in statuses(result)
+    assert not [f for f in result["findings"] if f["resource"] in (AS, DS)]
+    reasons = {c["reason"] for c in result["coverage"] if c["resource"] in (AS, DS)}
+    assert reasons == {tables.NOT_IN_LIVE_INPUT}
