@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from iac_gen.report.redact import redact_result
@@ -36,10 +36,19 @@ def _timestamp(generated_at: Any) -> str:
 
 
 class _Suite:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, properties: Mapping[str, Any] | None = None) -> None:
         self.name = name
+        self.properties = dict(properties or {})
         self.cases: list[ET.Element] = []
         self.failures = self.errors = self.skipped = 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "tests": len(self.cases),
+            "failures": self.failures,
+            "errors": self.errors,
+            "skipped": self.skipped,
+        }
 
     def case(self, name: str, classname: str, file: str | None, line: Any) -> ET.Element:
         attrs = {"name": _x(name), "classname": _x(classname), "time": "0"}
@@ -64,43 +73,45 @@ class _Suite:
         self.skipped += 1
 
 
-def _document(
-    name: str, suites: list[_Suite], timestamp: str, hostname: str, properties: Mapping[str, Any]
-) -> str:
-    root = ET.Element("testsuites", {"name": _x(name)})
+def _suite_element(index: int, suite: _Suite, package: str, timestamp: str, hostname: str) -> str:
+    """One `<testsuite>` as indented text; built and dropped one at a time to bound memory."""
+    element = ET.Element(
+        "testsuite",
+        {
+            "name": _x(suite.name),
+            "id": str(index),
+            "package": package,
+            "timestamp": timestamp,
+            "hostname": _x(hostname),
+            "time": "0",
+            **{k: str(n) for k, n in suite.counts().items()},
+        },
+    )
+    props = ET.SubElement(element, "properties")
+    for key, value in suite.properties.items():
+        ET.SubElement(props, "property", {"name": _x(key), "value": _x(value)})
+    element.extend(suite.cases)
+    ET.SubElement(element, "system-out")
+    ET.SubElement(element, "system-err")
+    ET.indent(element, space="  ", level=1)
+    return ET.tostring(element, encoding="unicode")
+
+
+def _document(name: str, suites: Iterable[_Suite], timestamp: str, hostname: str) -> str:
+    """The whole report. Suites arrive lazily; each is serialised, counted and released."""
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    chunks: list[str] = []
     for i, suite in enumerate(suites):
-        counts = {
-            "tests": len(suite.cases),
-            "failures": suite.failures,
-            "errors": suite.errors,
-            "skipped": suite.skipped,
-        }
-        for k, n in counts.items():
+        for k, n in suite.counts().items():
             totals[k] += n
-        element = ET.SubElement(
-            root,
-            "testsuite",
-            {
-                "name": _x(suite.name),
-                "id": str(i),
-                "package": name,
-                "timestamp": timestamp,
-                "hostname": _x(hostname),
-                "time": "0",
-                **{k: str(n) for k, n in counts.items()},
-            },
-        )
-        props = ET.SubElement(element, "properties")
-        for key, value in properties.items():
-            ET.SubElement(props, "property", {"name": _x(key), "value": _x(value)})
-        element.extend(suite.cases)
-        ET.SubElement(element, "system-out")
-        ET.SubElement(element, "system-err")
-    root.attrib.update({k: str(n) for k, n in totals.items()})
+        chunks.append(_suite_element(i, suite, name, timestamp, hostname))
+    root = ET.Element("testsuites", {"name": _x(name), **{k: str(n) for k, n in totals.items()}})
     root.set("time", "0")
-    ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    empty = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    if not chunks:
+        return empty + "\n"
+    head = empty[: -len(" />")] + ">"
+    return head + "\n  " + "\n  ".join(chunks) + "\n</testsuites>\n"
 
 
 def _detail(f: Mapping[str, Any]) -> str:
@@ -132,95 +143,34 @@ def _classname(resource: str) -> str:
 def render(result: dict[str, Any], hostname: str | None = None) -> str:
     """JUnit XML for a drift result; counts equal the coverage and finding totals.
 
-    `hostname` names the machine that ran the check (the result does not record it).
+    `hostname` names the machine that ran the check (the result does not record it). Each
+    suite lists the hashes of the inputs it was checked against: its own spec file and every
+    non-spec input (live state, waivers), so a fleet report stays linear in size.
     """
     clean = redact_result(result)
     findings = list(clean.get("findings") or [])
-    by_key: dict[tuple[str, ...], Mapping[str, Any]] = {}
-    whole: dict[str, Mapping[str, Any]] = {}  # missing/unmanaged resource findings
-    for f in findings:
-        resource, field = str(f.get("resource")), str(f.get("field"))
-        by_key.setdefault((resource, field, str(f.get("arm_path"))), f)
-        by_key.setdefault((resource, field), f)
-        if f.get("change") in ("missing_resource", "unmanaged_resource"):
-            whole.setdefault(resource, f)
     spec_of: dict[str, str] = {}
     for f in findings:
         loc = f.get("location") or {}
         if loc.get("file"):
             spec_of.setdefault(endpoint_of(f.get("resource")), str(loc["file"]))
-    specs = [
-        str(i["path"])
-        for i in clean.get("inputs") or []
-        if i.get("role") == "spec" and i.get("path")
-    ]
+    inputs = [i for i in clean.get("inputs") or [] if i.get("path")]
+    specs = [str(i["path"]) for i in inputs if i.get("role") == "spec"]
     default_spec = specs[0] if len(specs) == 1 else None
 
-    suites: dict[str, _Suite] = {}
+    groups: dict[str, _Group] = {}
 
-    def suite(resource: str) -> _Suite:
+    def group(resource: Any) -> _Group:
         ep = endpoint_of(resource) or "(unknown)"
-        return suites.setdefault(ep, _Suite(ep))
+        found = groups.get(ep)
+        if found is None:
+            found = groups[ep] = _Group()
+        return found
 
-    covered: set[tuple[str, str]] = set()
-    for c in sorted(
-        clean.get("coverage") or [], key=lambda c: (str(c.get("resource")), str(c.get("field")))
-    ):
-        resource, field = str(c.get("resource")), str(c.get("field") or c.get("arm_path"))
-        arm_path = str(c.get("arm_path") or "")
-        covered.add((resource, field))
-        f = by_key.get((resource, field, arm_path)) or by_key.get((resource, field))
-        loc = (f or whole.get(resource) or {}).get("location") or {}
-        s = suite(resource)
-        file = loc.get("file") or spec_of.get(endpoint_of(resource)) or default_spec
-        name = f"{field} [{arm_path}]" if arm_path else field
-        case = s.case(name, _classname(resource), file, loc.get("line"))
-        outcome = c.get("outcome")
-        if outcome == "drifted":
-            if f:
-                message = f"{f.get('severity')}: {f.get('message') or 'value differs'}"
-                s.fail(case, message, drift_rule_id(f), _detail(f))
-            elif resource in whole:
-                parent = whole[resource]
-                why = c.get("reason") or parent.get("message") or parent.get("change")
-                message = f"{parent.get('severity')}: {why}"
-                s.fail(case, message, drift_rule_id(parent), _detail(parent))
-            else:
-                s.fail(
-                    case, "value differs from the spec", "drift", f"arm_path: {c.get('arm_path')}"
-                )
-        elif outcome == "waived":
-            s.skip(case, _waiver_text((f or {}).get("waiver")))
-        elif outcome == "not_comparable":
-            s.skip(
-                case,
-                "not comparable: "
-                + str(c.get("reason") or (f or {}).get("message") or "no reason given"),
-            )
-
-    for f in sorted(
-        findings,
-        key=lambda f: (rank(f.get("severity")), str(f.get("resource")), str(f.get("field"))),
-    ):
-        resource, field = str(f.get("resource")), str(f.get("field"))
-        if (resource, field) in covered:
-            continue
-        loc = f.get("location") or {}
-        s = suite(resource)
-        case = s.case(
-            field or resource,
-            _classname(resource),
-            loc.get("file") or default_spec,
-            loc.get("line"),
-        )
-        if f.get("waived"):
-            s.skip(case, _waiver_text(f.get("waiver")))
-        elif f.get("change") == "not_comparable":
-            s.skip(case, f"not comparable: {f.get('message') or 'no reason given'}")
-        else:
-            message = f"{f.get('severity')}: {f.get('message') or f.get('change')}"
-            s.fail(case, message, drift_rule_id(f), _detail(f))
-
+    for c in clean.get("coverage") or []:
+        group(c.get("resource")).coverage.append(c)
+    for f in findings:
+        group(f.get("resource")).findings.append(f)
     errors = [dict(e, resource=resource_name(e.get("resource"))) for e in clean.get("errors") or []]
     reported = {str(e.get("resource")) for e in errors}
     unread = [
@@ -228,35 +178,109 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
         for r in clean.get("resources") or []
         if r.get("status") == "not_checked" and resource_name(r.get("name")) not in reported
     ]
-    for e in sorted(errors + unread, key=lambda e: str(e.get("resource"))):
-        resource = resource_name(e.get("resource"))
-        s = suite(resource)
-        case = s.case(
-            f"{resource} (live state)",
-            _classname(resource),
-            spec_of.get(endpoint_of(resource)) or default_spec,
-            None,
-        )
-        s.error(case, f"not checked: {e.get('reason')}", "not_checked", str(e.get("reason")))
+    for e in errors + unread:
+        group(resource_name(e.get("resource"))).errors.append(e)
 
     tool = clean.get("tool") or {}
-    properties = {
+    shared = {
         "tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip(),
         "status": clean.get("status"),
         "environment": clean.get("environment") or "",
-        **{
-            f"input.{i.get('role')}.{i.get('path')}": i.get("sha256")
-            for i in clean.get("inputs") or []
-        },
     }
-    ordered = [suites[k] for k in sorted(suites)]
+
+    def suites() -> Iterator[_Suite]:
+        for ep in sorted(groups):
+            spec = spec_of.get(ep) or default_spec
+            own = {
+                f"input.{i.get('role')}.{i.get('path')}": i.get("sha256")
+                for i in inputs
+                if i.get("role") != "spec" or spec is None or str(i["path"]) == spec
+            }
+            yield groups.pop(ep).suite(ep, {**shared, **own}, spec)
+
     return _document(
-        "iac-gen drift",
-        ordered,
-        _timestamp(clean.get("generated_at")),
-        hostname or UNKNOWN_HOST,
-        properties,
+        "iac-gen drift", suites(), _timestamp(clean.get("generated_at")), hostname or UNKNOWN_HOST
     )
+
+
+class _Group:
+    """What one endpoint's suite is made of, gathered before its test cases are built."""
+
+    def __init__(self) -> None:
+        self.coverage: list[Mapping[str, Any]] = []
+        self.findings: list[Mapping[str, Any]] = []
+        self.errors: list[Mapping[str, Any]] = []
+
+    def suite(self, name: str, properties: Mapping[str, Any], spec: str | None) -> _Suite:
+        s = _Suite(name, properties)
+        by_key: dict[tuple[str, ...], Mapping[str, Any]] = {}
+        whole: dict[str, Mapping[str, Any]] = {}  # missing/unmanaged resource findings
+        for f in self.findings:
+            resource, field = str(f.get("resource")), str(f.get("field"))
+            by_key.setdefault((resource, field, str(f.get("arm_path"))), f)
+            by_key.setdefault((resource, field), f)
+            if f.get("change") in ("missing_resource", "unmanaged_resource"):
+                whole.setdefault(resource, f)
+
+        covered: set[tuple[str, str]] = set()
+        for c in sorted(self.coverage, key=lambda c: (str(c.get("resource")), str(c.get("field")))):
+            resource, field = str(c.get("resource")), str(c.get("field") or c.get("arm_path"))
+            arm_path = str(c.get("arm_path") or "")
+            covered.add((resource, field))
+            hit = by_key.get((resource, field, arm_path)) or by_key.get((resource, field))
+            loc = (hit or whole.get(resource) or {}).get("location") or {}
+            name = f"{field} [{arm_path}]" if arm_path else field
+            case = s.case(name, _classname(resource), loc.get("file") or spec, loc.get("line"))
+            outcome = c.get("outcome")
+            if outcome == "drifted":
+                if hit:
+                    message = f"{hit.get('severity')}: {hit.get('message') or 'value differs'}"
+                    s.fail(case, message, drift_rule_id(hit), _detail(hit))
+                elif resource in whole:
+                    parent = whole[resource]
+                    why = c.get("reason") or parent.get("message") or parent.get("change")
+                    message = f"{parent.get('severity')}: {why}"
+                    s.fail(case, message, drift_rule_id(parent), _detail(parent))
+                else:
+                    s.fail(
+                        case,
+                        "value differs from the spec",
+                        "drift",
+                        f"arm_path: {c.get('arm_path')}",
+                    )
+            elif outcome == "waived":
+                s.skip(case, _waiver_text((hit or {}).get("waiver")))
+            elif outcome == "not_comparable":
+                s.skip(
+                    case,
+                    "not comparable: "
+                    + str(c.get("reason") or (hit or {}).get("message") or "no reason given"),
+                )
+
+        for f in sorted(
+            self.findings,
+            key=lambda f: (rank(f.get("severity")), str(f.get("resource")), str(f.get("field"))),
+        ):
+            resource, field = str(f.get("resource")), str(f.get("field"))
+            if (resource, field) in covered:
+                continue
+            loc = f.get("location") or {}
+            case = s.case(
+                field or resource, _classname(resource), loc.get("file") or spec, loc.get("line")
+            )
+            if f.get("waived"):
+                s.skip(case, _waiver_text(f.get("waiver")))
+            elif f.get("change") == "not_comparable":
+                s.skip(case, f"not comparable: {f.get('message') or 'no reason given'}")
+            else:
+                message = f"{f.get('severity')}: {f.get('message') or f.get('change')}"
+                s.fail(case, message, drift_rule_id(f), _detail(f))
+
+        for e in sorted(self.errors, key=lambda e: str(e.get("resource"))):
+            resource = resource_name(e.get("resource"))
+            case = s.case(f"{resource} (live state)", _classname(resource), spec, None)
+            s.error(case, f"not checked: {e.get('reason')}", "not_checked", str(e.get("reason")))
+        return s
 
 
 def render_lint(lint_result: dict[str, Any]) -> str:
@@ -267,9 +291,11 @@ def render_lint(lint_result: dict[str, Any]) -> str:
     findings = list(clean.get("findings") or [])
     files = {str(f.get("file") or "(no file)") for f in findings}
     files |= {str(i["path"]) for i in clean.get("inputs") or [] if i.get("path")}
+    tool = clean.get("tool") or {}
+    properties = {"tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip()}
     suites: list[_Suite] = []
     for file in sorted(files):
-        s = _Suite(file)
+        s = _Suite(file, properties)
         mine = sorted(
             (f for f in findings if str(f.get("file") or "(no file)") == file),
             key=lambda f: (int(f.get("line") or 0), int(f.get("col") or 0), str(f.get("rule"))),
@@ -290,8 +316,4 @@ def render_lint(lint_result: dict[str, Any]) -> str:
                 name = f"[{str(r.get('severity')).upper()}][{r.get('id')}] {r.get('title') or ''}"
                 s.case(name.strip(), f"lint.{r.get('id')}", file, None)
         suites.append(s)
-    tool = clean.get("tool") or {}
-    properties = {"tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip()}
-    return _document(
-        "iac-gen lint", suites, _timestamp(clean.get("generated_at")), UNKNOWN_HOST, properties
-    )
+    return _document("iac-gen lint", suites, _timestamp(clean.get("generated_at")), UNKNOWN_HOST)
