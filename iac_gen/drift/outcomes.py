@@ -368,6 +368,8 @@ def resource_entry(label: str, pair: Pair, status: str, reason: str | None) -> d
         "status": status,
         "endpoint": label.split("/")[0],
     }
+    if pair.designed is not None:  # the spec file that declares it, for evidence per resource
+        entry["spec"] = str(pair.designed.spec.source)
     if reason is not None:
         entry["reason"] = reason
     return entry

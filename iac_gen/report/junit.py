@@ -150,6 +150,9 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
     clean = redact_result(result)
     findings = list(clean.get("findings") or [])
     spec_of: dict[str, str] = {}
+    for r in clean.get("resources") or []:
+        if r.get("spec"):
+            spec_of.setdefault(endpoint_of(r.get("name")), str(r["spec"]))
     for f in findings:
         loc = f.get("location") or {}
         if loc.get("file"):
@@ -194,7 +197,7 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
             own = {
                 f"input.{i.get('role')}.{i.get('path')}": i.get("sha256")
                 for i in inputs
-                if i.get("role") != "spec" or spec is None or str(i["path"]) == spec
+                if i.get("role") != "spec" or str(i["path"]) == spec
             }
             yield groups.pop(ep).suite(ep, {**shared, **own}, spec)
 
