@@ -38,7 +38,8 @@ def _read_live_in_worker(path: Path, target: Mapping[str, str]) -> tuple[Any, li
     several times cheaper than pickling its millions of plain values."""
     gc.disable()
     live, problems = _read_live_safely(path, target)
-    if live is None or not isinstance(getattr(live, "__dict__", None), dict):
+    plain_object = type(live).__new__ is object.__new__ and hasattr(live, "__dict__")
+    if live is None or not plain_object:
         return live, problems
     try:
         return _Marshalled(type(live), marshal.dumps(vars(live))), problems
@@ -49,12 +50,12 @@ def _read_live_in_worker(path: Path, target: Mapping[str, str]) -> tuple[Any, li
 class _Marshalled:
     """An object's class and its attributes as `marshal` bytes (plain data only)."""
 
-    def __init__(self, cls: type, data: bytes):
+    def __init__(self, cls: type[Any], data: bytes):
         self.cls = cls
         self.data = data
 
     def unpack(self) -> Any:
-        obj = self.cls.__new__(self.cls)
+        obj = object.__new__(self.cls)
         obj.__dict__.update(marshal.loads(self.data))
         return obj
 
