@@ -17,6 +17,7 @@ from typing import Any
 
 from iac_gen import __version__
 from iac_gen.diagnostics import Diagnostic, InputError, Location
+from iac_gen.provenance import iso_now, sha256_file
 from iac_gen.rules.base import SEVERITIES, Rule, RuleHit, severity_rank
 from iac_gen.rules.registry import all_rules
 from iac_gen.rules.rule_failure import RuleFailure
@@ -120,6 +121,7 @@ class LintResult:
         data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "iac-gen", "version": __version__},
+            "generated_at": iso_now(),
             "inputs": [{"role": "spec", "path": p, "sha256": h} for p, h in self.inputs],
             "rules": [rule.metadata() for rule in self.rules],
             "findings": [f.to_dict() for f in self.findings],
@@ -188,7 +190,7 @@ def _matches_any(prefix: str, ids: Iterable[str]) -> bool:
 
 def _sha256(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_file(path)
     except OSError:
         return ""
 

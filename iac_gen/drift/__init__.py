@@ -9,37 +9,25 @@ read_live -> match -> normalise -> apply_policies -> bind_waivers -> compare -> 
 from __future__ import annotations
 
 import gc
-import hashlib
-import os
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from iac_gen.provenance import now, sha256_file
 from iac_gen.spec.model import Spec
 
 
 def clock() -> datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible reports and waiver expiry)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.now(tz=UTC)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return now()
 
 
 def input_entries(role: str, paths: Iterable[Path]) -> list[dict[str, str]]:
     out = []
     for path in paths:
         if Path(path).is_file():
-            out.append({"role": role, "path": str(path), "sha256": _sha256(Path(path))})
+            out.append({"role": role, "path": str(path), "sha256": sha256_file(Path(path))})
     return out
 
 

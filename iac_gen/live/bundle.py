@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from iac_gen import __version__
+from iac_gen.provenance import iso_now
 
 SCHEMA_VERSION = "1.0"
 BUNDLE_KIND = "iac-gen/live-bundle"
@@ -34,12 +33,7 @@ def resources_digest(resources: list[dict[str, Any]]) -> str:
 
 def timestamp() -> str:
     """Now in ISO 8601 with `Z`, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
-    else:
-        moment = datetime.now(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_now()
 
 
 def build_bundle(

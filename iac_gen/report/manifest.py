@@ -16,11 +16,11 @@ import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from iac_gen import __version__
+from iac_gen.provenance import iso_now, sha256_file
 from iac_gen.report.redact import REDACTED, is_secret_key, is_secret_value
 
 MANIFEST_SCHEMA_VERSION = "1.0"
@@ -30,18 +30,7 @@ _URL_USERINFO = re.compile(r"^(\w+://)[^/@\s]+@")
 
 def generated_at(env: Mapping[str, str] | None = None) -> str:
     """UTC now as ISO 8601 `Z`, or `SOURCE_DATE_EPOCH` when set (reproducible builds)."""
-    env = os.environ if env is None else env
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return iso_now(env)
 
 
 def _relative(path: Path, base: Path | None) -> str:
