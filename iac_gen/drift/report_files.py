@@ -9,7 +9,6 @@ Large results (fleet runs) are written as compact JSON: same content, a fraction
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,20 +17,13 @@ COMPACT_ABOVE = 20_000  # coverage entries; beyond this drift.json drops indenta
 DRIFT_JSON = "drift.json"
 MANIFEST = "manifest.json"
 GIT_LOOKUPS = 50
-GIT_LOOKUPS = 50
 
 
 def drift_json(result: dict[str, Any]) -> str:
     """drift.json text: canonical (sorted keys, UTF-8, `\\n`), redacted, compact when large."""
-    try:
-        from iac_gen.report.redact import redact_result
+    from iac_gen.report.redact import redact_result
 
-        # Coverage holds names and outcomes, never values: redact the rest only (fleet speed).
-        coverage = result.get("coverage", [])
-        result = {**redact_result({k: v for k, v in result.items() if k != "coverage"})}
-        result["coverage"] = coverage
-    except ImportError:  # pragma: no cover - the report package ships with iac-gen
-        pass
+    result = redact_result(result)
     coverage = result.get("coverage", [])
     if len(coverage) > COMPACT_ABOVE:
         # Same bytes as dumping the whole result with sorted keys: "coverage" sorts first and
@@ -61,32 +53,32 @@ def render_reports(
         if reporter is None or reporter.filename == DRIFT_JSON:
             continue
         files[reporter.filename] = reporter.render(result)
-    manifest = _manifest(files, inputs, Path(out_dir))
+    manifest = _manifest(files, inputs, Path(out_dir), result)
     if manifest is not None:
         files[MANIFEST] = manifest
     return files
 
 
-def _manifest(files: dict[str, str], inputs: Sequence[Path], out_dir: Path) -> str | None:
+def _manifest(
+    files: dict[str, str], inputs: Sequence[Path], out_dir: Path, result: dict[str, Any]
+) -> str | None:
     try:
         from iac_gen.report.manifest import build_manifest
     except ImportError:  # pragma: no cover - the report package ships with iac-gen
         return None
     from iac_gen.output_files import dumps_json
 
-    # The manifest hashes the outputs as they will be written, before anything is written:
-    # stage them in a sibling of the report folder, so relative input paths come out the same.
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".iac-gen-stage-", dir=parent) as scratch:
-        outputs = []
-        for name, text in sorted(files.items()):
-            path = Path(scratch) / name
-            path.write_text(text, encoding="utf-8", newline="\n")
-            outputs.append(path)
-        manifest = build_manifest(
-            list(inputs), outputs, base_dir=Path(scratch), sources=_git_sources(inputs)
-        )
+    # Outputs are hashed from memory, before anything is written (all or nothing); inputs
+    # reuse the digests the analysis computed from the very bytes it compared.
+    digests = {str(i["path"]): str(i["sha256"]) for i in result.get("inputs") or []}
+    manifest = build_manifest(
+        list(inputs),
+        [],
+        base_dir=Path(out_dir),
+        sources=_git_sources(inputs),
+        contents=files,
+        digests=digests,
+    )
     return dumps_json(manifest)
 
 

@@ -191,15 +191,22 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
         "environment": clean.get("environment") or "",
     }
 
+    spec_inputs = {
+        str(i["path"]): {f"input.spec.{i['path']}": i.get("sha256")}
+        for i in inputs
+        if i.get("role") == "spec"
+    }
+    other_inputs = {
+        f"input.{i.get('role')}.{i.get('path')}": i.get("sha256")
+        for i in inputs
+        if i.get("role") != "spec"
+    }
+
     def suites() -> Iterator[_Suite]:
         for ep in sorted(groups):
             spec = spec_of.get(ep) or default_spec
-            own = {
-                f"input.{i.get('role')}.{i.get('path')}": i.get("sha256")
-                for i in inputs
-                if i.get("role") != "spec" or str(i["path"]) == spec
-            }
-            yield groups.pop(ep).suite(ep, {**shared, **own}, spec)
+            own = spec_inputs.get(spec, {}) if spec else {}
+            yield groups.pop(ep).suite(ep, {**shared, **own, **other_inputs}, spec)
 
     return _document(
         "iac-gen drift", suites(), _timestamp(clean.get("generated_at")), hostname or UNKNOWN_HOST

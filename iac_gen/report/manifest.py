@@ -33,19 +33,27 @@ def generated_at(env: Mapping[str, str] | None = None) -> str:
     return iso_now(env)
 
 
-def _relative(path: Path, base: Path | None) -> str:
+def _relative(path: Path, base: Path | str | None) -> str:
+    """`path` relative to `base`, worked out on absolute paths (lexically: no link look-ups,
+    which cost a system call per path component on a fleet of spec files)."""
     if base is None:
         return path.as_posix()
     try:
-        return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(base))).as_posix()
     except ValueError:  # another drive on Windows
-        return path.resolve().as_posix()
+        return Path(os.path.abspath(path)).as_posix()
 
 
-def file_record(path: Path, base: Path | None = None) -> dict[str, Any]:
-    """{path (relative to `base`), size, sha256} of one file."""
+def file_record(
+    path: Path, base: Path | str | None = None, sha256: str | None = None
+) -> dict[str, Any]:
+    """{path (relative to `base`), size, sha256} of one file; `sha256` when already known."""
     path = Path(path)
-    return {"path": _relative(path, base), "sha256": sha256_file(path), "size": path.stat().st_size}
+    return {
+        "path": _relative(path, base),
+        "sha256": sha256 or sha256_file(path),
+        "size": path.stat().st_size,
+    }
 
 
 def redact_argv(argv: Sequence[str]) -> list[str]:
@@ -165,6 +173,7 @@ def build_manifest(
     env: Mapping[str, str] | None = None,
     sources: Sequence[Path] | None = None,
     contents: Mapping[str, str | bytes] | None = None,
+    digests: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The evidence manifest for `inputs` and `outputs` (dict; write it with `dumps_json`).
@@ -174,8 +183,12 @@ def build_manifest(
     `sources` are files whose git commit is recorded (default: every input; `()` for none).
     `contents` are outputs not yet written (name relative to `base_dir` -> text), hashed
     from memory so the manifest can be written together with them, all or nothing.
+    `digests` are sha256 values already computed for inputs in this run (path as given ->
+    hex), so a fleet's spec files are not read twice.
     """
     env = os.environ if env is None else env
+    base = os.path.abspath(base_dir) if base_dir is not None else None
+    known = digests or {}
     manifest: dict[str, Any] = {
         "schema_version": MANIFEST_SCHEMA_VERSION,
         "tool": {"name": "iac-gen", "version": __version__},
@@ -185,8 +198,8 @@ def build_manifest(
         "command": {"argv": redact_argv(list(sys.argv if argv is None else argv))},
         "ci": ci_metadata(env),
         "sources": [],
-        "inputs": [file_record(Path(p), base_dir) for p in inputs],
-        "outputs": [file_record(Path(p), base_dir) for p in outputs],
+        "inputs": [file_record(Path(p), base, known.get(str(p))) for p in inputs],
+        "outputs": [file_record(Path(p), base) for p in outputs],
     }
     for name, content in sorted((contents or {}).items()):
         data = content.encode("utf-8") if isinstance(content, str) else content
@@ -198,7 +211,7 @@ def build_manifest(
         key = (str(src.resolve().parent), src.name)
         if key not in cache:
             cache[key] = git_source(src)
-        manifest["sources"].append({"path": _relative(src, base_dir), "git": cache[key]})
+        manifest["sources"].append({"path": _relative(src, base), "git": cache[key]})
     if extra:
         manifest.update(extra)
     return manifest

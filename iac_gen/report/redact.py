@@ -101,7 +101,15 @@ def redact_result(result: Mapping[str, Any]) -> dict[str, Any]:
     A finding's `expected`/`actual` are withheld when its `field` or `arm_path` names a
     secret (e.g. `deployments.blue.environment_variables.DB_PASSWORD`).
     """
-    cleaned: dict[str, Any] = redact(result)
+    # Coverage entries hold names and outcomes, never values; only a free-text `reason` is
+    # worth a look. Skipping the rest keeps a fleet report (a million entries) fast.
+    coverage = result.get("coverage")
+    cleaned: dict[str, Any] = redact({k: v for k, v in result.items() if k != "coverage"})
+    if isinstance(coverage, list):
+        cleaned["coverage"] = [
+            redact(entry) if isinstance(entry, Mapping) and entry.get("reason") else entry
+            for entry in coverage
+        ]
     for finding in cleaned.get("findings") or []:
         if not isinstance(finding, dict):
             continue

@@ -99,3 +99,24 @@ def test_redaction_does_not_touch_the_input():
 )
 def test_secret_key_detection(key, secret):
     assert is_secret_key(key) is secret
+
+
+def test_coverage_reasons_are_redacted_and_plain_entries_kept():
+    jwt = JWT
+    plain = {
+        "resource": "ep",
+        "field": "auth_mode",
+        "arm_path": "properties.authMode",
+        "outcome": "matched",
+    }
+    leaky = {
+        "resource": "ep",
+        "field": "x",
+        "arm_path": "x",
+        "outcome": "not_comparable",
+        "reason": f"Bearer {jwt}",
+    }
+    cleaned = redact_result({"findings": [], "coverage": [plain, leaky]})
+    assert cleaned["coverage"][0] == plain
+    assert cleaned["coverage"][1]["reason"] == REDACTED
+    assert leaky["reason"].startswith("Bearer")  # the input is not modified
