@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from iac_gen.desired.durations import iso_duration_ms, iso_duration_s
-from iac_gen.desired.enums import (
+from iac_gen.arm_enums import (
     ACCESS,
     AUTH_MODE,
     COLLECTION_MODE,
@@ -23,6 +22,7 @@ from iac_gen.desired.enums import (
 )
 from iac_gen.desired.ids import DEPLOYMENT_TYPE, ENDPOINT_TYPE, Scope, parse_asset
 from iac_gen.desired.state import Unresolved
+from iac_gen.durations import iso_duration_ms, iso_duration_s
 from iac_gen.spec.model import Deployment, Endpoint, Probe, Spec
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from iac_gen.desired.durations import iso_minutes
 from iac_gen.desired.ids import DEPLOYMENT_TYPE, ENDPOINT_TYPE, Scope
 from iac_gen.desired.ml import spec_tags
+from iac_gen.durations import iso_minutes
 from iac_gen.spec.model import Autoscale, ScaleRule, ScheduleProfile, Spec
 
 AUTOSCALE_TYPE = "Microsoft.Insights/autoscalesettings"

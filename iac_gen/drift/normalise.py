@@ -22,7 +22,7 @@ from typing import Any
 
 from iac_gen.drift import tables
 from iac_gen.drift.asset_ids import WorkspaceRef, canonical_arm_id, canonical_asset_id
-from iac_gen.drift.durations import canonical_duration
+from iac_gen.durations import canonical_duration
 
 Path_ = tuple[str, ...]
 Flat = dict[Path_, Any]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from iac_gen.desired.durations import iso_duration_ms, iso_duration_s, iso_minutes
+from iac_gen.durations import iso_duration_ms, iso_duration_s, iso_minutes
 
 
 @pytest.mark.parametrize(

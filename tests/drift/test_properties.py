@@ -20,9 +20,9 @@ from iac_gen.desired import desired_state
 from iac_gen.drift import analyse_desired, tables
 from iac_gen.drift.classify import rule_for
 from iac_gen.drift.companions import companion_kind, shape
-from iac_gen.drift.durations import format_duration, parse_duration
 from iac_gen.drift.match import kind_of
 from iac_gen.drift.normalise import normalise
+from iac_gen.durations import format_duration, parse_duration
 from iac_gen.emulator.data import served
 from iac_gen.spec.model import (
     Autoscale,

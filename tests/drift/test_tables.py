@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from iac_gen.drift import analyse_desired, tables
-from iac_gen.drift.durations import format_duration, parse_duration
+from iac_gen.durations import format_duration, parse_duration
 from tests.drift.companion_cases import COMPANION, ML, is_companion_path
 
 from .builders import (

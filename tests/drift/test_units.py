@@ -12,9 +12,9 @@ from iac_gen.diagnostics import InputError, Location
 from iac_gen.drift import analyse_desired
 from iac_gen.drift.analysis import gate_exit_code
 from iac_gen.drift.asset_ids import WorkspaceRef, canonical_asset_id, parse_ml_id
-from iac_gen.drift.durations import canonical_duration, format_duration, parse_duration
 from iac_gen.drift.pipeline import STEPS
 from iac_gen.drift.waivers import Waiver, WaiverBook, load_waivers
+from iac_gen.durations import canonical_duration, format_duration, parse_duration
 from iac_gen.spec.model import Policies
 
 from .builders import (

@@ -1,10 +1,10 @@
-"""Seconds to ISO 8601 durations in the form ARM returns them."""
+"""Live output in CLI units (seconds, milliseconds) to ISO 8601 durations."""
 
 from __future__ import annotations
 
 import pytest
 
-from iac_gen.live.durations import iso_duration
+from iac_gen.durations import seconds_to_duration
 
 
 @pytest.mark.parametrize(
@@ -21,9 +21,13 @@ from iac_gen.live.durations import iso_duration
     ],
 )
 def test_iso_duration(seconds: float, text: str) -> None:
-    assert iso_duration(seconds) == text
+    assert seconds_to_duration(seconds) == text
 
 
-def test_negative_rejected() -> None:
-    with pytest.raises(ValueError):
-        iso_duration(-1)
+def test_milliseconds_are_exact() -> None:
+    assert seconds_to_duration(1001, "0.001") == "PT1.001S"
+    assert seconds_to_duration(90000, "0.001") == "PT1M30S"
+
+
+def test_negative_keeps_its_sign() -> None:
+    assert seconds_to_duration(-1) == "-PT1S"

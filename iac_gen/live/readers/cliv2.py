@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from iac_gen.arm_enums import AUTH_MODE, COMPUTE_TYPE, IDENTITY, SCALE_TYPE, arm_enum, identity_type
 from iac_gen.diagnostics import error
-from iac_gen.live.durations import iso_duration
+from iac_gen.durations import seconds_to_duration
 from iac_gen.live.reader import ReadContext, Reader
 from iac_gen.live.readers.common import clean, reject_duplicates
 from iac_gen.live.state import LiveState
@@ -36,15 +37,6 @@ _MARKERS = frozenset(
 _DEPLOYMENT_MARKERS = frozenset(
     {"endpoint_name", "instance_type", "instance_count", "request_settings", "model"}
 )
-_AUTH = {"key": "Key", "aml_token": "AMLToken", "amltoken": "AMLToken", "aad_token": "AADToken"}
-_IDENTITY = {
-    "system_assigned": "SystemAssigned",
-    "user_assigned": "UserAssigned",
-    "system_assigned,user_assigned": "SystemAssigned,UserAssigned",
-    "none": "None",
-}
-_SCALE = {"default": "Default", "target_utilization": "TargetUtilization"}
-_COMPUTE = {"managed": "Managed", "kubernetes": "Kubernetes"}
 
 
 def _items(data: Any) -> list[Any] | None:
@@ -74,8 +66,13 @@ def _camel_keys(value: Any) -> Any:
 
 
 def _enum(value: Any, table: dict[str, str]) -> Any:
+    """The ARM casing of a CLI value (the same table the compiler uses); unknown values stay
+    as Azure gave them, so drift reports them rather than this reader rejecting them."""
     if isinstance(value, str):
-        return table.get(value.strip().lower().replace(" ", ""), value)
+        try:
+            return identity_type(value) if table is IDENTITY else arm_enum(table, value)
+        except ValueError:
+            return value
     return value
 
 
@@ -90,10 +87,10 @@ def _asset(value: Any) -> Any:
     return value
 
 
-def _seconds(value: Any, scale: float = 1.0) -> Any:
+def _seconds(value: Any, scale: str = "1") -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    return iso_duration(value * scale)
+    return seconds_to_duration(value, scale)
 
 
 def _identity(value: Any) -> Any:
@@ -102,7 +99,7 @@ def _identity(value: Any) -> Any:
     out: dict[str, Any] = {}
     for key, item in value.items():
         if key == "type":
-            out["type"] = _enum(item, _IDENTITY)
+            out["type"] = _enum(item, IDENTITY)
         elif key == "user_assigned_identities":
             uai: dict[str, Any] = {}
             entries = item if isinstance(item, list) else []
@@ -131,7 +128,7 @@ def _probe(value: Any) -> Any:
 def _endpoint(item: dict[str, Any], rid: str) -> dict[str, Any]:
     props: dict[str, Any] = {}
     mapping = {
-        "auth_mode": ("authMode", lambda v: _enum(v, _AUTH)),
+        "auth_mode": ("authMode", lambda v: _enum(v, AUTH_MODE)),
         "description": ("description", None),
         "properties": ("properties", None),
         "provisioning_state": ("provisioningState", None),
@@ -154,7 +151,7 @@ def _endpoint(item: dict[str, Any], rid: str) -> dict[str, Any]:
 def _deployment(item: dict[str, Any], rid: str) -> dict[str, Any]:
     props: dict[str, Any] = {}
     kind = item.get("type")
-    props["endpointComputeType"] = _enum(kind, _COMPUTE) if kind else "Managed"
+    props["endpointComputeType"] = _enum(kind, COMPUTE_TYPE) if kind else "Managed"
     simple = {
         "description": "description",
         "properties": "properties",
@@ -186,9 +183,9 @@ def _deployment(item: dict[str, Any], rid: str) -> dict[str, Any]:
         conv: dict[str, Any] = {}
         for key, value in request.items():
             if key == "request_timeout_ms":
-                conv["requestTimeout"] = _seconds(value, 0.001)
+                conv["requestTimeout"] = _seconds(value, "0.001")
             elif key == "max_queue_wait_ms":
-                conv["maxQueueWait"] = _seconds(value, 0.001)
+                conv["maxQueueWait"] = _seconds(value, "0.001")
             else:
                 conv[_camel(key)] = value
         props["requestSettings"] = conv
@@ -200,7 +197,7 @@ def _deployment(item: dict[str, Any], rid: str) -> dict[str, Any]:
         conv = {}
         for key, value in scale.items():
             if key in ("type", "scale_type"):
-                conv["scaleType"] = _enum(value, _SCALE)
+                conv["scaleType"] = _enum(value, SCALE_TYPE)
             elif key == "polling_interval":
                 conv["pollingInterval"] = _seconds(value)
             else:

@@ -1,8 +1,11 @@
-"""ISO 8601 durations compared by value, so `PT90S` equals `PT1M30S`.
+"""ISO 8601 durations: written from the CLI v2 units, parsed back and compared by value.
 
-Azure returns durations in whatever form it stored them; the spec's milliseconds become
-`PT0.5S`-style strings. A small parser keeps `isodate` out of the runtime dependencies.
-Years and months have no fixed length, so they are refused (left for string comparison).
+The spec says `request_timeout_ms: 500` and `initial_delay: 10` (seconds); ARM wants
+`format: duration` strings (`PT0.5S`, `PT10S`) and returns them in whatever form it stored,
+so `PT90S` must equal `PT1M30S`. One formatter serves the desired state, the live readers and
+the drift engine, and its output matches `isodate.duration_isoformat` (what Azure's own SDK
+sends) without a run-time dependency on isodate. Years and months have no fixed length, so
+the parser refuses them (they are then compared as text).
 """
 
 from __future__ import annotations
@@ -68,3 +71,33 @@ def canonical_duration(value: object) -> object:
         return value
     seconds = parse_duration(value)
     return value if seconds is None else format_duration(seconds)
+
+
+def iso_duration_ms(ms: int | None) -> str | None:
+    """Milliseconds -> ISO 8601 (500 -> PT0.5S, 90000 -> PT1M30S); None/0 -> None.
+
+    Zero follows the SDK: `0` is falsy there and is sent as null, so it is dropped.
+    """
+    if not ms:
+        return None
+    if ms < 0:
+        raise ValueError(f"negative duration: {ms} ms")
+    return format_duration(Decimal(int(ms)) / 1000)
+
+
+def iso_duration_s(seconds: int | None) -> str | None:
+    """Seconds -> ISO 8601 (10 -> PT10S, 600 -> PT10M); None/0 -> None."""
+    if not seconds:
+        return None
+    return iso_duration_ms(int(seconds) * 1000)
+
+
+def iso_minutes(minutes: int) -> str:
+    """Whole minutes -> ISO 8601 for Azure Monitor windows (5 -> PT5M, 60 -> PT1H)."""
+    return iso_duration_ms(int(minutes) * 60_000) or "PT0M"
+
+
+def seconds_to_duration(value: float, scale: str = "1") -> str:
+    """`value` x `scale` seconds (live output in CLI units: `scale="0.001"` for ms) ->
+    canonical ISO 8601; 0 -> PT0S. Decimal arithmetic, so 1001 ms is exactly PT1.001S."""
+    return format_duration(Decimal(str(value)) * Decimal(scale))
