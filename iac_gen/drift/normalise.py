@@ -187,6 +187,34 @@ def _walk(
         out[(*path, key)] = canonical_value(rules, sub_pattern, value, ws)
 
 
+def as_written(
+    body: Mapping[str, Any] | None, kind: str, path: Path_, value: Any, ws: WorkspaceRef | None
+) -> Any:
+    """The text at `path` in `body` as the spec or Azure wrote it (`Standard_DS3_v2`) when
+    its comparable form is `value` (`standard_ds3_v2`); otherwise `value` itself (a default
+    the tables filled in, a policy's range, a number). Used for the few values that differ,
+    so evidence shows real spellings while the comparison stays canonical."""
+    if body is None or not isinstance(value, str):
+        return value
+    rules = rules_for(kind)
+    node: Any = body
+    pattern: Path_ = ()
+    for key in path:
+        if not isinstance(node, Mapping):
+            return value
+        if key in node:
+            node = node[key]
+        else:  # map keys are respelled too (tags, traffic): find the one written key
+            found = [k for k in node if str(k).lower() == key.lower()]
+            if len(found) != 1:
+                return value
+            node = node[found[0]]
+        pattern = (*pattern, "*") if pattern in rules.maps else (*pattern, key)
+    if isinstance(node, str) and canonical_value(rules, pattern, node, ws) == value:
+        return node
+    return value
+
+
 def pattern_of(path: Path_) -> Path_:
     """The table pattern of a concrete path: map keys (of nested maps too) become `*`."""
     maps = rules_for("endpoint").maps

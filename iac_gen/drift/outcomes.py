@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -22,7 +23,7 @@ from iac_gen.drift import companions, tables
 from iac_gen.drift.classify import Classifier, known_field, message, rule_for
 from iac_gen.drift.compare import Difference
 from iac_gen.drift.match import Pair
-from iac_gen.drift.normalise import Flat, Path_, join
+from iac_gen.drift.normalise import Flat, Path_, as_written, join
 from iac_gen.drift.waivers import WaiverBook
 from iac_gen.spec.model import Spec
 
@@ -261,6 +262,16 @@ class Outcomes:
             return "in_sync", None, entries
         differing = {d.path: d for d in side.differences}
         drifted = False
+
+        @cache
+        def written_bodies() -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
+            """Both bodies as written, shaped like the flat maps; built only on a difference."""
+            designed = pair.designed.body if pair.designed is not None else None
+            return (
+                companions.shape(designed, pair.kind) if designed is not None else None,
+                companions.shape(pair.live, pair.kind) if pair.live is not None else None,
+            )
+
         entries = []
         for path in (*side.desired, *(p for p in differing if p not in side.desired)):
             rule = rule_for(pair.kind, path, dep)
@@ -274,16 +285,19 @@ class Outcomes:
             severity, category = rule.severity, rule.category
             if diff.change == "added" and rule.added is not None:
                 severity, category = rule.added
+            designed_body, live_body = written_bodies()
+            expected = as_written(designed_body, pair.kind, path, diff.expected, pair.ws)
+            actual = as_written(live_body, pair.kind, path, diff.actual, pair.ws)
             finding = self.classifier.finding(
                 **common,
                 field=rule.field,
                 arm_path=arm_path,
                 change=diff.change,
-                expected=diff.expected,
-                actual=diff.actual,
+                expected=expected,
+                actual=actual,
                 severity=severity,
                 category=category,
-                text=message(diff.change, arm_path, diff.expected, diff.actual),
+                text=message(diff.change, arm_path, expected, actual),
             )
             self.findings.append(finding)
             drifted = True

@@ -127,6 +127,30 @@ def test_resources_match_case_insensitively() -> None:
     assert result["summary"]["resources"]["in_sync"] == 3
 
 
+def test_findings_show_values_as_written_not_as_compared() -> None:
+    # Comparison ignores case (instance type, enums); evidence must still show what the
+    # spec and Azure actually say.
+    spec, desired, live = example()
+    blue = find(live, "/deployments/blue")
+    designed_type = blue["properties"]["instanceType"]
+    blue["properties"]["instanceType"] = "Standard_E4s_v3"
+    find(live, "/onlineEndpoints/credit-scoring")["properties"]["authMode"] = "Key"
+    result = analyse_desired([(spec, desired)], live)
+    by_path = {f["arm_path"]: f for f in result["findings"]}
+    instance = by_path["properties.instanceType"]
+    assert (instance["expected"], instance["actual"]) == (designed_type, "Standard_E4s_v3")
+    assert "Standard_E4s_v3" in instance["message"]
+    auth = by_path["properties.authMode"]
+    assert (auth["expected"], auth["actual"]) == ("AADToken", "Key")
+
+
+def test_case_only_differences_stay_in_sync() -> None:
+    spec, desired, live = example()
+    blue = find(live, "/deployments/blue")
+    blue["properties"]["instanceType"] = blue["properties"]["instanceType"].upper()
+    assert analyse_desired([(spec, desired)], live)["status"] == "in_sync"
+
+
 def test_live_resources_outside_the_designed_workspaces_are_out_of_scope() -> None:
     spec, desired, live = example()
     stranger = as_live(desired_endpoint("elsewhere"))
