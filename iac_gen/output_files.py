@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from iac_gen.diagnostics import error
+from iac_gen.diagnostics import InputError, error
 
 
 def dumps_json(data: Any) -> str:
@@ -52,6 +52,25 @@ class _Resolver:
         return candidate
 
 
+def _ensure_folder(folder: Path) -> None:
+    """Create `folder` (and parents), or say in one line why it cannot be an output folder."""
+    if folder.exists() and not folder.is_dir():
+        raise error("IAC302", f"output folder {folder} exists and is not a folder", str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error(
+            "IAC302", f"cannot create output folder {folder}: {exc.strerror}", str(folder)
+        ) from exc
+
+
+def _file_mode() -> int:
+    """Permissions a plain `open()` would give a new file (0666 less the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_tree(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     """Atomically write `files` (relative path -> content) under `out_dir`.
 
@@ -61,9 +80,23 @@ def write_tree(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     `\n`.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _ensure_folder(out_dir)
     resolver = _Resolver(out_dir)
     finals = [resolver.join(rel) for rel in files]
+    for rel, final in zip(files, finals, strict=True):
+        if final.is_dir():
+            raise error("IAC302", f"output file {rel} exists and is a folder", str(out_dir))
+    try:
+        return _write_staged(out_dir, files, finals)
+    except InputError:
+        raise
+    except OSError as exc:
+        raise error("IAC303", f"cannot write to {out_dir}: {exc.strerror}", str(out_dir)) from exc
+
+
+def _write_staged(
+    out_dir: Path, files: Mapping[str, str | bytes], finals: list[Path]
+) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=".iac-gen-", dir=out_dir))
     written: list[Path] = []
     try:
@@ -104,14 +137,22 @@ def _move_folder(staged: Path, target: Path, final: Path, rel: str) -> bool:
 def write_file(path: Path, content: str | bytes) -> Path:
     """Atomically write one file (temporary file in the same folder, then rename)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _ensure_folder(path.parent)
+    if path.is_dir():
+        raise error("IAC302", f"output file {path} exists and is a folder", str(path))
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=".iac-gen-", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".iac-gen-", dir=path.parent)
+    except OSError as exc:
+        raise error("IAC303", f"cannot write {path}: {exc.strerror}", str(path)) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; evidence is meant to be shared
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise error("IAC303", f"cannot write {path}: {exc.strerror}", str(path)) from exc
         raise
     return path
