@@ -7,7 +7,6 @@ written; 3 live state incomplete (`not_checked`, never reported as in sync).
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,8 @@ from iac_gen.cli import options
 from iac_gen.cli.app import app
 from iac_gen.report.registry import REPORTERS, formats_help
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 FORMATS = tuple(REPORTERS)  # the report registry is the one list of formats
 SHOWN_FINDINGS = 20
-
-FailOn = Enum("FailOn", {s: s for s in SEVERITIES}, type=str)  # type: ignore[misc]
-ReportFormat = Enum("ReportFormat", {f: f for f in FORMATS}, type=str)  # type: ignore[misc]
 
 
 @app.command(
@@ -43,13 +38,13 @@ def drift_command(
     report: Path | None = typer.Option(
         None, "--report", help="Folder for drift.json, the report formats and manifest.json."
     ),
-    formats: list[ReportFormat] = typer.Option(
+    formats: list[options.ReportFormat] = typer.Option(
         [],
         "--format",
         help="Report format to write (repeatable; default: all; drift.json is always "
         "written): " + formats_help(),
     ),
-    fail_on_choice: FailOn = typer.Option(
+    fail_on_choice: options.Severity = typer.Option(
         "info",
         "--fail-on",
         help="Lowest severity of unwaived drift that fails (exit 1). Default info: any drift.",
@@ -90,7 +85,7 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
         "  resources: "
         + ", ".join(f"{res[k]} {k.replace('_', ' ')}" for k in res if res[k] or k == "in_sync")
     )
-    counted = [f"{fnd[s]} {s}" for s in SEVERITIES if fnd[s]]
+    counted = [f"{fnd[s]} {s}" for s in options.SEVERITIES if fnd[s]]
     if fnd["waived"]:
         counted.append(f"{fnd['waived']} waived")
     lines.append("  findings: " + (", ".join(counted) if counted else "none"))

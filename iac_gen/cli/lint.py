@@ -16,14 +16,6 @@ from iac_gen.cli.app import app
 from iac_gen.exit_codes import ExitCode
 
 
-class FailOn(StrEnum):
-    critical = "critical"
-    high = "high"
-    medium = "medium"
-    low = "low"
-    info = "info"
-
-
 class LintFormat(StrEnum):
     text = "text"
     json = "json"
@@ -34,8 +26,10 @@ class LintFormat(StrEnum):
 @app.command("lint", help="Check specs against the lint rule catalog (see `iac-gen rules`).")
 def lint_command(
     specs: list[Path] = options.SPECS,
-    fail_on: FailOn = typer.Option(
-        FailOn.high, "--fail-on", help="Exit 1 when an unsuppressed finding is at or above this."
+    fail_on: options.Severity = typer.Option(
+        options.Severity.high,
+        "--fail-on",
+        help="Exit 1 when an unsuppressed finding is at or above this.",
     ),
     select: list[str] = typer.Option(
         [], "--select", help="Only these rules (id or id prefix); repeatable."

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from enum import Enum, StrEnum
+
 import typer
+
+from iac_gen.report.registry import REPORTERS
 
 SPECS = typer.Argument(
     ...,
@@ -34,3 +38,19 @@ def target_overrides(
         "location": location,
     }
     return {k: v for k, v in given.items() if v}
+
+
+class Severity(StrEnum):
+    """`--fail-on` choices, most severe first (lint and drift share the scale)."""
+
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+
+SEVERITIES = tuple(s.value for s in Severity)
+
+# Report formats come from the one report registry; the CLI never lists them itself.
+ReportFormat = Enum("ReportFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 
 import typer
 
+from iac_gen.cli import options
 from iac_gen.cli.app import app
 from iac_gen.report.registry import REPORTERS, formats_help
-
-ReportFormat = Enum("ReportFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]
 
 
 @app.command(
@@ -22,7 +20,7 @@ def report_command(
     result: Path = typer.Argument(
         ..., help="A drift.json (or lint JSON) written earlier.", show_default=False
     ),
-    format: ReportFormat = typer.Option(
+    format: options.ReportFormat = typer.Option(
         ..., "--format", "-f", help=formats_help(), show_default=False
     ),
     output: Path | None = typer.Option(

@@ -188,7 +188,6 @@ def deployment_body(
                 "AzureAsyncOperationUri": f"https://management.azure.com/subscriptions/{sub}/"
                 f"providers/{ML}/locations/{location}/mfeOperationsStatus/od:{_uuid(did)}",
             },
-            "provisioningState": "Succeeded",
             "instanceType": instance_type,
             "model": f"{assets}/models/fraud-model/versions/3",
             "environmentId": f"{assets}/environments/sklearn-env/versions/7",
@@ -197,16 +196,9 @@ def deployment_body(
                 "scoringScript": "score.py",
             },
             "environmentVariables": dict(environment_variables or {}),
+            **copy.deepcopy(_SERVER_DEFAULTS_DEPLOYMENT),
             "appInsightsEnabled": True,
             "egressPublicNetworkAccess": "Disabled",
-            "requestSettings": {
-                "requestTimeout": "PT5S",
-                "maxConcurrentRequestsPerInstance": 1,
-                "maxQueueWait": "PT0.5S",
-            },
-            "livenessProbe": _probe(),
-            "readinessProbe": _probe(),
-            "scaleSettings": {"scaleType": "Default"},
         },
     }
 
