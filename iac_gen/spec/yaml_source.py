@@ -152,6 +152,19 @@ def parse_yaml_text(text: str, file: str) -> list[YamlDocument]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        if "maximum nesting depth" in (exc.problem or ""):
+            # the libyaml in newer PyYAML wheels (seen: 6.0.4) stops deep flow nesting itself
+            # ("exceeded maximum nesting depth", at 1,000 levels) before our walk sees it;
+            # it is the same problem as our own limit, so it gets the same code.
+            raise InputError(
+                [
+                    Diagnostic(
+                        "IAC009",
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        Location(file, line, col),
+                    )
+                ]
+            ) from None
         raise InputError(
             [Diagnostic("IAC004", f"YAML syntax error: {what}", Location(file, line, col))]
         ) from None
