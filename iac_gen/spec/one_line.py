@@ -22,9 +22,17 @@ _ESCAPES.update(
         0x2029: "\\u2029",
     }
 )
+# C1 controls (U+009B is a CSI some terminals obey) and bidi overrides/isolates, which reorder
+# what a reader sees on screen: shown escaped like C0 controls.
+_ESCAPES.update({code: f"\\x{code:02x}" for code in range(0x80, 0xA0)})
+_ESCAPES.update(
+    {code: f"\\u{code:04x}" for code in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F)]}
+)
+_ESCAPES.update({code: f"\\u{code:04x}" for code in range(0x2066, 0x206A)})
 
 
 def escape(text: str) -> str:
+    """`text` safe for one terminal line: controls, line separators and bidi marks escaped."""
     return text.translate(_ESCAPES)
 
 

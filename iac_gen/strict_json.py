@@ -1,0 +1,107 @@
+"""One strict JSON reader for everything iac-gen reads that someone else wrote.
+
+Live files, export responses and drift results for `report` come from outside; Python's
+`json` accepts things RFC 8259 does not (`NaN`, `Infinity`), resolves duplicate keys silently
+to the last value, raises RecursionError on deep nesting, ValueError past 4,300-digit integers,
+and returns lone surrogates that fail later when the value is written. Each of those became a
+crash or a silent wrong answer somewhere, so every reader goes through `loads` here and gets
+one `JsonProblem` with a position instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+MAX_INT_DIGITS = 40  # far beyond any count, size or timeout the service knows
+_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
+
+
+class JsonProblem(ValueError):
+    """Why a text is not acceptable JSON; `line`/`col` are 1-based (0 = unknown)."""
+
+    def __init__(self, message: str, line: int = 0, col: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+class _Refused(Exception):
+    """Raised from inside the decoder hooks; turned into a JsonProblem with a position."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Refused(f"duplicate key {json.dumps(key, ensure_ascii=True)}")
+            seen.add(key)
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a JSON number")
+
+
+def _integer(text: str) -> int:
+    digits = len(text) - (text[0] == "-")
+    if digits > MAX_INT_DIGITS:
+        raise _Refused(f"integer with {digits} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _Refused(f"number {text[:40]} is out of range")
+    return value
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_pairs,
+    parse_constant=_constant,
+    parse_int=_integer,
+    parse_float=_float,
+)
+
+
+def loads(text: str) -> Any:
+    """Parse `text` as strict JSON; raise JsonProblem (with line/col where known)."""
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise JsonProblem(exc.msg, exc.lineno, exc.colno) from None
+    except _Refused as exc:
+        raise JsonProblem(exc.message) from None
+    except RecursionError:
+        raise JsonProblem("nested too deeply") from None
+    if _LONE_SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+        raise JsonProblem("a string holds a lone UTF-16 surrogate (not valid Unicode)")
+    return value
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Walk without recursion: the value was just parsed, so its depth is bounded anyway."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
