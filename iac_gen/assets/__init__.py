@@ -1,0 +1,1 @@
+"""Local code and model folders: their content identity, as Azure ML computes it."""

@@ -1,0 +1,139 @@
+"""The content hash of a local code or model folder, computed exactly as azure-ai-ml does.
+
+Why exactly: azure-ai-ml stores `hash_sha256` (with `hash_version` 202208) on every code
+version it registers and reuses a version whose hash matches before uploading again. If
+iac-gen computes the same value, a folder deployed with `az ml` and the same folder compiled
+here name the same asset, an unchanged folder keeps its version across redeploys, and drift can
+tell whether the code that runs is the code in the repository.
+
+The algorithm (azure/ai/ml/_utils/_asset_utils.py: `get_content_hash`,
+`get_upload_files_from_folder`, `traverse_directory`, `_get_file_list_content_hash`,
+`IgnoreFile`):
+- the ignore file is `.amlignore` in the folder's root, else `.gitignore` there, else none
+  (ignore files in sub-folders have no effect); gitignore patterns, the last match decides;
+- files are listed with `os.walk(followlinks=True)`; each is named by its path relative to the
+  folder (the link's name for a symlink) and read through any symlink;
+- sha256 over: the file count, then for each file sorted by lower-cased name `#name#` and its
+  size, then every file's bytes in the same order.
+A single file (a model file) is hashed as a one-file list named by its base name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HASH_VERSION = 202208  # azure-ai-ml get_content_hash_version()
+IGNORE_FILES = (".amlignore", ".gitignore")  # precedence order, root of the folder only
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    """One file of the upload set: where it is read from, and its name under the folder."""
+
+    source: Path
+    name: str
+
+
+class _Ignore:
+    """The root ignore file's patterns, matched as azure-ai-ml's IgnoreFile matches them."""
+
+    def __init__(self, folder: Path):
+        self.base: Path | None = None
+        self.patterns: list[object] = []
+        for name in IGNORE_FILES:
+            candidate = folder / name
+            if candidate.exists():
+                self.base = candidate.resolve().parent
+                lines = candidate.read_text(encoding="utf-8-sig").splitlines()
+                self.patterns = _compile([line.rstrip() for line in lines])
+                break
+
+    def excluded(self, file: Path) -> bool:
+        if not self.patterns or self.base is None:
+            return False
+        rel = os.path.relpath(file.absolute(), self.base).replace(os.sep, "/")
+        rel = rel[1:] if rel.startswith("/") else rel[2:] if rel.startswith("./") else rel
+        matched = False
+        for pattern in self.patterns:
+            include = pattern.include  # type: ignore[attr-defined]
+            if include is not None and pattern.match_file(rel) is not None:  # type: ignore[attr-defined]
+                matched = include
+        return bool(matched)
+
+
+def _compile(lines: Sequence[str]) -> list[object]:
+    # Imported here: only compile and drift of local folders need it, not --help or validate.
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    return [GitIgnoreSpecPattern(line) for line in lines]
+
+
+def _resolve(path: Path) -> Path:
+    while path.is_symlink():
+        target = path.resolve()
+        path = target if target.is_absolute() else path.parent.joinpath(target).resolve()
+    return path
+
+
+def upload_files(folder: Path) -> list[UploadFile]:
+    """The files azure-ai-ml would upload for `folder`, in walk order."""
+    folder = Path(folder)
+    ignore = _Ignore(folder)
+    out: list[UploadFile] = []
+    for root, _dirs, files in os.walk(folder, followlinks=True):
+        prefix = Path(root).relative_to(folder)
+        real_root = Path(root).resolve().absolute()
+        for filename in files:
+            origin = real_root / filename
+            if ignore.excluded(Path(origin.as_posix())):
+                continue
+            out.append(UploadFile(_resolve(origin), (prefix / filename).as_posix()))
+    return out
+
+
+def _digest(files: Sequence[UploadFile]) -> str:
+    ordered = sorted(files, key=lambda f: f.name.lower())
+    h = hashlib.sha256(str(len(ordered)).encode())
+    for f in ordered:
+        h.update(f"#{f.name}#".encode())
+        h.update(str(os.path.getsize(f.source)).encode())
+    for f in ordered:
+        with open(f.source, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+_CACHE: dict[tuple[object, ...], str] = {}
+
+
+def content_hash(path: Path) -> str:
+    """azure-ai-ml's `get_content_hash` of a folder or file (hex sha256).
+
+    Cached within the process by path and the (name, size, mtime) of every file, so a fleet
+    whose deployments share one `./src` reads it once, and an edited file is hashed again.
+    """
+    path = Path(path)
+    actual = _resolve(path) if path.is_symlink() else path
+    if actual.is_dir():
+        files = upload_files(actual)
+    elif actual.is_file():
+        files = [UploadFile(actual, actual.name)]
+    else:
+        raise FileNotFoundError(str(path))
+    stamps = tuple((f.name, str(f.source), *_stamp(f.source)) for f in files)
+    key: tuple[object, ...] = (str(actual.absolute()), *stamps)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _CACHE[key] = _digest(files)
+    return cached
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
