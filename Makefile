@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := fixtures/example/spec.yaml
 DEMO_OUT := out/demo
 
-.PHONY: setup demo test golden lint format typecheck bench reports clean
+.PHONY: setup demo test test-lowest golden lint format typecheck bench reports clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,16 @@ demo: $(STAMP)
 ## The whole test suite.
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## The suite against the lowest version of every dependency pyproject.toml allows (its own venv).
+## `make test` in a fresh clone covers the newest: pip resolves today's releases there.
+LOWEST := .venv-lowest
+test-lowest:
+	test -x $(LOWEST)/bin/python || $(PY) -m venv $(LOWEST)
+	$(PY) tools/lowest_constraints.py > $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pip install -q -c $(LOWEST)/constraints.txt -e '.[test]'
+	$(LOWEST)/bin/python -m pip list --format freeze > $(LOWEST)/installed.txt
+	$(LOWEST)/bin/python -m pytest -p no:cacheprovider
 
 ## Rewrite every golden file under fixtures/*/expected and tests/*/expected; review the diff.
 golden: $(STAMP)
@@ -51,4 +61,4 @@ reports: $(STAMP)
 	$(BIN)/python -m tests.samples reports
 
 clean:
-	rm -rf out build dist test-artifacts .pytest_cache .ruff_cache .mypy_cache
+	rm -rf out build dist test-artifacts .pytest_cache .ruff_cache .mypy_cache $(LOWEST)
