@@ -49,6 +49,7 @@ def _register() -> None:
         drift,
         export,
         lint,
+        plan,
         report,
         rules,
         schema,

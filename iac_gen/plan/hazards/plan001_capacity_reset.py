@@ -1,0 +1,72 @@
+"""PLAN001: a redeploy sets an autoscaled deployment's instance count back to the template's.
+
+Autoscale (Microsoft.Insights/autoscalesettings) moves `sku.capacity` at run time; a full PUT
+of the deployment writes the template's value again, which under load is a scale-down. The
+plan reports the live capacity and records it as a parameter value (`plan --write-params`),
+so the pipeline can pass what runs instead of what was designed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from iac_gen.desired.ids import DEPLOYMENT_TYPE
+from iac_gen.plan.hazards import Hazard, PlanContext, finding
+
+AUTOSCALE_TYPE = "microsoft.insights/autoscalesettings"
+
+
+def _autoscaled(ctx: PlanContext) -> set[str]:
+    targets: set[str] = set()
+    for body in ctx.desired.values():
+        if str(body.get("type", "")).lower() == AUTOSCALE_TYPE:
+            uri = (body.get("properties") or {}).get("targetResourceUri")
+            if isinstance(uri, str):
+                targets.add(uri.lower())
+    return targets
+
+
+def parameter_name(deployment: str) -> str:
+    """The compiled template's capacity parameter of a deployment (emit's camel-case naming)."""
+    words = [w for w in deployment.replace("_", "-").split("-") if w]
+    head, *rest = words or ["deployment"]
+    return (
+        head[:1].lower() + head[1:] + "".join(w[:1].upper() + w[1:] for w in rest) + "SkuCapacity"
+    )
+
+
+def check(ctx: PlanContext) -> Iterator[dict[str, Any]]:
+    scaled = _autoscaled(ctx)
+    for rid, body in sorted(ctx.desired.items()):
+        if str(body.get("type", "")).lower() != DEPLOYMENT_TYPE.lower() or rid not in scaled:
+            continue
+        live = ctx.live.get(rid)
+        if live is None:
+            continue
+        want = (body.get("sku") or {}).get("capacity")
+        have = (live.get("sku") or {}).get("capacity")
+        if not isinstance(have, int) or isinstance(have, bool) or have == want:
+            continue
+        endpoint, deployment = str(body["name"]).split("/")[-2:]
+        name = parameter_name(deployment)
+        ctx.params.setdefault(endpoint, {})[name] = have
+        yield finding(
+            "PLAN001",
+            f"{endpoint}/{deployment}",
+            f"autoscale has {deployment} at {have} instances; deploying the template sets "
+            f"{want} (pass {name}={have}, e.g. from `plan --write-params`)",
+            live=have,
+            template=want,
+            parameter=name,
+        )
+
+
+HAZARD = Hazard(
+    id="PLAN001",
+    title="Redeploy resets an autoscaled instance count",
+    severity="high",
+    source="Azure Monitor autoscale writes sku.capacity of its target deployment; a PUT writes "
+    "the body's sku (REST: OnlineDeployments_CreateOrUpdate, sku.capacity)",
+    check=check,
+)
