@@ -54,6 +54,7 @@ def _register() -> None:
         rules,
         schema,
         validate,
+        whatif,
     )
 
 

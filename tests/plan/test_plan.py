@@ -212,3 +212,20 @@ def test_cli_incomplete_live_state_exits_3() -> None:
     done = cli(str(case / "spec.yaml"), "--live", str(case / "live.json"))
     assert done.returncode == 3, done.stdout + done.stderr
     assert done.stdout.startswith("plan: incomplete")
+
+
+def test_new_instances_report_the_quota_they_need() -> None:
+    spec, bodies = deployed(EXAMPLE)
+    result = run(spec, [b for b in bodies if not b["id"].endswith("/deployments/green")])
+    (hit,) = [h for h in result["hazards"] if h["hazard"] == "PLAN006"]
+    assert hit["resource"] == "credit-scoring/green" and hit["instances"] >= 1
+
+
+def test_every_hazard_is_registered_and_fired_by_a_test() -> None:
+    from iac_gen.plan.hazards import all_hazards
+
+    ids = [h.id for h in all_hazards()]
+    assert ids == sorted(set(ids)) and len(ids) >= 6
+    text = Path(__file__).read_text(encoding="utf-8")
+    for hazard_id in ids:
+        assert f'"{hazard_id}"' in text, f"{hazard_id} has no test here"
