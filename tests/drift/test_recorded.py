@@ -273,3 +273,21 @@ def test_settled_body_is_checked(tmp_path: Path) -> None:
     bodies[1]["sku"]["capacity"] = 9
     result = run(case, bodies, "arm", tmp_path)
     assert result["status"] == "drifted" and result["errors"] == []
+
+
+def test_failed_deployment_is_named_first_in_every_report(tmp_path: Path) -> None:
+    from iac_gen.report.registry import REPORTERS
+
+    case = "recorded-cli-managed-amltoken-2022-02"
+    bodies = recorded(case)
+    result_ok = run(case, copy.deepcopy(bodies), "arm", tmp_path)
+    bodies[1]["properties"]["provisioningState"] = "Failed"
+    result = run(case, bodies, "arm", tmp_path)
+    name = f"{bodies[0]['name']}/{bodies[1]['name']}"
+    for fmt, reporter in REPORTERS.items():
+        text = reporter.render(result)
+        assert "FAILED" in text, fmt
+        assert "FAILED" not in reporter.render(result_ok), fmt
+    markdown = REPORTERS["md"].render(result)
+    verdict = next(line for line in markdown.splitlines() if line.startswith("**"))
+    assert f"FAILED in Azure: {name}" in verdict

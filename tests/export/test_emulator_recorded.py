@@ -161,3 +161,65 @@ def test_the_emulator_never_reads_the_drift_tables() -> None:
         check=False,
     )
     assert found.stdout == ""
+
+
+def test_emulator_command_serves_the_recorded_bodies_and_transitions(tmp_path: Path) -> None:
+    """`python -m iac_gen.emulator --spec A --spec B`, as a user runs it, over HTTPS."""
+    import os
+    import sys
+    import time
+
+    case = FIXTURES / "recorded-cli-k8s-gpu-updated-2022-02"
+    config = json.loads((case / "emulator.json").read_text(encoding="utf-8"))
+    target = json.loads((case / "target.json").read_text(encoding="utf-8"))
+    faults = tmp_path / "faults.json"
+    faults.write_text(
+        json.dumps([{"path": "/deployments/", "provisioning_state": "Updating", "times": 1}]),
+        encoding="utf-8",
+    )
+    cmd = [sys.executable, "-m", "iac_gen.emulator", "--port", "0", "--faults", str(faults)]
+    for spec in [*config["earlier_specs"], "spec"]:
+        cmd += ["--spec", str(case / spec)]
+    cmd += ["--api-version", config["api_version"]]
+    for key in ("subscription", "resource_group", "workspace", "location"):
+        cmd += [f"--{key.replace('_', '-')}", target[key]]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ)
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip().removeprefix("url: ")
+        ca = proc.stdout.readline().strip().removeprefix("ca_file: ")
+        deadline = time.monotonic() + 10
+        while not Path(ca).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        recorded = json.loads((case / "live.json").read_text(encoding="utf-8"))
+        auth = {"Authorization": "Bearer t"}
+        got = []
+        for body in (recorded[1], recorded[1], recorded[0]):
+            answer = requests.get(
+                f"{url}{body['id']}?api-version={config['api_version']}",
+                headers=auth,
+                verify=ca,
+                timeout=10,
+            )
+            got.append(answer.json())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert got[0]["properties"]["provisioningState"] == "Updating"
+    assert masked(got[1]) == masked(recorded[1])
+    assert masked(got[2]) == masked(recorded[0])
+
+
+def test_transitions_show_in_resource_graph_rows() -> None:
+    case = FIXTURES / "recorded-cli-managed-amltoken-2022-02"
+    bodies = list(emulated(case).values())
+    faults = [Fault(path="/deployments/", provisioning_state="Failed", times=1)]
+    with Emulator(bodies, faults=faults) as emu:
+        kind = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments"
+        query = f"resources | where type =~ '{kind}'"
+        first = emu.graph_rows(query, [])
+        second = emu.graph_rows(query, [])
+    assert [r["properties"]["provisioningState"] for r in first] == ["Failed"]
+    assert [r["properties"]["provisioningState"] for r in second] == ["Succeeded"]
