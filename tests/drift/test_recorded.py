@@ -291,3 +291,24 @@ def test_failed_deployment_is_named_first_in_every_report(tmp_path: Path) -> Non
     markdown = REPORTERS["md"].render(result)
     verdict = next(line for line in markdown.splitlines() if line.startswith("**"))
     assert f"FAILED in Azure: {name}" in verdict
+
+
+def test_kubernetes_spec_compiles_to_every_target(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    where = target(KUBERNETES)
+    cmd = [sys.executable, "-m", "iac_gen", "compile", str(FIXTURES / KUBERNETES / "spec")]
+    cmd += ["-o", str(tmp_path / "out"), "--target", "all"]
+    for key in ("subscription", "resource_group", "workspace", "location"):
+        cmd += [f"--{key.replace('_', '-')}", where[key]]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    [folder] = (tmp_path / "out").iterdir()
+    assert {p.name for p in folder.iterdir()} >= {"main.json", "main.bicep", "resources.json"}
+    template = json.loads((folder / "main.json").read_text(encoding="utf-8"))
+    assert "200Mi" in json.dumps(template)  # the design's spelling; drift compares quantities
+    resources = json.loads((folder / "resources.json").read_text(encoding="utf-8"))
+    deployment = next(r for r in resources if r["type"].endswith("/deployments"))
+    assert deployment["properties"]["endpointComputeType"] == "Kubernetes"
+    assert "instanceType" not in deployment["properties"] and "sku" not in deployment
