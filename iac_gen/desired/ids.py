@@ -78,6 +78,8 @@ def parse_asset(ref: str, asset_kind: str) -> AssetRef:
         return AssetRef("passthrough", ref)
     if ref.startswith("azureml:"):
         body = ref[len("azureml:") :]
+        if body.startswith("/subscriptions/"):  # azure-ai-ml sends the bare ARM id
+            return AssetRef("passthrough", body)
         if asset_kind == "environments" and body.startswith(CURATED_ENV_PREFIX):
             # Curated environments are expanded by the service from the short asset id.
             return AssetRef("passthrough", ref)

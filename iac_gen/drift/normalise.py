@@ -9,14 +9,21 @@ really disagree. The knowledge comes from `tables.py`; this module only applies 
    drop 0 % traffic entries and the system keys of `properties.properties`;
 3. fill service defaults where the body is silent.
 
+Some knowledge needs both sides at once (`reconcile`): keys the service writes into a map
+(`SERVICE_WRITTEN_KEYS`), fields the service keeps when the design leaves them unset
+(`KEPT_WHEN_UNSET`), fields a live shape never carries (`SHAPE_OMITTED`) and fields only some
+api-versions have (`API_VERSIONED`).
+
 The result maps a path tuple (`("properties", "traffic", "blue")`) to a canonical value.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -51,6 +58,7 @@ class KindRules:
     durations: frozenset[Path_]
     assets: dict[Path_, str]
     maps: dict[Path_, tables.MapPath]
+    quantities: dict[Path_, str] = field(default_factory=dict)
     defaults: list[tuple[Path_, Any, tuple[Path_, Any] | None]] = field(default_factory=list)
     # Canonical forms of repeated strings (enums, durations): a fleet repeats them a lot.
     memo: dict[tuple[Path_, str], Any] = field(default_factory=dict)
@@ -69,6 +77,7 @@ def rules_for(kind: str) -> KindRules:
         durations=frozenset(split(p) for p in tables.DURATIONS),
         assets={split(p): c for p, c in tables.ASSET_IDS.items()},
         maps={split(m.path): m for m in tables.MAPS},
+        quantities={split(q.path): q.unit for q in tables.QUANTITIES},
     )
     for d in tables.SERVICE_DEFAULTS:
         if not _applies(kind, d.kind):
@@ -88,6 +97,9 @@ def rules_for(kind: str) -> KindRules:
 
 def canonical_value(rules: KindRules, pattern: Path_, value: Any, ws: WorkspaceRef | None) -> Any:
     """The comparable form of one leaf value found at `pattern`."""
+    unit = rules.quantities.get(pattern)
+    if unit is not None and isinstance(value, str | int | float) and not isinstance(value, bool):
+        return canonical_quantity(value, unit)
     if isinstance(value, str):
         enum = rules.enums.get(pattern)
         if enum is not None:
@@ -176,6 +188,8 @@ def _walk(
             out[(*path, key)] = canonical
             continue
         if kind is int or kind is bool or kind is float:
+            if sub_pattern in rules.quantities:
+                value = canonical_value(rules, sub_pattern, value, ws)
             out[(*path, key)] = value
             continue
         if isinstance(value, Mapping):
@@ -222,3 +236,131 @@ def pattern_of(path: Path_) -> Path_:
         if path[:i] in maps:
             path = (*path[:i], "*", *path[i + 1 :])
     return path
+
+
+# -- Kubernetes quantities ------------------------------------------------------------------
+_QUANTITY = re.compile(r"^\s*([+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*([A-Za-z]*)\s*$")
+_SUFFIXES: dict[str, Decimal] = {
+    "": Decimal(1),
+    "m": Decimal("0.001"),
+    "k": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6,
+    "G": Decimal(10) ** 9,
+    "T": Decimal(10) ** 12,
+    "Ki": Decimal(2) ** 10,
+    "Mi": Decimal(2) ** 20,
+    "Gi": Decimal(2) ** 30,
+    "Ti": Decimal(2) ** 40,
+}
+_GI = Decimal(2) ** 30
+
+
+def canonical_quantity(value: str | int | float, unit: str) -> Any:
+    """A Kubernetes quantity as the service spells it: memory in Gi rounded to the service's
+    decimals (`200Mi` and `0.195Gi` are both `0.195Gi`), CPU in cores (`300m` -> `0.3`), a GPU
+    count as a plain number. Text that is no quantity stays as written (compared as text)."""
+    match = _QUANTITY.match(str(value))
+    factor = _SUFFIXES.get(match.group(2)) if match else None
+    if match is None or factor is None:
+        return value
+    try:
+        amount = Decimal(match.group(1)) * factor
+    except InvalidOperation:  # pragma: no cover - the pattern only admits decimals
+        return value
+    if unit == "memory":
+        places = Decimal(1).scaleb(-tables.QUANTITY_DECIMALS["memory"])
+        return f"{(amount / _GI).quantize(places, rounding=ROUND_HALF_UP)}Gi"
+    text = format(amount.normalize(), "f")
+    return text
+
+
+# -- knowledge that needs both sides --------------------------------------------------------
+def _api_date(version: str | None) -> str | None:
+    return version[:10] if isinstance(version, str) and len(version) >= 10 else None
+
+
+def _has_key(body: Mapping[str, Any] | None, path: Path_) -> bool:
+    node: Any = body
+    for part in path[:-1]:
+        if not isinstance(node, Mapping):
+            return False
+        node = node.get(part)
+    return isinstance(node, Mapping) and path[-1] in node
+
+
+def _intersects(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
+    low = max((x for x in (a[0], b[0]) if x), default=None)
+    high = min((x for x in (a[1], b[1]) if x), default=None)
+    return low is None or high is None or low < high
+
+
+def _live_api_range(
+    kind: str, live_body: Mapping[str, Any] | None
+) -> tuple[str | None, str | None]:
+    """The api-versions a live body can come from, narrowed by the versioned keys it carries
+    (a GET serialises every property of its api-version; a body with `privateNetworkConnection`
+    is a 2022-02-01-preview one). Shapes that drop empty keys narrow nothing."""
+    low: str | None = None
+    high: str | None = None
+    for entry in tables.API_VERSIONED:
+        if entry.kind == kind and _has_key(live_body, split(entry.path)):
+            since, until = _api_date(entry.since), _api_date(entry.until)
+            if since and (low is None or since > low):
+                low = since
+            if until and (high is None or until < high):
+                high = until
+    return low, high
+
+
+def reconcile(
+    kind: str,
+    desired: Flat,
+    live: Flat,
+    designed_body: Mapping[str, Any],
+    live_body: Mapping[str, Any] | None,
+) -> dict[Path_, str]:
+    """Apply the tables that need both sides, in place; returns the paths set aside as not
+    comparable, with the reason."""
+    set_aside: dict[Path_, str] = {}
+    for written in tables.SERVICE_WRITTEN_KEYS:
+        if written.kind != kind:
+            continue
+        path = (*split(written.path), written.key)
+        if path in live and path not in desired:
+            del live[path]
+    for kept in tables.KEPT_WHEN_UNSET:
+        if kept.kind != kind:
+            continue
+        path = split(kept.path)
+        rules = rules_for(kind)
+        when_path = split(kept.when[0])
+        when_value = canonical_value(rules, when_path, kept.when[1], None)
+        if path in live and path not in desired and desired.get(when_path) == when_value:
+            del live[path]
+            set_aside[path] = kept.reason
+    for omitted in tables.SHAPE_OMITTED:
+        path = split(omitted.path)
+        if omitted.kind == kind and path not in live and not _has_key(live_body, path):
+            desired.pop(path, None)
+    designed_api = _api_date(str(designed_body.get("apiVersion") or "")) or None
+    live_range = _live_api_range(kind, live_body)
+    for entry in tables.API_VERSIONED:
+        if entry.kind != kind:
+            continue
+        since, until = _api_date(entry.since), _api_date(entry.until)
+        designed_has = designed_api is None or (
+            (since is None or designed_api >= since) and (until is None or designed_api < until)
+        )
+        live_has = _intersects((since, until), live_range)
+        if designed_has and live_has:
+            continue
+        prefix = split(entry.path)
+        in_desired = [p for p in desired if p[: len(prefix)] == prefix]
+        for p in in_desired:
+            del desired[p]
+        for p in [p for p in live if p[: len(prefix)] == prefix]:
+            del live[p]
+        if in_desired:  # the design says something that cannot be checked here
+            where = "the live body's" if designed_has else f"the design's ({designed_api})"
+            set_aside[prefix] = f"{where} api-version has no {entry.path}: {entry.reason}"
+    return set_aside

@@ -198,7 +198,8 @@ class Outcomes:
         self, label: str, pair: Pair, side: Side, dep: str
     ) -> tuple[str, str | None, Entries]:
         reason = pair.not_checked
-        why = f"live state not read: {reason}"
+        settled = reason is None or not reason.startswith("provisioningState")
+        why = f"live state {'not read' if settled else 'not settled'}: {reason}"
         entries = [
             _coverage(label, rule_for(pair.kind, path, dep).field, path, "not_comparable", why)
             for path in (*side.desired, *side.not_comparable)

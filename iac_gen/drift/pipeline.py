@@ -6,6 +6,10 @@
 Why this order:
 - `match` before `normalise`: normalising needs to know the resource kind and workspace
   (to expand `azureml:name:version` ids), and unmatched resources need no normalising.
+  A designed resource whose live body is not settled (`provisioningState` other than
+  `Succeeded`: Creating, Updating, Deleting, Failed, Canceled) is `not_checked` with that
+  reason and listed among the run's errors, so every report shows it (a failed deployment
+  first of all); its body is not the state to compare.
   It also pairs the Azure Monitor companions (`companions.py`): autoscale settings by the
   deployment they target, diagnostic settings by endpoint and name or destination.
 - `normalise` before `apply_policies`: policies read canonical values (traffic without 0 %
@@ -26,11 +30,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from iac_gen.drift import tables
 from iac_gen.drift.asset_ids import parse_ml_id
 from iac_gen.drift.companions import COMPARED, match_companions, shape
 from iac_gen.drift.compare import compare
 from iac_gen.drift.match import Designed, Pair, match
-from iac_gen.drift.normalise import normalise, split
+from iac_gen.drift.normalise import normalise, reconcile, split
 from iac_gen.drift.outcomes import Outcomes, Side, resource_entry, resource_label, traffic_entry
 from iac_gen.drift.policies import (
     apply_instance_count_policy,
@@ -80,8 +85,30 @@ def step_read_live(run: DriftRun) -> None:
         )
 
 
+def unsettled_reason(body: Mapping[str, Any]) -> str | None:
+    """Why a live body is not the settled state, or None when it is (`Succeeded`, or no
+    provisioning state at all: a shape that does not carry it)."""
+    props = body.get("properties")
+    state = props.get("provisioningState") if isinstance(props, Mapping) else None
+    if not isinstance(state, str) or not state:
+        return None
+    settled = {s.lower() for s in tables.SETTLED_STATES}
+    if state.lower() in settled:
+        return None
+    known = {k.lower(): (k, why) for k, why in tables.UNSETTLED_STATES.items()}
+    name, why = known.get(state.lower(), (state, "not a settled state"))
+    return f"provisioningState {name}: {why}"
+
+
 def step_match(run: DriftRun) -> None:
     run.pairs = match(run.designed, run.live_resources, run.live_not_checked)
+    for pair in run.pairs:
+        if pair.designed is None or pair.live is None or pair.kind not in _ML_KINDS:
+            continue
+        reason = unsettled_reason(pair.live)
+        if reason is not None:
+            pair.not_checked = reason
+            run.errors.append({"resource": str(pair.live.get("id", "")), "reason": reason})
     if run.companions or run.live_reads:
         run.pairs.extend(
             match_companions(
@@ -94,6 +121,9 @@ def step_match(run: DriftRun) -> None:
         )
 
 
+_ML_KINDS = ("endpoint", "deployment")
+
+
 def step_normalise(run: DriftRun) -> None:
     for pair in run.pairs:
         if pair.designed is None:
@@ -103,13 +133,17 @@ def step_normalise(run: DriftRun) -> None:
             run.sides.append(Side(pair, {}, None))  # alerts, access: listed, never compared
             continue
         ws = pair.designed.ws or pair.live_ws
-        desired = normalise(shape(pair.designed.body, kind), kind, ws)
+        designed_body = shape(pair.designed.body, kind)
+        desired = normalise(designed_body, kind, ws)
+        live_body = pair.live if pair.not_checked is None else None  # unsettled: not compared
         live = (
-            normalise(shape(pair.live, kind), kind, pair.live_ws or ws)
-            if pair.live is not None
+            normalise(shape(live_body, kind), kind, pair.live_ws or ws)
+            if live_body is not None
             else None
         )
         side = Side(pair, desired, live)
+        if live is not None and kind in _ML_KINDS:
+            side.not_comparable.update(reconcile(kind, desired, live, designed_body, live_body))
         for arm_path, reason in pair.designed.unresolved:
             path = split(arm_path)
             side.not_comparable[path] = reason

@@ -18,7 +18,48 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-NORMALISATION_VERSION = "1.1.0"
+NORMALISATION_VERSION = "1.2.0"
+
+# -- 0. Where the knowledge comes from. ------------------------------------------------------
+# Recordings Microsoft's own clients made against the live Machine Learning Services RP (copied,
+# with attribution, into `fixtures/recorded-*/`). Where docs and recordings disagree,
+# recordings win. An entry with no source is listed as `unverified` in docs/normalisation.md.
+_GH = "https://github.com/"
+REC_PS = (
+    _GH + "Azure/azure-powershell/blob/b7ee16ad5e22f07179560f6cf6a87cec63365a76/src/"
+    "MachineLearningServices/MachineLearningServices.Autorest/test/"
+    "CreateScenarioTestOnlineEndpoint.Recording.json"
+)
+REC_PS_DEPLOYMENT = (
+    _GH + "Azure/azure-powershell/blob/b7ee16ad5e22f07179560f6cf6a87cec63365a76/src/"
+    "MachineLearningServices/MachineLearningServices.Autorest/test/"
+    "Get-AzMLWorkspaceOnlineDeployment.Recording.json"
+)
+REC_CLI_MANAGED = (
+    _GH + "Azure/azure-cli-extensions/blob/2fdd96fc3056649fe32af3dc9e106de642fb5fbd/src/"
+    "machinelearningservices/azext_mlv2/tests/latest/recordings/"
+    "test_online_endpoint_mir_deployment_create.yaml"
+)
+REC_CLI_K8S = (
+    _GH + "Azure/azure-cli-extensions/blob/f2ae6c4db222cd55061ee18bc2cdc045328a6253/src/"
+    "machinelearningservices/azext_mlv2/tests/latest/recordings/"
+    "test_online_endpoint_k8s_deployment_gpu.yaml"
+)
+AZURE_AI_ML_ENDPOINT_CONSTANTS = (
+    _GH + "Azure/azure-sdk-for-python/blob/2be1f52208fa38ccd4a7f8c35d1196d3e61b7c6c/sdk/ml/"
+    "azure-ai-ml/azure/ai/ml/constants/_endpoint.py"
+)
+BICEP_TYPES = (
+    _GH + "Azure/bicep-types-az/tree/1f896de2db966ad91e8f7d7d981e11d32e4f5d8d/generated/"
+    "machinelearningservices/microsoft.machinelearningservices/"
+)
+CLI_V2_DEPLOYMENT_YAML = (
+    "https://learn.microsoft.com/azure/machine-learning/reference-yaml-deployment-managed-online"
+)
+CLI_V2_ENDPOINT_YAML = (
+    "https://learn.microsoft.com/azure/machine-learning/reference-yaml-endpoint-online"
+)
+UNVERIFIED = "unverified"
 
 ENDPOINT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
 DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments"
@@ -56,6 +97,12 @@ SERVER_OWNED: tuple[tuple[str, str, str], ...] = (
     ("*", "identity.userAssignedIdentities.*.principalId", "read-only on the identity"),
     ("*", "identity.userAssignedIdentities.*.clientId", "read-only on the identity"),
     ("*", "sku.tier", "filled by the service; capacity is what the design sets"),
+    (
+        "*",
+        "kind",
+        "service metadata (`Managed`, `K8S`), never sent by azure-ai-ml; the compute type is "
+        "compared through properties.endpointComputeType and properties.compute",
+    ),
     ("endpoint", "properties.scoringUri", "generated URL"),
     ("endpoint", "properties.swaggerUri", "generated URL"),
     ("endpoint", "sku", "endpoints carry no SKU in the design; the service may echo one"),
@@ -89,6 +136,7 @@ class Default:
     source: str
     # Apply only when this (path, value) holds on the same body; value None means "absent".
     when: tuple[str, Any] | None = None
+    url: str = ""  # the recording or document that shows it (else `SOURCES`, else unverified)
 
 
 _PROBE_DEFAULTS = (
@@ -103,14 +151,24 @@ SERVICE_DEFAULTS: tuple[Default, ...] = (
     Default("endpoint", "identity.type", "SystemAssigned", "SDK sends SystemAssigned when unset"),
     Default("endpoint", "properties.authMode", "Key", "CLI v2 YAML default auth_mode key"),
     Default("endpoint", "properties.publicNetworkAccess", "Enabled", "REST spec default"),
-    Default("endpoint", "kind", "Managed", "observed on GET", when=("properties.compute", None)),
     Default("deployment", "identity.type", "None", "deployments carry no identity of their own"),
     Default("deployment", "properties.appInsightsEnabled", False, "REST spec default"),
     Default("deployment", "properties.egressPublicNetworkAccess", "Enabled", "REST spec default"),
     Default("deployment", "properties.endpointComputeType", "Managed", "CLI v2 default type"),
     Default("deployment", "properties.requestSettings.requestTimeout", "PT5S", "REST spec"),
     Default("deployment", "properties.requestSettings.maxConcurrentRequestsPerInstance", 1, "REST"),
-    Default("deployment", "properties.requestSettings.maxQueueWait", "PT0.5S", "REST spec"),
+    # The service stores PT0S when the PUT omits it (every recorded managed GET, 2022-2024); the
+    # setting is deprecated for managed deployments. No recording omits it on Kubernetes, where
+    # the same value is assumed (one default for both types: a changed compute type is one
+    # finding, not two).
+    Default(
+        "deployment",
+        "properties.requestSettings.maxQueueWait",
+        "PT0S",
+        "recorded: PUT without requestSettings, GET maxQueueWait PT0S (managed; Kubernetes "
+        "assumed)",
+        url=REC_PS_DEPLOYMENT,
+    ),
     *(
         Default("deployment", f"properties.{probe}.{name}", value, source)
         for probe in ("livenessProbe", "readinessProbe")
@@ -137,13 +195,6 @@ SERVICE_DEFAULTS: tuple[Default, ...] = (
         "AzureDiagnostics",
         "REST spec: null (the default) means the AzureDiagnostics table",
     ),
-    Default(
-        "deployment",
-        "kind",
-        "Managed",
-        "observed on GET",
-        when=("properties.endpointComputeType", "Managed"),
-    ),
 )
 
 # -- 3. Spelling: enum casing, case-insensitive strings, durations, ids, maps. ----------------
@@ -155,7 +206,6 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "identity.type": ("None", "SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"),
     "properties.endpointComputeType": ("Managed", "Kubernetes"),
     "properties.scaleSettings.scaleType": ("Default", "TargetUtilization"),
-    "kind": ("Managed", "Kubernetes"),
     "sku.name": ("Default",),
     "properties.dataCollector.rollingRate": ("Year", "Month", "Day", "Hour", "Minute"),
     "properties.dataCollector.collections.*.dataCollectionMode": ("Enabled", "Disabled"),
@@ -291,6 +341,177 @@ MAPS: tuple[MapPath, ...] = (
 )
 
 
+# Keys the service writes into a map after provisioning. They are not drift unless the design
+# declares that key (then its value is compared like any other). Older GETs lack them, so this
+# is not keyed on api-version.
+@dataclass(frozen=True)
+class ServiceWrittenKey:
+    kind: str
+    path: str  # the map
+    key: str
+    reason: str
+    source: str
+
+
+_MOUNT = "written by the service after provisioning: "
+SERVICE_WRITTEN_KEYS: tuple[ServiceWrittenKey, ...] = (
+    ServiceWrittenKey(
+        "deployment",
+        "properties.environmentVariables",
+        "AZUREML_MODEL_DIR",
+        _MOUNT + "where the model is mounted (recorded on a 2024-04-01 GET)",
+        REC_PS_DEPLOYMENT,
+    ),
+    ServiceWrittenKey(
+        "deployment",
+        "properties.environmentVariables",
+        "AZUREML_ENTRY_SCRIPT",
+        _MOUNT + "the scoring script (recorded on a 2024-04-01 GET)",
+        REC_PS_DEPLOYMENT,
+    ),
+    ServiceWrittenKey(
+        "deployment",
+        "properties.environmentVariables",
+        "AML_APP_ROOT",
+        _MOUNT + "where the code is mounted (recorded on a 2024-04-01 GET)",
+        REC_PS_DEPLOYMENT,
+    ),
+    ServiceWrittenKey(
+        "deployment",
+        "properties.environmentVariables",
+        "AZUREML_INFERENCE_PYTHON_PATH",
+        "set by the inference runtime (azure-ai-ml's endpoint constants name it with the three "
+        "above; no recorded GET shows it yet)",
+        AZURE_AI_ML_ENDPOINT_CONSTANTS,
+    ),
+)
+
+
+# Kubernetes resource quantities: the service respells them (`200Mi` -> `0.195Gi`, `0.1Gi` ->
+# `0.100Gi`, CPU `300m` -> `0.3`). Compared as quantities: memory in Gi rounded to three
+# decimals (the service's rounding), CPU in cores and GPU as a count, exactly.
+@dataclass(frozen=True)
+class Quantity:
+    path: str
+    unit: str  # memory | cpu | count
+    reason: str
+    source: str
+
+
+_CRR = "properties.containerResourceRequirements."
+QUANTITIES: tuple[Quantity, ...] = tuple(
+    Quantity(f"{_CRR}{side}.{name}", unit, reason, REC_CLI_K8S)
+    for side in ("containerResourceRequests", "containerResourceLimits")
+    for name, unit, reason in (
+        ("memory", "memory", "GET spells memory in Gi with 3 decimals: 200Mi -> 0.195Gi"),
+        ("cpu", "cpu", "GET spells CPU in cores: 300m -> 0.3"),
+        ("gpu", "count", "GET echoes the GPU count as a string: 1 -> 1"),
+    )
+)
+QUANTITY_DECIMALS = {"memory": 3}  # decimals of the unit the service rounds to (Gi)
+
+
+# Fields the design leaves unset that the service keeps from an earlier PUT or fills in: not
+# drift (the design does not own them). Listed as not comparable, with this reason, so the
+# evidence still shows the live value. Security fields are never listed here: auth mode,
+# network exposure and identity are pinned by SERVICE_DEFAULTS whatever the spec says.
+@dataclass(frozen=True)
+class KeptWhenUnset:
+    kind: str
+    path: str
+    when: tuple[str, Any]  # (path, canonical value) on the designed body
+    reason: str
+    source: str
+
+
+KEPT_WHEN_UNSET: tuple[KeptWhenUnset, ...] = (
+    KeptWhenUnset(
+        "deployment",
+        "properties.instanceType",
+        ("properties.endpointComputeType", "Kubernetes"),
+        "not set by the design; a Kubernetes deployment keeps the instance type of an earlier "
+        "PUT (recorded: the update PUT sent none, GET kept gpuinstance)",
+        REC_CLI_K8S,
+    ),
+)
+
+
+# Fields some live shapes never carry: when the live body has no such key at all, the field is
+# not compared (absent is not "removed"). An ARM GET always carries them.
+@dataclass(frozen=True)
+class ShapeOmitted:
+    kind: str
+    path: str
+    reason: str
+    source: str
+
+
+AZURE_AI_ML_ONLINE_DEPLOYMENT = (
+    _GH + "Azure/azure-sdk-for-python/blob/2be1f52208fa38ccd4a7f8c35d1196d3e61b7c6c/sdk/ml/"
+    "azure-ai-ml/azure/ai/ml/entities/_deployment/online_deployment.py"
+)
+SHAPE_OMITTED: tuple[ShapeOmitted, ...] = (
+    ShapeOmitted(
+        "deployment",
+        "location",
+        "`az ml online-deployment show` prints no location: azure-ai-ml's deployment has none "
+        "(`_to_rest_object(location)` takes the endpoint's); the endpoint's location is compared",
+        AZURE_AI_ML_ONLINE_DEPLOYMENT,
+    ),
+)
+
+
+# Only a settled body is the state to compare: a resource whose provisioningState is anything
+# else is `not_checked` with that reason (the run exits 3). The PUT responses of every
+# recording answer `Creating` / `Updating`, with scoringUri still null.
+PROVISIONING_STATE = "properties.provisioningState"
+SETTLED_STATES: tuple[str, ...] = ("Succeeded",)
+UNSETTLED_STATES: dict[str, str] = {
+    "Creating": "the resource is still being created",
+    "Updating": "an update is still running",
+    "Deleting": "the resource is being deleted",
+    "Failed": "the last operation FAILED; the service did not reach the designed state",
+    "Canceled": "the last operation was canceled before it completed",
+}
+PROVISIONING_SOURCE = REC_CLI_K8S
+
+
+# Fields that exist only in some api-versions: compared only where both sides have the concept.
+# The designed side has it when its apiVersion is in [since, until); the live side when its
+# body carries the key (GET serialises every property of its api-version, null ones too:
+# recorded `"dataCollector": null`) or, for an export bundle, by the api-version it read with.
+@dataclass(frozen=True)
+class VersionedField:
+    kind: str
+    path: str
+    since: str | None  # first api-version with the field (None: all known)
+    until: str | None  # first api-version without it (None: still there)
+    reason: str
+    source: str
+
+
+API_VERSIONED: tuple[VersionedField, ...] = (
+    VersionedField(
+        "deployment",
+        "properties.privateNetworkConnection",
+        None,
+        "2022-05-01",
+        "2022-02-01-preview only (recorded on its GETs); later api-versions have "
+        "egressPublicNetworkAccess instead",
+        REC_CLI_MANAGED,
+    ),
+    VersionedField(
+        "deployment",
+        "properties.dataCollector",
+        "2023-04-01-preview",
+        None,
+        "absent from the recorded 2022-02-01-preview GETs; recorded as null on a 2024-04-01 GET "
+        "(that 2023-04-01-preview is the first api-version with it is unverified)",
+        REC_PS_DEPLOYMENT,
+    ),
+)
+
+
 # -- 4. Where a difference belongs in the spec, and how much it matters. ----------------------
 @dataclass(frozen=True)
 class FieldRule:
@@ -329,7 +550,6 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("endpoint", "properties.properties.*", "properties.{key}", "info", "metadata"),
     FieldRule("endpoint", "tags.*", "tags.{key}", "info", "metadata"),
     FieldRule("endpoint", "location", "target.location", "medium", "configuration"),
-    FieldRule("endpoint", "kind", "compute", "low", "configuration"),
     # deployment
     FieldRule("deployment", "identity.type", "identity.type", "high", "security"),
     FieldRule(
@@ -350,7 +570,6 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("deployment", "sku.name", "instance_count", "medium", "capacity"),
     FieldRule("deployment", "properties.instanceType", "instance_type", "medium", "capacity"),
     FieldRule("deployment", "properties.endpointComputeType", "type", "medium", "capacity"),
-    FieldRule("deployment", "kind", "type", "low", "configuration"),
     FieldRule(
         "deployment",
         "properties.scaleSettings.scaleType",
@@ -592,3 +811,84 @@ CATEGORIES: tuple[str, ...] = ("security", "routing", "capacity", "configuration
 def severity_rank(severity: str) -> int:
     """0 for critical ... 4 for info; used for `--fail-on` and sorting."""
     return SEVERITIES.index(severity)
+
+
+# -- 5. Sources of the entries that do not carry their own. -----------------------------------
+# Key: `<table>:<kind>:<path>` (kind `*` for tables without one). docs/normalisation.md lists
+# every entry with its source; an entry missing here (and without its own) says `unverified`.
+BICEP_TYPES_INSIGHTS = (
+    _GH + "Azure/bicep-types-az/tree/1f896de2db966ad91e8f7d7d981e11d32e4f5d8d/generated/"
+    "monitor_1/microsoft.insights/"
+)
+TAG_DOCS = (
+    "https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations"
+)
+_ML_ENUMS = (
+    "properties.authMode",
+    "properties.publicNetworkAccess",
+    "properties.egressPublicNetworkAccess",
+    "identity.type",
+    "properties.endpointComputeType",
+    "properties.scaleSettings.scaleType",
+    "sku.name",
+    "properties.dataCollector.rollingRate",
+    "properties.dataCollector.collections.*.dataCollectionMode",
+)
+_PROBE_PATHS = tuple(
+    f"properties.{probe}.{name}"
+    for probe in ("livenessProbe", "readinessProbe")
+    for name, _, _ in _PROBE_DEFAULTS
+)
+SOURCES: dict[str, str] = {
+    "server_owned:*:id": REC_PS,
+    "server_owned:*:name": REC_PS,
+    "server_owned:*:type": REC_PS,
+    "maps:*:properties.traffic": REC_PS,
+    "maps:*:properties.mirrorTraffic": REC_PS,
+    "maps:*:properties.properties": REC_CLI_K8S,
+    "maps:*:properties.environmentVariables": REC_PS_DEPLOYMENT,
+    "server_owned:*:systemData": REC_PS,
+    "server_owned:*:properties.provisioningState": REC_CLI_K8S,
+    "server_owned:*:identity.principalId": REC_PS,
+    "server_owned:*:identity.tenantId": REC_PS,
+    "server_owned:*:sku.tier": REC_CLI_MANAGED,
+    "server_owned:*:kind": REC_CLI_K8S,
+    "server_owned:endpoint:properties.scoringUri": REC_PS,
+    "server_owned:endpoint:properties.swaggerUri": REC_PS,
+    "system_property_keys:*:AzureAsyncOperationUri": REC_PS,
+    "system_property_keys:*:azureml.onlineendpointid": REC_PS,
+    "defaults:endpoint:identity.type": REC_CLI_MANAGED,
+    "defaults:endpoint:properties.authMode": CLI_V2_ENDPOINT_YAML,
+    "defaults:endpoint:properties.publicNetworkAccess": REC_PS,
+    "defaults:deployment:identity.type": REC_PS_DEPLOYMENT,
+    "defaults:deployment:properties.appInsightsEnabled": REC_PS_DEPLOYMENT,
+    "defaults:deployment:properties.egressPublicNetworkAccess": REC_PS_DEPLOYMENT,
+    "defaults:deployment:properties.endpointComputeType": CLI_V2_DEPLOYMENT_YAML,
+    "defaults:deployment:properties.requestSettings.requestTimeout": REC_PS_DEPLOYMENT,
+    "defaults:deployment:properties.requestSettings.maxConcurrentRequestsPerInstance": (
+        REC_PS_DEPLOYMENT
+    ),
+    **{f"defaults:deployment:{p}": REC_PS_DEPLOYMENT for p in _PROBE_PATHS},
+    "defaults:deployment:properties.scaleSettings.scaleType": REC_PS_DEPLOYMENT,
+    "defaults:deployment:sku.name": REC_CLI_MANAGED,
+    **{f"enums:*:{p}": BICEP_TYPES for p in _ML_ENUMS},
+    **{f"enums:*:{p}": BICEP_TYPES_INSIGHTS for p in ENUMS if p not in _ML_ENUMS},
+    "durations:*:properties.requestSettings.requestTimeout": REC_CLI_K8S,
+    "durations:*:properties.requestSettings.maxQueueWait": REC_CLI_K8S,
+    "durations:*:properties.scaleSettings.pollingInterval": REC_CLI_K8S,
+    **{
+        f"durations:*:properties.{probe}.{name}": REC_CLI_K8S
+        for probe in ("livenessProbe", "readinessProbe")
+        for name in ("initialDelay", "period", "timeout")
+    },
+    "asset_ids:*:properties.model": REC_CLI_MANAGED,
+    "asset_ids:*:properties.environmentId": REC_CLI_MANAGED,
+    "asset_ids:*:properties.codeConfiguration.codeId": REC_CLI_MANAGED,
+    "asset_ids:*:properties.compute": REC_CLI_K8S,
+    "maps:*:tags": TAG_DOCS,
+}
+
+
+def source_of(table: str, kind: str, path: str, own: str = "") -> str:
+    """The recording or document behind one entry, or `unverified`."""
+    return own or SOURCES.get(f"{table}:{kind}:{path}", UNVERIFIED)

@@ -14,6 +14,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -307,6 +308,10 @@ def fleet(
     return bodies
 
 
+# What the resource provider fills in, as recorded from the live service by Microsoft's own
+# clients (fixtures/recorded-*/: Azure PowerShell 2024-04-01, Azure ML CLI v2 2022-02-01-preview,
+# Kubernetes 2022-02-01-preview). Deliberately written out here, not read from the drift
+# tables: the emulator stands for Azure, so drift must agree with it on the merits.
 _SERVER_DEFAULTS_DEPLOYMENT: dict[str, Any] = {
     "provisioningState": "Succeeded",
     "appInsightsEnabled": False,
@@ -314,57 +319,238 @@ _SERVER_DEFAULTS_DEPLOYMENT: dict[str, Any] = {
     "requestSettings": {
         "requestTimeout": "PT5S",
         "maxConcurrentRequestsPerInstance": 1,
-        "maxQueueWait": "PT0.5S",
+        "maxQueueWait": "PT0S",  # every recorded managed GET, whatever the api-version
     },
     "livenessProbe": _probe(),
     "readinessProbe": _probe(),
     "scaleSettings": {"scaleType": "Default"},
 }
+# A Kubernetes deployment created without instance_type runs on the compute's default
+# instance type (Azure ML Kubernetes docs; not in a recording).
+_KUBERNETES_DEFAULT_INSTANCE_TYPE = "defaultinstancetype"
+# api-version boundaries seen in the recordings (dates of the api-version):
+_PRIVATE_NETWORK_UNTIL = "2022-05-01"  # 2022-02-01-preview GETs carry privateNetworkConnection
+_DATA_COLLECTOR_SINCE = "2023-04-01"  # absent in 2022-02-01-preview, null in 2024-04-01 GETs
+_INJECTED_ENV_SINCE = "2024-04-01"  # 2022-02-01-preview GETs: {}; 2024-04-01: three variables
+_IDP_OPERATIONS_SINCE = "2024-04-01"  # operation ids `oe:`/`od:` (2022), `oeidp:`/`odidp:` (2024)
+APP_ROOT = "/var/azureml-app/"
+RECORDED_SYSTEM_DATA_KEYS = ("createdAt", "createdBy", "lastModifiedAt")
 
 
-def served(desired: Mapping[str, Any]) -> dict[str, Any]:
+def _api_date(api_version: str | None) -> str:
+    return (api_version or "9999-12-31")[:10]
+
+
+def _ml_system_data() -> dict[str, Any]:
+    """systemData as the ML resource provider returns it (three keys in every recording)."""
+    return {"createdAt": CREATED_AT, "createdBy": "Release Pipeline", "lastModifiedAt": CREATED_AT}
+
+
+def _operation_uri(sub: str, location: str, rid: str, prefix: str, api: str) -> str:
+    idp = "idp" if _api_date(api) >= _IDP_OPERATIONS_SINCE else ""
+    return (
+        f"https://management.azure.com/subscriptions/{sub}/providers/{ML}/locations/{location}"
+        f"/mfeOperationsStatus/{prefix}{idp}:{_uuid(rid + '#ws')}:{_uuid(rid + '#op')}"
+        f"?api-version={api}"
+    )
+
+
+def _ip(seed: str) -> str:
+    digest = hashlib.sha256(seed.encode()).digest()
+    return f"20.{digest[0]}.{digest[1]}.{digest[2]}"
+
+
+_QUANTITY_SUFFIX = {
+    "": Decimal(1),
+    "m": Decimal("0.001"),
+    "k": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6,
+    "G": Decimal(10) ** 9,
+    "Ki": Decimal(2) ** 10,
+    "Mi": Decimal(2) ** 20,
+    "Gi": Decimal(2) ** 30,
+}
+
+
+def respell_quantity(value: Any, unit: str) -> Any:
+    """How the service echoes a Kubernetes quantity (recorded: memory `200Mi` -> `0.195Gi`,
+    `0.2Gi` -> `0.200Gi`; CPU `300m` -> `0.3`, `0.1` -> `0.1`; GPU `1` -> `1`)."""
+    text = str(value).strip()
+    number = text.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    factor = _QUANTITY_SUFFIX.get(text[len(number) :])
+    if factor is None or not number:
+        return value
+    amount = Decimal(number) * factor
+    if unit == "memory":
+        gib = (amount / _QUANTITY_SUFFIX["Gi"]).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+        return f"{gib}Gi"
+    return format(amount.normalize(), "f")
+
+
+def _asset_parts(asset_id: Any, collection: str) -> tuple[str, str] | None:
+    """(name, version) of `.../<collection>/<name>/versions/<version>`."""
+    parts = str(asset_id or "").strip("/").split("/")
+    lowered = [p.lower() for p in parts]
+    for i in range(len(parts) - 3):
+        if lowered[i] == collection and lowered[i + 2] == "versions":
+            return parts[i + 1], parts[i + 3]
+    return None
+
+
+def _injected_env(props: Mapping[str, Any], code_folders: Mapping[str, str]) -> dict[str, str]:
+    """The variables the service writes after provisioning (recorded on a 2024-04-01 GET):
+    where the model and the code are mounted and the entry script."""
+    out: dict[str, str] = {}
+    model = _asset_parts(props.get("model"), "models")
+    if model is not None:
+        out["AZUREML_MODEL_DIR"] = f"{APP_ROOT}azureml-models/{model[0]}/{model[1]}"
+    code = props.get("codeConfiguration") or {}
+    if isinstance(code, Mapping) and code.get("scoringScript"):
+        out["AZUREML_ENTRY_SCRIPT"] = str(code["scoringScript"])
+        code_id = str(code.get("codeId") or "")
+        folder = code_folders.get(code_id.lower())
+        if folder is None:  # the upload folder is unknown offline: the asset's name stands in
+            parts = _asset_parts(code_id, "codes")
+            folder = parts[0] if parts else "code"
+        out["AML_APP_ROOT"] = f"{APP_ROOT}{folder}"
+    return out
+
+
+def _served_endpoint(body: dict[str, Any], props: dict[str, Any], api: str) -> None:
+    rid = str(body.get("id", ""))
+    name = body["name"]
+    location = str(body.get("location", "westeurope"))
+    sub = rid.split("/")[2] if rid.count("/") > 2 else ""
+    kubernetes = bool(props.get("compute"))
+    body["kind"] = "K8S" if kubernetes else "Managed"
+    body.setdefault("tags", {})
+    identity = body.setdefault("identity", {"type": "SystemAssigned"})
+    if "SystemAssigned" in str(identity.get("type", "")):
+        identity.setdefault("principalId", _uuid(rid + "#principal"))
+        identity.setdefault("tenantId", TENANT)
+    if kubernetes:
+        host = f"http://{_ip(rid)}/api/v1/endpoint/{name}"
+    else:
+        host = f"https://{name}.{location}.inference.ml.azure.com"
+    props.setdefault("description", None)
+    props.setdefault("authMode", "Key")
+    props.setdefault("compute", None)
+    props.setdefault("publicNetworkAccess", "Enabled")
+    props.setdefault("traffic", {})
+    props.setdefault("mirrorTraffic", {})
+    props.setdefault("provisioningState", "Succeeded")
+    props.setdefault("scoringUri", f"{host}/score")
+    props.setdefault("swaggerUri", f"{host}/swagger.json")
+    system = props.setdefault("properties", {})
+    system.setdefault("azureml.onlineendpointid", rid.lower())
+    system.setdefault("AzureAsyncOperationUri", _operation_uri(sub, location, rid, "oe", api))
+
+
+def _served_deployment(
+    body: dict[str, Any],
+    props: dict[str, Any],
+    api: str,
+    previous: Mapping[str, Any] | None,
+    code_folders: Mapping[str, str],
+) -> None:
+    rid = str(body.get("id", ""))
+    location = str(body.get("location", "westeurope"))
+    sub = rid.split("/")[2] if rid.count("/") > 2 else ""
+    kubernetes = str(props.get("endpointComputeType", "Managed")).lower() == "kubernetes"
+    props.setdefault("endpointComputeType", "Managed")
+    body["kind"] = "K8S" if kubernetes else "Managed"
+    body.setdefault("tags", {})
+    # No recording omits maxQueueWait on Kubernetes: the managed default is assumed there.
+    defaults = copy.deepcopy(_SERVER_DEFAULTS_DEPLOYMENT)
+    for key, value in defaults.items():
+        if isinstance(value, dict) and isinstance(props.get(key), dict):
+            merged = value
+            merged.update(props[key])
+            props[key] = merged
+        else:
+            props.setdefault(key, value)
+    props.setdefault("description", None)
+    props.setdefault("modelMountPath", None)
+    env = props.setdefault("environmentVariables", {})
+    if _api_date(api) >= _INJECTED_ENV_SINCE and not kubernetes:
+        for key, value in _injected_env(props, code_folders).items():
+            env.setdefault(key, value)
+    if _api_date(api) < _PRIVATE_NETWORK_UNTIL:
+        props.setdefault("privateNetworkConnection", False)
+    if _api_date(api) >= _DATA_COLLECTOR_SINCE:
+        props.setdefault("dataCollector", None)
+    if kubernetes and not props.get("instanceType"):
+        # Recorded: an update PUT without instanceType keeps the one of the earlier PUT.
+        earlier = ((previous or {}).get("properties") or {}).get("instanceType")
+        props["instanceType"] = earlier or _KUBERNETES_DEFAULT_INSTANCE_TYPE
+    resources = props.get("containerResourceRequirements")
+    if isinstance(resources, dict):
+        for side in ("containerResourceRequests", "containerResourceLimits"):
+            block = resources.setdefault(side, {})
+            for name, unit in (("cpu", "cpu"), ("memory", "memory"), ("gpu", "count")):
+                value = block.get(name)
+                block[name] = None if value is None else respell_quantity(value, unit)
+    system = props.setdefault("properties", {})
+    system.setdefault("AzureAsyncOperationUri", _operation_uri(sub, location, rid, "od", api))
+    sku = body.get("sku")
+    if isinstance(sku, dict) and sku.get("capacity") is not None:
+        sku.setdefault("name", "Default")
+        sku.setdefault("tier", "Standard")
+    else:  # recorded: a PUT whose sku has no capacity leaves the GET without any sku
+        body.pop("sku", None)
+
+
+def served(
+    desired: Mapping[str, Any],
+    *,
+    api_version: str | None = None,
+    previous: Mapping[str, Any] | None = None,
+    code_folders: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """What a GET would return after deploying `desired` (an ARM body from a desired state).
 
-    Adds the server-filled fields and defaults; keeps every value the desired body sets.
+    Adds the server-filled fields and defaults the recordings show; keeps every value the
+    desired body sets, in the service's spelling. `api_version` is the one the GET uses
+    (default: the body's own); `previous` is the body an earlier PUT left (what a later PUT
+    keeps); `code_folders` maps code asset ids (lower-case) to their upload folder names.
     """
     body = copy.deepcopy(dict(desired))
+    api = api_version or str(body.get("apiVersion") or "")
     body.pop("apiVersion", None)
     rid = str(body.get("id", ""))
     rtype = str(body.get("type", ""))
     body["name"] = rid.rsplit("/", 1)[-1] if rid else str(body.get("name", "")).split("/")[-1]
-    body.setdefault("systemData", system_data())
     props = body.setdefault("properties", {})
-    location = str(body.get("location", "westeurope"))
+    if rtype.lower() == ENDPOINT_TYPE.lower():
+        body.setdefault("systemData", _ml_system_data())
+        _served_endpoint(body, props, api)
+        return body
+    if rtype.lower() == DEPLOYMENT_TYPE.lower():
+        body.setdefault("systemData", _ml_system_data())
+        _served_deployment(body, props, api, previous, code_folders or {})
+        return body
+    body.setdefault("systemData", system_data())
     identity = body.get("identity")
     if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
         identity.setdefault("principalId", _uuid(rid + "#principal"))
         identity.setdefault("tenantId", TENANT)
-    if rtype.lower() == ENDPOINT_TYPE.lower():
-        body.setdefault("kind", "Managed")
-        host = f"https://{body['name']}.{location}.inference.ml.azure.com"
-        props.setdefault("provisioningState", "Succeeded")
-        props.setdefault("publicNetworkAccess", "Enabled")
-        props.setdefault("scoringUri", f"{host}/score")
-        props.setdefault("swaggerUri", f"{host}/swagger.json")
-        system = props.setdefault("properties", {})
-        system.setdefault("azureml.onlineendpointid", rid.lower())
-        system.setdefault("AzureAsyncOperationUri", f"https://management.azure.com/oe:{_uuid(rid)}")
-    elif rtype.lower() == DEPLOYMENT_TYPE.lower():
-        body.setdefault("kind", "Managed")
-        for key, value in _SERVER_DEFAULTS_DEPLOYMENT.items():
-            if isinstance(value, dict) and isinstance(props.get(key), dict):
-                merged = copy.deepcopy(value)
-                merged.update(props[key])
-                props[key] = merged
-            else:
-                props.setdefault(key, copy.deepcopy(value))
-        sku = body.setdefault("sku", {"name": "Default", "capacity": 1})
-        sku.setdefault("tier", "Standard")
-    elif rtype.lower() == AUTOSCALE_TYPE.lower():
+    if rtype.lower() == AUTOSCALE_TYPE.lower():
         _served_autoscale(props)
     elif rtype.lower() == DIAGNOSTIC_TYPE.lower():
         _served_diagnostics(body, props)
     return body
+
+
+def unsettled(body: Mapping[str, Any], state: str) -> dict[str, Any]:
+    """`body` while an operation runs: the PUT responses of the recordings answer `Creating`
+    (an endpoint's scoringUri and swaggerUri still null) or `Updating`."""
+    out = copy.deepcopy(dict(body))
+    props = out.setdefault("properties", {})
+    props["provisioningState"] = state
+    if state == "Creating" and str(out.get("type", "")).lower() == ENDPOINT_TYPE.lower():
+        props["scoringUri"] = None
+        props["swaggerUri"] = None
+    return out
 
 
 def _served_autoscale(props: dict[str, Any]) -> None:

@@ -4,6 +4,10 @@ A `Fault` matches requests by method and a regular expression on the lower-cased
 then answers with an error status, delays, truncates the body, or serves a `nextLink` that
 points back at the same page. `rate` injects on a seeded random share of matching requests;
 `times` limits how many requests it affects (None = every matching one).
+
+`provisioning_state` is a transition rather than an error: every resource whose id matches
+`path` is served in that state (`Creating`, `Updating`, `Failed`, ...) for its first `times`
+GETs (single reads, list pages and Resource Graph rows alike), then as stored.
 """
 
 from __future__ import annotations
@@ -28,11 +32,13 @@ class Fault:
     next_link_loop: bool = False  # list pages link back to themselves
     rate: float = 1.0  # share of matching requests affected
     times: int | None = None  # at most this many injections
+    provisioning_state: str | None = None  # serve matching resources in this state
     hits: int = field(default=0, compare=False)
+    seen: dict[str, int] = field(default_factory=dict, compare=False)  # GETs per resource
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Fault:
-        allowed = {f for f in cls.__dataclass_fields__ if f != "hits"}
+        allowed = {f for f in cls.__dataclass_fields__ if f not in ("hits", "seen")}
         unknown = set(data) - allowed
         if unknown:
             raise ValueError(f"unknown fault keys: {sorted(unknown)}")
@@ -62,7 +68,7 @@ class FaultPlan:
         fired: list[Fault] = []
         with self._lock:
             for fault in self.faults:
-                if not fault.matches(method, path):
+                if fault.provisioning_state is not None or not fault.matches(method, path):
                     continue
                 if fault.times is not None and fault.hits >= fault.times:
                     continue
@@ -73,3 +79,19 @@ class FaultPlan:
                 if fault.status is not None or fault.truncate:
                     break  # one answer per request
         return fired
+
+    def state_for(self, resource_id: str) -> str | None:
+        """The provisioning state to serve for this resource on this GET, if a transition
+        fault still holds it (counted per resource)."""
+        rid = resource_id.lower()
+        with self._lock:
+            for fault in self.faults:
+                if fault.provisioning_state is None or re.search(fault.path, rid) is None:
+                    continue
+                count = fault.seen.get(rid, 0)
+                if fault.times is not None and count >= fault.times:
+                    continue
+                fault.seen[rid] = count + 1
+                fault.hits += 1
+                return fault.provisioning_state
+        return None

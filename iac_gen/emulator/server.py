@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+from iac_gen.emulator.data import unsettled
 from iac_gen.emulator.faults import Fault, FaultPlan
 
 GRAPH_PATH = "/providers/microsoft.resourcegraph/resources"
@@ -252,8 +253,13 @@ class Emulator:
             parts = rid.split("/")
             if subs and (len(parts) < 3 or parts[2] not in subs):
                 continue
-            rows.append(_graph_row(body, self.graph_properties))
+            rows.append(_graph_row(self.current(body), self.graph_properties))
         return rows
+
+    def current(self, body: dict[str, Any]) -> dict[str, Any]:
+        """`body` as this GET sees it: in a transition state while a fault holds it."""
+        state = self.faults.state_for(str(body.get("id", "")))
+        return body if state is None else unsettled(body, state)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -352,14 +358,14 @@ class _Handler(BaseHTTPRequestHandler):
         if key.rsplit("/", 1)[-1] in SECRET_ACTIONS:
             return 405, {}, _error(405, "Secret-bearing actions are not served")
         if key in emu.index:
-            return 200, {}, _json(emu.index[key])
+            return 200, {}, _json(emu.current(emu.index[key]))
         if not emu.collection_owner_exists(key):
             return 404, {}, _error(404, f"The resource '{path}' was not found")
         items = emu.children(key)
         if not items and key.rsplit("/", 1)[-1] not in _COLLECTIONS:
             return 404, {}, _error(404, f"The resource '{path}' was not found")
         offset = int((params.get("$skipToken") or ["0"])[0])
-        page = items[offset : offset + emu.page_size]
+        page = [emu.current(b) for b in items[offset : offset + emu.page_size]]
         doc: dict[str, Any] = {"value": page}
         api = params["api-version"][0]
         if loop:

@@ -270,6 +270,16 @@ def _verdict(
     return f"{open_count} {plural}{detail}{where}{waived_text}"
 
 
+def _failed_first(clean: Mapping[str, Any]) -> str:
+    """A failed deployment is what an operator must see first: named ahead of the verdict."""
+    failed = sorted(
+        resource_name(e.get("resource"))
+        for e in clean.get("errors") or []
+        if str(e.get("reason", "")).startswith("provisioningState Failed")
+    )
+    return f"FAILED in Azure: {', '.join(failed)}; " if failed else ""
+
+
 def severity_bars(counts: Mapping[str, int], width: float) -> list[SeverityBar]:
     top = max(counts.values(), default=0) or 1
     return [
@@ -315,7 +325,8 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
     return ReportView(
         status=status,
         status_label=STATUS_LABEL.get(status, status),
-        verdict=_verdict(
+        verdict=_failed_first(clean)
+        + _verdict(
             status, open_by_sev, len(open_rows), waived_count, endpoints, outcomes, unreadable
         ),
         title=title,

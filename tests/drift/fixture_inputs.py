@@ -331,7 +331,9 @@ def main() -> None:
     ep["etag"] = '"0x8DCFFEE"'
     blue = find(live, "/blue")
     blue["properties"]["requestSettings"]["requestTimeout"] = "PT3.000S"
-    blue["properties"]["requestSettings"]["maxQueueWait"] = "PT0.5S"
+    blue["properties"]["requestSettings"]["maxQueueWait"] = (
+        "PT0S"  # what the service stores when omitted (recorded)
+    )
     blue["properties"]["livenessProbe"]["initialDelay"] = "PT0.5M"
     blue["properties"]["model"] = "azureml:credit-model:7"
     blue["properties"]["environmentId"] = (
@@ -356,7 +358,9 @@ def main() -> None:
         "successThreshold": 1,
         "failureThreshold": 30,
     }
-    green["properties"]["requestSettings"]["maxQueueWait"] = "PT0.5S"
+    green["properties"]["requestSettings"]["maxQueueWait"] = (
+        "PT0S"  # what the service stores when omitted (recorded)
+    )
     green["properties"]["startupProbe"] = None
     green["properties"]["dataCollector"] = None
     green["identity"] = {"type": "None"}

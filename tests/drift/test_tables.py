@@ -95,7 +95,8 @@ SERVER_NOISE: dict[str, Any] = {
     "apiVersion": "2099-01-01",
     "etag": '"0x8DCAFE"',
     "systemData": {"createdBy": "someone-else@contoso.com"},
-    "properties.provisioningState": "Updating",
+    # Any other state makes the body unsettled (not_checked): see test_unsettled_states_*.
+    "properties.provisioningState": "Succeeded",
     "properties.keys": {"primaryKey": "redacted"},
     "identity.principalId": "00000000-0000-0000-0000-000000000001",
     "identity.tenantId": "00000000-0000-0000-0000-000000000002",
@@ -105,6 +106,7 @@ SERVER_NOISE: dict[str, Any] = {
     "properties.scoringUri": "https://elsewhere.example/score",
     "properties.swaggerUri": "https://elsewhere.example/swagger.json",
     "sku": {"name": "Default", "capacity": 7},
+    "kind": "K8S",  # recorded on Kubernetes endpoints and deployments; never sent
 }
 
 
@@ -174,6 +176,10 @@ def other_value(value: Any) -> Any:
 def _apply_default_condition(entry: tables.Default, body: dict[str, Any]) -> None:
     if entry.when is not None and entry.when[1] is None:
         del_path(body, entry.when[0])
+    elif entry.when is not None:
+        set_path(body, entry.when[0], entry.when[1])
+        # `as_live` gives every deployment a scale type; the default only covers managed ones.
+        body.setdefault("properties", {}).setdefault("scaleSettings", {"scaleType": "Default"})
 
 
 @pytest.mark.parametrize("entry", ML(tables.SERVICE_DEFAULTS), ids=lambda d: f"{d.kind}:{d.path}")
@@ -469,3 +475,173 @@ def test_security_defaults_are_pinned() -> None:
     assert pinned[("endpoint", "properties.publicNetworkAccess")] == "Enabled"
     assert pinned[("endpoint", "identity.type")] == "SystemAssigned"
     assert pinned[("deployment", "properties.egressPublicNetworkAccess")] == "Enabled"
+
+
+# -- what the recordings show (fixtures/recorded-*/) ------------------------------------------
+
+
+def _kubernetes(deployment: dict[str, Any]) -> None:
+    deployment["properties"]["endpointComputeType"] = "Kubernetes"
+    deployment["properties"]["scaleSettings"] = {"scaleType": "Default"}
+
+
+def test_kind_is_service_metadata_but_the_compute_type_is_compared() -> None:
+    endpoint, deployment = base()
+    live = live_pair(endpoint, deployment)
+    live[0]["kind"] = "K8S"
+    live[1]["kind"] = "K8S"
+    assert drift([endpoint, deployment], live) == [], "FP: kind reported"
+    live[1]["properties"]["endpointComputeType"] = "Kubernetes"
+    live[1]["properties"]["requestSettings"]["maxQueueWait"] = "PT0S"  # as a real body has it
+    found = drift([endpoint, deployment], live)
+    assert [(f["field"], f["severity"]) for f in found] == [("deployments.blue.type", "medium")]
+
+
+@pytest.mark.parametrize("entry", tables.SERVICE_WRITTEN_KEYS, ids=lambda e: e.key)
+def test_service_written_key_is_not_drift_unless_declared(entry: tables.ServiceWrittenKey) -> None:
+    endpoint, deployment = base()
+    live = live_pair(endpoint, deployment)
+    live[1]["properties"]["environmentVariables"][entry.key] = "/var/azureml-app/x"
+    assert drift([endpoint, deployment], live) == [], "FP: service-written key reported"
+    # FN: declared, it is compared like any other key.
+    deployment["properties"]["environmentVariables"][entry.key] = "/var/azureml-app/y"
+    found = drift([endpoint, deployment], live)
+    assert [(f["field"], f["change"]) for f in found] == [
+        (f"deployments.blue.environment_variables.{entry.key}", "not_equal")
+    ]
+    # FN: a key of the same family that the service does not write is still found.
+    del deployment["properties"]["environmentVariables"][entry.key]
+    live[1]["properties"]["environmentVariables"]["AZUREML_" + entry.key + "_EXTRA"] = "1"
+    assert [f["change"] for f in drift([endpoint, deployment], live)] == ["added"]
+
+
+QUANTITY_CASES = {
+    # unit: (designed, as the service spells it, one rounding step away)
+    "memory": ("200Mi", "0.195Gi", "0.196Gi"),
+    "cpu": ("300m", "0.3", "0.31"),
+    "count": ("1", "1.0", "2"),
+}
+
+
+@pytest.mark.parametrize("entry", tables.QUANTITIES, ids=lambda q: q.path)
+def test_quantities_compare_allowing_the_service_rounding(entry: tables.Quantity) -> None:
+    designed, respelled, other = QUANTITY_CASES[entry.unit]
+    endpoint, deployment = base()
+    _kubernetes(deployment)
+    set_path(deployment, entry.path, designed)
+    live = live_pair(endpoint, deployment)
+    set_path(live[1], entry.path, respelled)
+    assert drift([endpoint, deployment], live) == [], "FP: respelled quantity reported"
+    set_path(live[1], entry.path, other)
+    found = drift([endpoint, deployment], live)
+    assert [(f["arm_path"], f["severity"]) for f in found] == [(entry.path, "medium")]
+    assert found[0]["expected"] == designed and found[0]["actual"] == other  # as written
+
+
+@pytest.mark.parametrize("entry", tables.KEPT_WHEN_UNSET, ids=lambda k: k.path)
+def test_kept_when_unset_is_not_drift_but_a_declared_value_is(entry: tables.KeptWhenUnset) -> None:
+    endpoint, deployment = base()
+    set_path(deployment, entry.when[0], entry.when[1])
+    deployment["properties"]["scaleSettings"] = {"scaleType": "Default"}
+    live = live_pair(endpoint, deployment)
+    del_path(deployment, entry.path)
+    set_path(live[1], entry.path, "kept-from-an-earlier-put")
+    spec = make_spec(deployments=("blue",))
+    result = analyse_desired([(spec, State([endpoint, deployment]))], Live(live))
+    assert [f for f in result["findings"] if f["change"] != "not_comparable"] == []
+    [shown] = [f for f in result["findings"] if f["change"] == "not_comparable"]
+    assert shown["arm_path"] == entry.path and shown["actual"] == "kept-from-an-earlier-put"
+    # FN: declared, a different live value is drift.
+    set_path(deployment, entry.path, "declared")
+    assert [f["arm_path"] for f in drift([endpoint, deployment], live)] == [entry.path]
+    # FN: outside the condition (a managed deployment) an unset field is still judged.
+    del_path(deployment, entry.path)
+    deployment["properties"]["endpointComputeType"] = "Managed"
+    live[1]["properties"]["endpointComputeType"] = "Managed"
+    assert [f["change"] for f in drift([endpoint, deployment], live)] == ["added"]
+
+
+@pytest.mark.parametrize("entry", tables.SHAPE_OMITTED, ids=lambda e: e.path)
+def test_shape_omitted_field_is_not_removed_drift(entry: tables.ShapeOmitted) -> None:
+    endpoint, deployment = base()
+    live = live_pair(endpoint, deployment)
+    del_path(live[1], entry.path)
+    assert drift([endpoint, deployment], live) == [], "FP: a field the shape lacks reported"
+    set_path(live[1], entry.path, "northeurope")
+    assert [f["arm_path"] for f in drift([endpoint, deployment], live)] == [entry.path]
+
+
+VERSIONED_VALUES = {
+    "properties.privateNetworkConnection": (True, False),
+    "properties.dataCollector": (
+        {"collections": {"request": {"dataCollectionMode": "Enabled"}}},
+        {"collections": {"request": {"dataCollectionMode": "Disabled"}}},
+    ),
+}
+
+
+@pytest.mark.parametrize("entry", tables.API_VERSIONED, ids=lambda e: e.path)
+def test_api_versioned_field_compared_only_where_both_sides_have_it(
+    entry: tables.VersionedField,
+) -> None:
+    designed, different = VERSIONED_VALUES[entry.path]
+    inside = entry.since or "2022-02-01-preview"
+    outside = entry.until or "2022-02-01-preview"
+    endpoint, deployment = base()
+    deployment["apiVersion"] = inside
+    set_path(deployment, entry.path, copy.deepcopy(designed))
+    live = live_pair(endpoint, deployment)
+    # FN: both sides have the concept: a different value is drift.
+    set_path(live[1], entry.path, copy.deepcopy(different))
+    assert drift([endpoint, deployment], live) != [], "FN: versioned field not compared"
+    # FP: the design's api-version has no such field: the live value is not judged.
+    deployment["apiVersion"] = outside
+    del_path(deployment, entry.path)
+    assert drift([endpoint, deployment], live) == [], "FP: field of another api-version"
+    # The live body shows an api-version without the concept (its other versioned keys):
+    # a designed value is not comparable, not drift.
+    deployment["apiVersion"] = inside
+    set_path(deployment, entry.path, copy.deepcopy(designed))
+    del_path(live[1], entry.path)
+    others = [e for e in tables.API_VERSIONED if e is not entry]
+    for other in others:
+        set_path(live[1], other.path, VERSIONED_VALUES[other.path][0])
+    spec = make_spec(deployments=("blue",))
+    result = analyse_desired([(spec, State([endpoint, deployment]))], Live(live))
+    kinds = sorted({f["change"] for f in result["findings"]})
+    assert kinds == ["not_comparable"]
+    assert any(f["arm_path"] == entry.path for f in result["findings"])
+
+
+@pytest.mark.parametrize("state", sorted(tables.UNSETTLED_STATES))
+def test_unsettled_states_are_not_checked(state: str) -> None:
+    endpoint, deployment = base()
+    live = live_pair(endpoint, deployment)
+    live[1]["properties"]["provisioningState"] = state
+    live[1]["sku"]["capacity"] = 9
+    spec = make_spec(deployments=("blue",))
+    result = analyse_desired([(spec, State([endpoint, deployment]))], Live(live))
+    assert result["status"] == "not_checked"
+    [dep] = [r for r in result["resources"] if r["name"].endswith("/blue")]
+    assert dep["status"] == "not_checked" and state in dep["reason"]
+    assert [e["reason"] for e in result["errors"]] == [dep["reason"]]
+    # FN: settled again, the same change is drift.
+    live[1]["properties"]["provisioningState"] = tables.SETTLED_STATES[0]
+    found = drift([endpoint, deployment], live)
+    assert [f["arm_path"] for f in found] == ["sku.capacity"]
+
+
+def test_every_entry_has_a_source_or_says_unverified() -> None:
+    from iac_gen.drift.normalisation_doc import entries
+
+    rows = entries()
+    assert rows, "the tables have entries"
+    for row in rows:
+        assert row.source == tables.UNVERIFIED or row.source.startswith("https://"), row
+    sourced = {r.table for r in rows if r.source != tables.UNVERIFIED}
+    assert {"service_written_keys", "quantities", "kept_when_unset", "api_versioned"} <= sourced
+
+
+def test_new_tables_are_covered() -> None:
+    assert set(QUANTITY_CASES) == {q.unit for q in tables.QUANTITIES}
+    assert set(VERSIONED_VALUES) == {e.path for e in tables.API_VERSIONED}

@@ -86,7 +86,7 @@ def test_served_adds_server_fields_to_a_desired_body() -> None:
     assert body["properties"]["requestSettings"] == {
         "requestTimeout": "PT3S",
         "maxConcurrentRequestsPerInstance": 1,
-        "maxQueueWait": "PT0.5S",
+        "maxQueueWait": "PT0S",  # recorded on every managed GET (fixtures/recorded-*)
     }
     assert body["properties"]["scaleSettings"] == {"scaleType": "Default"}
     assert body["properties"]["provisioningState"] == "Succeeded"

@@ -206,7 +206,12 @@ def _deployment(item: dict[str, Any], rid: str) -> dict[str, Any]:
     if "data_collector" in item:
         props["dataCollector"] = _camel_keys(item["data_collector"])
     if "resources" in item:
-        props["containerResourceRequirements"] = _camel_keys(item["resources"])
+        # CLI `resources.requests` / `.limits` are ARM `containerResourceRequests` / `...Limits`
+        props["containerResourceRequirements"] = (
+            {f"containerResource{k.title()}": v for k, v in _camel_keys(item["resources"]).items()}
+            if isinstance(item["resources"], dict)
+            else item["resources"]
+        )
     body = _envelope(item, rid, DEPLOYMENT_TYPE)
     body["properties"] = props
     if "instance_count" in item:
