@@ -48,7 +48,7 @@ def _real_differences(change: dict[str, Any]) -> list[dict[str, Any]] | None:
     from iac_gen.drift.asset_ids import parse_ml_id
     from iac_gen.drift.classify import rule_for
     from iac_gen.drift.compare import compare
-    from iac_gen.drift.normalise import join, normalise
+    from iac_gen.drift.normalise import join, normalise, reconcile
 
     before, after = change.get("before"), change.get("after")
     kind = _kind(after) or _kind(before)
@@ -58,8 +58,15 @@ def _real_differences(change: dict[str, Any]) -> list[dict[str, Any]] | None:
     parsed = parse_ml_id(rid)
     ws = parsed[0] if parsed else None
     deployment = rid.rstrip("/").rsplit("/", 1)[-1] if kind == "deployment" else ""
+    desired, live = normalise(after, kind, ws), normalise(before, kind, ws)
+    # The tables that need both sides (keys the service writes, fields it keeps when unset,
+    # api-version-only fields), exactly as drift applies them.
+    set_aside = reconcile(kind, desired, live, after, before)
+    for path in set_aside:
+        desired.pop(path, None)
+        live.pop(path, None)
     out = []
-    for diff in compare(normalise(after, kind, ws), normalise(before, kind, ws)):
+    for diff in compare(desired, live):
         rule = rule_for(kind, diff.path, deployment)
         out.append(
             {
