@@ -38,3 +38,13 @@ def test_drift_not_checked_lines_escape_the_stored_reason() -> None:
     assert len(lines) == len(result["errors"])
     assert not any(c in text for c in RAW)
     assert "\\x1b[2J" in lines[0]
+
+
+def test_lint_text_escapes_the_file_name(tmp_path: Path) -> None:
+    spec = tmp_path / f"spec{HOSTILE}.yaml"
+    shutil.copyfile(EXAMPLE, spec)
+    code, out, _ = run(["lint", str(spec)])
+    assert code == 0
+    findings = [line for line in out.splitlines() if " MOE" in line]
+    assert findings and all("\\u202e" in line for line in findings)
+    assert not any(c in out for c in RAW)
