@@ -57,12 +57,14 @@ def drift_command(
     from iac_gen.drift import analyse
     from iac_gen.drift.analysis import failing_findings, gate_exit_code
     from iac_gen.drift.inputs import load_inputs
-    from iac_gen.drift.waivers import load_waivers
+    from iac_gen.drift.waivers import blanket_warnings, load_waivers
 
     fail_on = str(fail_on_choice.value)
     chosen = [str(f.value) for f in formats] or list(FORMATS)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
     waiver_set = load_waivers(waivers) if waivers is not None else None
+    for warning in blanket_warnings(waiver_set):
+        typer.echo(str(warning), err=True)
     loaded, live_state = load_inputs(specs, live, overrides)
     result = analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
     del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
@@ -77,6 +79,9 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
     """A few lines a person can act on: status, counts, the findings that fail the gate."""
     res = result["summary"]["resources"]
     fnd = result["summary"]["findings"]
+    from iac_gen.drift.waivers import waived_lines
+    from iac_gen.spec.one_line import escape
+
     lines = [
         f"drift: {result['status']}"
         + (f" (environment {result['environment']})" if result["environment"] else "")
@@ -96,11 +101,12 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
         )
     if len(failing) > SHOWN_FINDINGS:
         lines.append(f"  ... and {len(failing) - SHOWN_FINDINGS} more (see drift.json)")
+    lines.extend(waived_lines(result, SHOWN_FINDINGS))
     expired = [w["id"] for w in result["waivers"] if w["status"] == "expired"]
     if expired:
         lines.append(f"  expired waivers (no longer applied): {', '.join(expired)}")
     for error in result["errors"][:SHOWN_FINDINGS]:
-        lines.append(f"  not checked: {error['resource']}: {error['reason']}")
+        lines.append(escape(f"  not checked: {error['resource']}: {error['reason']}"))
     if result["status"] == "not_checked":
         lines.append("  verdict: incomplete - some live state could not be read (exit 3)")
     elif failing:

@@ -59,7 +59,7 @@ def lint_command(
     severity = fail_on.value
 
     if output_format is LintFormat.text:
-        report = render_text(result, severity)
+        report = _shown(render_text(result, severity))
     else:
         data = result.to_dict(fail_on=severity, environment=env)
         if output_format is LintFormat.json:
@@ -82,8 +82,16 @@ def lint_command(
         from iac_gen.output_files import write_file
 
         write_file(output, report)
-        typer.echo(render_text(result, severity).splitlines()[-1], err=True)
+        typer.echo(_shown(render_text(result, severity).splitlines()[-1]), err=True)
     raise typer.Exit(ExitCode.FINDINGS if result.fails(severity) else ExitCode.OK)
+
+
+def _shown(text: str) -> str:
+    """Text lines with control characters and bidi overrides escaped (file names and messages
+    come from the specs), line breaks kept."""
+    from iac_gen.spec.one_line import escape
+
+    return "\n".join(escape(line) for line in text.split("\n"))
 
 
 def _render_with_report_module(name: str, data: dict[str, object]) -> str | None:

@@ -8,6 +8,14 @@ import typer
 
 from iac_gen.report.registry import REPORTERS
 
+# Usage errors (what the command-line parser refuses before a command runs), next to the
+# option codes the commands raise themselves (IAC310-311, IAC320-323, IAC330-331, IAC350).
+USAGE_CODES: dict[str, str] = {
+    "IAC340": "unknown command or option, or an argument too many",
+    "IAC341": "a required argument or option, or an option's value, is missing",
+    "IAC342": "an option value is not allowed (not a choice, not a number, out of range)",
+}
+
 SPECS = typer.Argument(
     ...,
     help="Native spec files, Azure ML CLI v2 YAML files, or folders of them (recursive).",

@@ -25,6 +25,7 @@ def validate_command(
     env: str | None = options.ENV,
 ) -> None:
     from iac_gen.spec.load import load_specs
+    from iac_gen.spec.one_line import escape
     from iac_gen.spec.overlay import resolve
 
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
@@ -34,4 +35,5 @@ def validate_command(
         count = len(shown.deployments)
         noun = "deployment" if count == 1 else "deployments"
         where = f", environment {env}" if env is not None else ""
-        typer.echo(f"ok {spec.source} ({shown.endpoint.name}, {count} {noun}{where})")
+        # a file name may hold terminal escapes: shown escaped, like in diagnostics
+        typer.echo(escape(f"ok {spec.source} ({shown.endpoint.name}, {count} {noun}{where})"))

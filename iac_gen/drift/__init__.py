@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,17 @@ from iac_gen.spec.model import Spec
 
 
 def clock() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when set (reproducible reports and waiver expiry)."""
+    """Now, or SOURCE_DATE_EPOCH when set: the `generated_at` of reproducible reports."""
     return now()
+
+
+def waiver_today() -> date:
+    """Today's UTC date from the real clock: the day waiver expiry is judged against.
+
+    Never SOURCE_DATE_EPOCH: build systems set it to the last commit's time, and an old
+    value would bring expired waivers back into force.
+    """
+    return datetime.now(tz=UTC).date()
 
 
 def input_entries(role: str, paths: Iterable[Path]) -> list[dict[str, str]]:
@@ -40,9 +49,15 @@ def analyse_desired(
     fail_on: str = "info",
     inputs: list[dict[str, str]] | None = None,
     now: datetime | None = None,
+    today: date | None = None,
     live_label: str | None = None,
 ) -> dict[str, Any]:
-    """Run the pipeline over (spec, desired state) pairs and a read live state."""
+    """Run the pipeline over (spec, desired state) pairs and a read live state.
+
+    `now` is the run's time (`generated_at`; default `clock()`); `today` the day waivers are
+    judged against: given, else the day of an explicitly given `now`, else the real date
+    (`waiver_today()`), whatever SOURCE_DATE_EPOCH says.
+    """
     from iac_gen.drift.companions import designed_companions, live_reads
     from iac_gen.drift.match import designed_resources
     from iac_gen.drift.pipeline import DriftRun, run_steps
@@ -60,7 +75,7 @@ def analyse_desired(
         live_resources=list(live.resources),
         live_not_checked=list(getattr(live, "not_checked", [])),
         waivers=waivers,
-        today=date(when.year, when.month, when.day),
+        today=today or (date(now.year, now.month, now.day) if now else waiver_today()),
         live_label=live_label or str(getattr(live, "path", None) or "live"),
     )
     run.meta = {

@@ -75,7 +75,11 @@ def _manifest(
         list(inputs),
         [],
         base_dir=Path(out_dir),
-        sources=_git_sources(inputs),
+        # git is asked about the specs' repositories only: a live file or waivers file may
+        # come from a downloaded archive whose `.git` is not ours to trust.
+        sources=_git_sources(
+            [Path(i["path"]) for i in result.get("inputs") or [] if i.get("role") == "spec"]
+        ),
         contents=files,
         digests=digests,
     )

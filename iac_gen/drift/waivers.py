@@ -29,7 +29,6 @@ from typing import Any
 from iac_gen.diagnostics import Diagnostic, InputError, Location, error
 
 MAX_BYTES = 1_000_000
-MAX_NODES = 100_000
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,11 @@ class Waiver:
     def expired(self, today: date) -> bool:
         return today > self.expires
 
+    @property
+    def blanket(self) -> bool:
+        """True when it waives every field of every resource (`resource: "*"`, `field: "*"`)."""
+        return not self.resource.strip("*") and not self.field.strip("*")
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -67,66 +71,88 @@ class WaiverSet:
     waivers: tuple[Waiver, ...] = ()
 
 
+# The spec reader's codes, as waiver codes: a duplicate key keeps its own code (IAC422);
+# everything else about reading the YAML is IAC420.
+_DUPLICATE_KEY = "IAC005"
+
+
 def load_waivers(path: Path) -> WaiverSet:
-    """Read and validate a waivers file; every problem becomes one `file:line:col` diagnostic."""
-    import yaml
+    """Read and validate a waivers file; every problem becomes one `file:line:col` diagnostic.
+
+    The YAML is read by the spec reader (`iac_gen.spec.yaml_source`): bounded size, nesting
+    and alias expansion, duplicate keys refused, no tags beyond the plain scalars, no
+    recursion. Its diagnostics are re-coded into the waivers range (IAC420, IAC422).
+    """
+    from iac_gen.spec.one_line import one_line
+    from iac_gen.spec.yaml_source import parse_yaml_text
 
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise error("IAC420", f"cannot read waivers file: {exc.strerror}", name) from exc
+        reason = exc.strerror or type(exc).__name__
+        raise error("IAC420", f"cannot read waivers file: {reason}", name) from None
     if len(raw) > MAX_BYTES:
         raise error("IAC420", f"waivers file is larger than {MAX_BYTES} bytes", name)
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error("IAC420", "waivers file is not UTF-8", name) from exc
+    except UnicodeDecodeError:
+        raise error("IAC420", "waivers file is not UTF-8", name) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise error("IAC420", f"invalid YAML: {problem}", name, line, col) from exc
-    if node is None:
+        documents = parse_yaml_text(text, name)
+    except InputError as exc:
+        raise InputError(
+            one_line(
+                Diagnostic(
+                    "IAC422" if d.code == _DUPLICATE_KEY else "IAC420", d.message, d.location
+                )
+                for d in exc.diagnostics
+            )
+        ) from None
+    except (KeyError, ValueError, TypeError, RecursionError):
+        # a tagged scalar the YAML constructor cannot build (e.g. `!!bool maybe`)
+        raise error("IAC420", "invalid YAML: a tagged value cannot be read", name, 1, 1) from None
+    if not documents or (len(documents) == 1 and documents[0].data is None):
         return WaiverSet(Path(path), ())
-    positions: dict[tuple[Any, ...], tuple[int, int]] = {}
-    data = _to_python(node, (), positions, name, [0])
+    if len(documents) > 1:
+        raise error("IAC420", "several YAML documents; a waivers file holds one", name, 1, 1)
+    document = documents[0]
+    positions = {p: (loc.line, loc.col) for p, loc in document.positions.items()}
+    data = document.data
+    _refuse_lone_surrogates(data, positions, name)
     _validate(data, positions, name)
     return WaiverSet(Path(path), _build(data, positions, name))
 
 
-def _to_python(
-    node: Any,
-    path: tuple[Any, ...],
-    positions: dict[tuple[Any, ...], tuple[int, int]],
-    name: str,
-    count: list[int],
-) -> Any:
-    import yaml
-
-    count[0] += 1
-    if count[0] > MAX_NODES:
-        raise error("IAC420", f"waivers file has more than {MAX_NODES} values", name)
-    positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in out:
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                raise error("IAC422", f"duplicate key {key!r}", name, line, col)
-            out[key] = _to_python(value_node, (*path, key), positions, name, count)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_python(item, (*path, i), positions, name, count)
-            for i, item in enumerate(node.value)
-        ]
-    if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-        return str(node.value)
-    return yaml.SafeLoader("").construct_object(node)
+def _refuse_lone_surrogates(
+    data: Any, positions: Mapping[tuple[Any, ...], tuple[int, int]], name: str
+) -> None:
+    """A string no UTF-8 file can hold would fail much later, when a report is written."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*where, k), v) for k, v in value.items())
+            texts = list(value)
+        elif isinstance(value, list):
+            stack.extend(((*where, i), v) for i, v in enumerate(value))
+            continue
+        else:
+            texts = [value] if isinstance(value, str) else []
+        for text in texts:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                line, col = positions.get(where, (1, 1))
+                label = _label(where)
+                raise error(
+                    "IAC420",
+                    f"{label + ': ' if label else ''}a lone UTF-16 surrogate is not valid text",
+                    name,
+                    line,
+                    col,
+                ) from None
 
 
 def _validate(data: Any, positions: Mapping[tuple[Any, ...], tuple[int, int]], name: str) -> None:
@@ -235,3 +261,49 @@ class WaiverBook:
             )
             out.append(entry)
         return sorted(out, key=lambda w: w["id"])
+
+
+BLANKET_CODE = "IAC424"
+
+
+def blanket_warnings(waivers: WaiverSet | None) -> list[Diagnostic]:
+    """A warning for each waiver that matches everything: accepted, but never silently."""
+    from iac_gen.spec.one_line import one_line
+
+    found = [
+        Diagnostic(
+            BLANKET_CODE,
+            f"waiver {w.id} waives every field of every resource (resource {w.resource!r}, "
+            f"field {w.field!r}), security findings and missing resources included",
+            w.location,
+            "warning",
+        )
+        for w in (waivers.waivers if waivers is not None else ())
+        if w.blanket
+    ]
+    return one_line(found)
+
+
+def waived_lines(result: Mapping[str, Any], limit: int = 20) -> list[str]:
+    """Console lines naming, for each waiver in use, the findings it waived."""
+    from iac_gen.spec.one_line import escape
+
+    by_waiver: dict[str, list[Mapping[str, Any]]] = {}
+    for finding in result.get("findings") or []:
+        waiver = finding.get("waiver") if finding.get("waived") else None
+        if isinstance(waiver, Mapping):
+            by_waiver.setdefault(str(waiver.get("id")), []).append(finding)
+    lines = []
+    for wid in sorted(by_waiver):
+        findings = by_waiver[wid]
+        waiver = findings[0]["waiver"]
+        named = [f"{f['resource']}: {f['field']}" for f in findings[:limit]]
+        if len(findings) > limit:
+            named.append(f"... and {len(findings) - limit} more")
+        lines.append(
+            escape(
+                f"  waived by {wid} (approver {waiver.get('approver')}, expires "
+                f"{waiver.get('expires')}): " + "; ".join(named)
+            )
+        )
+    return lines

@@ -1,13 +1,22 @@
 """Read a saved drift or lint result back, recognised by shape, for `iac-gen report`.
 
-A drift result is checked against `schemas/drift.schema.json` when that schema ships,
-otherwise against the minimal shape every renderer relies on. Problems are `InputError`s
-(IAC501 unreadable, IAC502 not a drift or lint result).
+The file comes from outside (an archive, a hand edit), so it is read with the strict JSON
+reader (no NaN, duplicate keys, deep nesting, huge integers or lone surrogates) and checked
+before anything renders it: a drift result against `schemas/drift.schema.json` (or, when
+that schema does not ship, the minimal shape every renderer relies on) and then against
+itself - its `status` and `summary` must follow from its resources, findings, coverage and
+errors, as `iac_gen.drift.analysis` computes them; a lint result against the shape the lint
+renderers read. Problems are `InputError`s, one line each:
+
+- IAC501 unreadable: missing, not UTF-8, not strict JSON, nested too deeply
+- IAC502 not a drift or lint result, or not a valid one
+- IAC503 a lint result asked for in a format that renders only drift results (`cli/report`)
+- IAC504 a drift result whose status or summary counts contradict its own content
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,13 +25,24 @@ from iac_gen.diagnostics import error
 ResultKind = Literal["drift", "lint"]
 DRIFT_SCHEMA = "drift.schema.json"
 _STATUSES = ("in_sync", "drifted", "not_checked")
+_SEVERITIES = ("critical", "high", "medium", "low", "info")
+# Far beyond what a result holds (ARM bodies nest about ten levels), well below what the
+# renderers' recursion (and Python's stack) can take.
+MAX_DEPTH = 128
+
+CODES: dict[str, str] = {
+    "IAC501": "report input cannot be read (missing, not UTF-8, not strict JSON, too deep)",
+    "IAC502": "report input is not a (valid) drift or lint result",
+    "IAC503": "a lint result in a format that renders only drift results",
+    "IAC504": "a drift result whose status or summary contradicts its content",
+}
 
 
 def result_kind(data: Any) -> ResultKind | None:
     """`drift`, `lint`, or None when the document is neither."""
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         return None
-    if isinstance(data.get("rules"), list):  # only lint results carry their rule catalog
+    if "rules" in data:  # only lint results carry their rule catalog
         return "lint"
     if "status" in data:
         return "drift"
@@ -47,7 +67,14 @@ def _shape_problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _schema_problems(data: dict[str, Any]) -> list[str] | None:
+def _is_tie(err: Any) -> bool:
+    """A schema error from the rules tying `status` to the content (top-level `allOf`)."""
+    path = list(err.schema_path)
+    return bool(path) and path[0] == "allOf"
+
+
+def _schema_problems(data: dict[str, Any]) -> tuple[list[str], list[str]] | None:
+    """(shape problems, status-tie problems) from the drift schema; None when not shipped."""
     from iac_gen.resources import schemas_dir
 
     if not (schemas_dir() / DRIFT_SCHEMA).is_file():
@@ -59,12 +86,172 @@ def _schema_problems(data: dict[str, Any]) -> list[str] | None:
     schema = load_schema(DRIFT_SCHEMA)
     validator = jsonschema.validators.validator_for(schema)(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+
+    def text(e: Any) -> str:
+        return f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+
+    return [text(e) for e in errors if not _is_tie(e)], [text(e) for e in errors if _is_tie(e)]
+
+
+def consistency_problems(data: dict[str, Any]) -> list[str]:
+    """Where a well-formed drift result contradicts itself: `status` and each `summary`
+    count recomputed from resources, findings, coverage and errors, as the analysis does."""
+    from iac_gen.drift.analysis import OUTCOMES, RESOURCE_STATUSES, is_drift
+
+    problems: list[str] = []
+    by_status = dict.fromkeys(RESOURCE_STATUSES, 0)
+    for resource in data["resources"]:
+        by_status[resource["status"]] += 1
+    by_severity = dict.fromkeys((*_SEVERITIES, "waived"), 0)
+    for finding in data["findings"]:
+        by_severity["waived" if finding["waived"] else finding["severity"]] += 1
+    by_outcome = dict.fromkeys(OUTCOMES, 0)
+    for entry in data["coverage"]:
+        by_outcome[entry["outcome"]] += 1
+    if by_status["not_checked"] or data["errors"]:
+        status = "not_checked"
+    elif any(is_drift(f) for f in data["findings"]):
+        status = "drifted"
+    else:
+        status = "in_sync"
+    if data["status"] != status:
+        problems.append(
+            f"status {data['status']!r} contradicts its content, which says {status!r} "
+            f"({len(data['errors'])} errors, {by_status['not_checked']} resources not checked, "
+            f"{sum(1 for f in data['findings'] if is_drift(f))} drift findings)"
+        )
+    for section, counted in (
+        ("resources", by_status),
+        ("findings", by_severity),
+        ("properties", by_outcome),
+    ):
+        recorded = data["summary"][section]
+        for key, count in counted.items():
+            if recorded.get(key) != count:
+                problems.append(
+                    f"summary.{section}.{key} is {recorded.get(key)} but the result holds {count}"
+                )
+    for i, finding in enumerate(data["findings"]):
+        if bool(finding["waived"]) != (finding["waiver"] is not None):
+            problems.append(
+                f"findings[{i}]: waived is {finding['waived']} but waiver is "
+                f"{'set' if finding['waiver'] is not None else 'null'}"
+            )
+    return problems
+
+
+# -- lint results: the shape `render_lint` of every format reads ---------------------------
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+_FINDING_FIELDS: dict[str, Callable[[Any], bool]] = {
+    "rule": lambda v: isinstance(v, str),
+    "severity": lambda v: v in _SEVERITIES,
+    "category": lambda v: v is None or isinstance(v, str),
+    "title": lambda v: v is None or isinstance(v, str),
+    "message": lambda v: v is None or isinstance(v, str),
+    "file": lambda v: v is None or isinstance(v, str),
+    "path": lambda v: v is None or isinstance(v, str),
+    "fingerprint": lambda v: v is None or isinstance(v, str),
+    "line": lambda v: v is None or _is_int(v),
+    "col": lambda v: v is None or _is_int(v),
+    "suppressed": lambda v: isinstance(v, bool),
+    "suppression_reason": lambda v: v is None or isinstance(v, str),
+}
+_FINDING_REQUIRED = ("rule", "severity")
+_RULE_FIELDS: dict[str, Callable[[Any], bool]] = {
+    "id": lambda v: isinstance(v, str) and bool(v),
+    "title": lambda v: v is None or isinstance(v, str),
+    "severity": lambda v: v is None or v in _SEVERITIES,
+    "category": lambda v: v is None or isinstance(v, str),
+    "rationale": lambda v: v is None or isinstance(v, str),
+    "docs": lambda v: v is None or isinstance(v, str),
+    "source": lambda v: v is None or isinstance(v, str),
+    "production_only": lambda v: isinstance(v, bool),
+}
+_TOP_FIELDS: dict[str, Callable[[Any], bool]] = {
+    "schema_version": lambda v: isinstance(v, str),
+    "tool": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+    "generated_at": lambda v: isinstance(v, str),
+    "environment": lambda v: v is None or isinstance(v, str),
+    "fail_on": lambda v: v in _SEVERITIES,
+    "status": lambda v: v in ("passed", "failed"),
+    "summary": lambda v: isinstance(v, dict),
+    "inputs": lambda v: (
+        isinstance(v, list)
+        and all(
+            isinstance(i, dict) and all(isinstance(i.get(k, ""), str) for k in ("path", "sha256"))
+            for i in v
+        )
+    ),
+    "suppressions": lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v),
+}
+
+
+def lint_problems(data: dict[str, Any]) -> list[str]:
+    """Why a lint-shaped document cannot be rendered (empty when it can)."""
+    problems = []
+    for key, valid in _TOP_FIELDS.items():
+        if key in data and not valid(data[key]):
+            problems.append(f"{key} has the wrong type or value")
+    if not isinstance(data.get("rules"), list):
+        problems.append("rules must be an array")
+    else:
+        for i, rule in enumerate(data["rules"]):
+            problems += _record_problems(f"rules[{i}]", rule, _RULE_FIELDS, ("id",))
+    for i, finding in enumerate(data["findings"]):
+        problems += _record_problems(f"findings[{i}]", finding, _FINDING_FIELDS, _FINDING_REQUIRED)
+    return problems
+
+
+def _record_problems(
+    label: str,
+    record: Any,
+    fields: dict[str, Callable[[Any], bool]],
+    required: tuple[str, ...],
+) -> list[str]:
+    if not isinstance(record, dict):
+        return [f"{label} must be an object"]
+    problems = [f"{label}: {key} is required" for key in required if key not in record]
+    problems += [
+        f"{label}: {key} has the wrong type or value"
+        for key, valid in fields.items()
+        if key in record and not valid(record[key])
+    ]
+    return problems
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True when containers nest deeper than `limit` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _one(code: str, problems: list[str], what: str, name: str) -> Exception:
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return error(code, f"{what}: {problems[0]}{more}", name)
 
 
 def load_result(path: Path) -> tuple[ResultKind, dict[str, Any]]:
     """Parse and check a saved result; raise InputError with one line per problem."""
-    name = str(path)
+    from iac_gen.spec.one_line import escape
+    from iac_gen.strict_json import JsonProblem, loads
+
+    name = escape(str(path))
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -72,11 +259,15 @@ def load_result(path: Path) -> tuple[ResultKind, dict[str, Any]]:
     except UnicodeDecodeError:
         raise error("IAC501", "not UTF-8 text", name) from None
     except OSError as exc:
-        raise error("IAC501", f"cannot read: {exc.strerror}", name) from None
+        raise error("IAC501", f"cannot read: {exc.strerror or type(exc).__name__}", name) from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise error("IAC501", f"invalid JSON: {exc.msg}", name, exc.lineno, exc.colno) from None
+        data = loads(text)
+    except JsonProblem as exc:
+        raise error(
+            "IAC501", f"invalid JSON: {escape(exc.message)}", name, exc.line, exc.col
+        ) from None
+    if _depth_exceeds(data, MAX_DEPTH):
+        raise error("IAC501", f"nested deeper than {MAX_DEPTH} levels", name)
     kind = result_kind(data)
     if kind is None:
         raise error(
@@ -84,11 +275,23 @@ def load_result(path: Path) -> tuple[ResultKind, dict[str, Any]]:
             "not a drift or lint result (expected `findings` with `status` or `rules`)",
             name,
         )
-    if kind == "drift":
-        problems = _schema_problems(data)
-        if problems is None:
-            problems = _shape_problems(data)
+    if kind == "lint":
+        problems = lint_problems(data)
         if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise error("IAC502", f"not a valid drift result: {problems[0]}{more}", name)
+            raise _one("IAC502", [escape(p) for p in problems], "not a valid lint result", name)
+        return kind, data
+    checked = _schema_problems(data)
+    shape, ties = checked if checked is not None else (_shape_problems(data), [])
+    if shape:
+        raise _one("IAC502", [escape(p) for p in shape], "not a valid drift result", name)
+    try:
+        contradictions = consistency_problems(data) or ties
+    except (KeyError, TypeError, AttributeError):  # only without the schema: shapes unchecked
+        raise error(
+            "IAC502", "not a valid drift result: missing or malformed sections", name
+        ) from None
+    if contradictions:
+        raise _one(
+            "IAC504", [escape(p) for p in contradictions], "drift result contradicts itself", name
+        )
     return kind, data

@@ -136,32 +136,134 @@ def ci_metadata(env: Mapping[str, str] | None = None) -> dict[str, Any] | None:
     return None
 
 
-def _git(args: list[str], cwd: Path) -> str | None:
+# Git is asked read-only plumbing questions (`rev-parse`, `cat-file`, `config --get`), never
+# `status`: refreshing the index runs `core.fsmonitor` and clean filters, which a repository's
+# own `.git/config` names. Every call also switches those off, ignores system and global
+# config (and every GIT_* variable of the caller), uses git's default ownership check
+# (`safe.directory` reset: only repositories owned by this user), and never pages.
+_GIT_FLAGS = (
+    "--no-pager",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    f"core.hooksPath={os.devnull}",
+    "-c",
+    "safe.directory=",
+    "-c",
+    "core.untrackedCache=false",
+)
+_GIT_TIMEOUT = 10
+
+
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("GIT_")}
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_TERMINAL_PROMPT="0",
+        GIT_OPTIONAL_LOCKS="0",
+        LC_ALL="C",
+    )
+    return env
+
+
+def _git(args: list[str], root: Path, stdin: str | None = None) -> str | None:
+    env = _git_env()
+    env["GIT_CEILING_DIRECTORIES"] = str(root.parent)
     try:
         done = subprocess.run(
-            ["git", "-C", str(cwd), *args], capture_output=True, text=True, timeout=10, check=False
+            ["git", *_GIT_FLAGS, "-C", str(root), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=_GIT_TIMEOUT,
+            check=False,
+            env=env,
         )
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, subprocess.SubprocessError, ValueError):
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    return done.stdout if done.returncode == 0 else None
+
+
+def repository_root(path: Path) -> Path | None:
+    """The work tree holding `path` (a folder with `.git`), found without running git."""
+    folder = Path(os.path.realpath(path if path.is_dir() else path.parent))
+    for candidate in (folder, *folder.parents):
+        if candidate.name == ".git":
+            return None  # inside a repository's own metadata: not a checked-out file
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
+
+
+def _blob_id(path: Path, object_format: str) -> str | None:
+    """The git object id of the file's bytes as they are (no filters run)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256() if object_format == "sha256" else hashlib.sha1(usedforsecurity=False)
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def git_sources(paths: Sequence[Path]) -> list[dict[str, Any] | None]:
+    """Commit, dirty flag, branch and remote for each of `paths`; None outside git.
+
+    One query per repository, whatever the number of files or folders in it. `dirty` means
+    the file's bytes differ from the committed ones (or it is not committed at all); it is
+    worked out by hashing the file here, not by `git status`.
+    """
+    by_root: dict[Path, list[int]] = {}
+    out: list[dict[str, Any] | None] = [None] * len(paths)
+    for index, path in enumerate(paths):
+        root = repository_root(Path(path))
+        if root is not None:
+            by_root.setdefault(root, []).append(index)
+    for root, indices in by_root.items():
+        found = _query_repository(root, [Path(paths[i]) for i in indices])
+        for i, info in zip(indices, found, strict=True):
+            out[i] = info
+    return out
+
+
+def _query_repository(root: Path, files: list[Path]) -> list[dict[str, Any] | None]:
+    head = _git(["rev-parse", "--show-object-format", "--abbrev-ref", "HEAD"], root)
+    lines = (head or "").splitlines()
+    if len(lines) != 2:
+        return [None] * len(files)  # not a repository git accepts, or no commit yet
+    object_format, branch = lines
+    names: list[str | None] = []
+    for path in files:
+        real = Path(os.path.realpath(path.parent)) / path.name
+        rel = Path(os.path.relpath(real, root)).as_posix()
+        names.append(None if "\n" in rel or rel.startswith("../") else rel)
+    query = "HEAD\n" + "".join(f"HEAD:{n}\n" for n in names if n is not None)
+    answer = _git(["cat-file", "--batch-check=%(objectname) %(objecttype)"], root, query)
+    rows = (answer or "").splitlines()
+    if not rows or not rows[0].endswith(" commit"):
+        return [None] * len(files)
+    commit = rows[0].split(" ", 1)[0]
+    blobs = iter(rows[1:])
+    remote = _git(["config", "--get", "remote.origin.url"], root)
+    base: dict[str, Any] = {"commit": commit}
+    if branch and branch != "HEAD":
+        base["branch"] = branch
+    if remote and remote.strip():
+        base["repository_uri"] = _URL_USERINFO.sub(r"\1", remote.strip())
+    out: list[dict[str, Any] | None] = []
+    for path, name in zip(files, names, strict=True):
+        committed = next(blobs, "") if name is not None else ""
+        oid, _, kind = committed.partition(" ")
+        dirty = kind != "blob" or _blob_id(path, object_format) != oid  # a folder: dirty
+        out.append({**base, "dirty": dirty})
+    return out
 
 
 def git_source(path: Path) -> dict[str, Any] | None:
     """Commit, dirty flag and remote of the repository holding `path`; None outside git."""
-    path = Path(path)
-    folder = path if path.is_dir() else path.parent
-    commit = _git(["rev-parse", "HEAD"], folder)
-    if not commit:
-        return None
-    status = _git(["status", "--porcelain", "--", path.name if path.is_file() else "."], folder)
-    source: dict[str, Any] = {"commit": commit, "dirty": bool(status)}
-    branch = _git(["rev-parse", "--abbrev-ref", "HEAD"], folder)
-    if branch and branch != "HEAD":
-        source["branch"] = branch
-    remote = _git(["config", "--get", "remote.origin.url"], folder)
-    if remote:
-        source["repository_uri"] = _URL_USERINFO.sub(r"\1", remote)
-    return source
+    return git_sources([Path(path)])[0]
 
 
 def build_manifest(
@@ -205,13 +307,9 @@ def build_manifest(
         data = content.encode("utf-8") if isinstance(content, str) else content
         record = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         manifest["outputs"].append(record)
-    cache: dict[tuple[str, str], dict[str, Any] | None] = {}
-    for src in inputs if sources is None else sources:
-        src = Path(src)
-        key = (str(src.resolve().parent), src.name)
-        if key not in cache:
-            cache[key] = git_source(src)
-        manifest["sources"].append({"path": _relative(src, base), "git": cache[key]})
+    listed = [Path(src) for src in (inputs if sources is None else sources)]
+    for src, info in zip(listed, git_sources(listed), strict=True):
+        manifest["sources"].append({"path": _relative(src, base), "git": info})
     if extra:
         manifest.update(extra)
     return manifest
@@ -256,8 +354,7 @@ def provenance(
     run's repository variables. None when neither is known.
     """
     env = os.environ if env is None else env
-    for src in sources:
-        info = git_source(Path(src))
+    for info in git_sources([Path(src) for src in sources]):
         if info and info.get("repository_uri"):
             found = {"repository_uri": info["repository_uri"], "revision_id": info["commit"]}
             if info.get("branch"):

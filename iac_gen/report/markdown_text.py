@@ -2,7 +2,8 @@
 
 Renderers differ (GitHub sanitises HTML, others may not), so values are made inert
 everywhere: HTML-significant characters become entities, Markdown punctuation is
-backslash-escaped, `|` cannot end a cell and line breaks become `<br>`.
+backslash-escaped, `|` cannot end a cell and line breaks become `<br>`. Control characters
+(ESC, BEL, NUL, C1, bidi overrides) are shown escaped first (`visible`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,26 @@ _MD_PUNCT = re.compile(r"([\\`*_\[\]|~])")
 _MAX_CELL = 160
 
 
+_KEPT = re.compile(r"(\r\n|\n|\r|\t)")
+
+
+def visible(value: Any) -> str:
+    """Text with its control characters (C0, C1, DEL), line separators and bidi overrides
+    shown escaped (`\\x1b`, `\\u202e`), so `cat drift.md` cannot drive a terminal and NUL
+    cannot make the file binary. Tabs and line breaks stay: each format handles them."""
+    from iac_gen.spec.one_line import escape
+
+    parts = _KEPT.split(str(value))
+    return "".join(part if i % 2 else escape(part) for i, part in enumerate(parts))
+
+
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def md_cell(value: Any, limit: int = _MAX_CELL) -> str:
     """Inert text for a table cell or a list item."""
-    text = _shorten(str(value), limit) if limit else str(value)
+    text = _shorten(visible(value), limit) if limit else visible(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_PUNCT.sub(r"\\\1", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -32,7 +46,7 @@ _PLAIN_URL = re.compile(r"^https://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$")
 
 def md_ticket(value: Any) -> str:
     """A ticket reference: an `https://` URL becomes an autolink, anything else inert text."""
-    text = str(value or "")
+    text = visible(value or "")
     if _PLAIN_URL.match(text) and "(" not in text and ")" not in text:
         return f"<{text}>"
     return md_cell(text)
@@ -40,7 +54,7 @@ def md_ticket(value: Any) -> str:
 
 def md_code(value: Any, limit: int = _MAX_CELL) -> str:
     """Inline code that survives backticks, pipes and newlines in a table cell."""
-    text = _shorten(str(value), limit) if limit else str(value)
+    text = _shorten(visible(value), limit) if limit else visible(value)
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     if not text:
         return ""

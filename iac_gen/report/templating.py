@@ -1,7 +1,8 @@
 """The Jinja2 environments for report templates (`templates/report/`).
 
 HTML is autoescaped (every value, SVG text included); Markdown is not, and every value in
-it goes through the `md` filter instead. Both use StrictUndefined so a typo fails loudly.
+it goes through the `md` filter instead. Both use StrictUndefined so a typo fails loudly,
+and both show control characters of any value escaped (`_finalize`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,19 @@ from functools import cache
 from typing import Any
 
 from iac_gen.report.severity import SEVERITIES
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ value }}` of both formats: text with control characters shown escaped
+    (before HTML autoescaping, which it does not replace). Markup stays markup."""
+    if not isinstance(value, str):
+        return value
+    from markupsafe import Markup
+
+    from iac_gen.report.markdown_text import visible
+
+    shown = visible(value)
+    return Markup(shown) if isinstance(value, Markup) else shown
 
 
 @cache
@@ -21,6 +35,7 @@ def environment(autoescape: bool) -> Any:
     from iac_gen.resources import templates_dir
 
     env = jinja2.Environment(
+        finalize=_finalize,
         loader=jinja2.FileSystemLoader(str(templates_dir() / "report")),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,

@@ -85,7 +85,7 @@ waivers:
     reason: Capacity raised by hand during incident INC-881 until the autoscale rule ships
     approver: sre-lead@contoso.com
     ticket: CHG-20419
-    expires: 2026-12-31
+    expires: 2036-12-31
   - id: W-002
     resource: fraud-scoring
     field: tags.*
@@ -99,7 +99,7 @@ waivers:
     reason: Decommissioning; kept until the migration finishes
     approver: head-of-risk-models@contoso.com
     ticket: null
-    expires: 2027-01-31
+    expires: 2037-01-31
 """
 
 

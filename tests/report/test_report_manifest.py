@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,8 @@ from iac_gen.report.manifest import (
     redact_argv,
     verify_manifest,
 )
+
+ROOT_SPEC = Path(__file__).resolve().parents[2] / "fixtures/example/spec.yaml"
 
 GITHUB = {
     "GITHUB_RUN_ID": "9012",
@@ -209,3 +213,162 @@ def test_outputs_can_be_hashed_before_they_are_written(tmp_path):
         (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "manifest.json").write_text(dumps_json(manifest), encoding="utf-8")
     assert verify_manifest(tmp_path / "manifest.json") == []
+
+
+# --- git is asked about the spec's repository only, and never runs code from it (D13) ---
+
+HOSTILE_CONFIG = (
+    ("core.fsmonitor", "touch PWNED; false"),
+    ("core.hooksPath", "hooks"),
+    ("filter.evil.clean", "touch PWNED; cat"),
+)
+
+
+def _hostile_repo(folder, files):
+    """A git repository whose own config would run `touch PWNED` from `git status`."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(folder), *args], capture_output=True, check=True)
+
+    git("init", "-q", "-b", "main")
+    for name, source in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    (folder / ".gitattributes").write_text("* filter=evil\n", encoding="utf-8")
+    git("add", ".")
+    git("-c", "user.name=n", "-c", "user.email=e", "commit", "-qm", "x")
+    for key, value in HOSTILE_CONFIG:
+        git("config", key, value)
+    return folder
+
+
+def _pwned(root) -> list[str]:
+    return sorted(str(p) for p in root.rglob("PWNED*"))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_drift_report_never_runs_code_from_the_live_files_repository(tmp_path, monkeypatch):
+    from tests.drift.test_cli import ROOT, run
+
+    art = _hostile_repo(tmp_path / "art", {"live.json": ROOT / "fixtures/example/live.json"})
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(
+        [
+            "drift",
+            str(ROOT / "fixtures/example/spec.yaml"),
+            "--live",
+            "art/live.json",
+            "--env",
+            "prod",
+            "--report",
+            "out",
+        ]
+    )
+    assert code in (0, 1)
+    assert _pwned(tmp_path) == []
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text(encoding="utf-8"))
+    assert [s["path"] for s in manifest["sources"]] == [
+        os.path.relpath(ROOT / "fixtures/example/spec.yaml", tmp_path / "out")
+    ]
+    assert art.is_dir()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_drift_report_never_runs_code_from_the_specs_repository(tmp_path, monkeypatch):
+    from tests.drift.test_cli import ROOT, run
+
+    repo = _hostile_repo(
+        tmp_path / "repo",
+        {
+            "spec.yaml": ROOT / "fixtures/example/spec.yaml",
+            "live.json": ROOT / "fixtures/example/live.json",
+        },
+    )
+    (repo / "spec.yaml").touch()  # a fresh mtime: `git status` would re-read (and filter) it
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(
+        [
+            "drift",
+            "repo/spec.yaml",
+            "--live",
+            "repo/live.json",
+            "--env",
+            "prod",
+            "--report",
+            "out",
+        ]
+    )
+    assert code in (0, 1)
+    assert _pwned(tmp_path) == []
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text(encoding="utf-8"))
+    (source,) = manifest["sources"]
+    assert source["path"] == "../repo/spec.yaml"
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert source["git"] == {"commit": head, "dirty": False, "branch": "main"}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_is_queried_once_per_repository_with_its_config_disarmed(tmp_path, monkeypatch):
+    import iac_gen.report.manifest as manifest_module
+
+    spec = ROOT_SPEC.read_bytes()
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    files = []
+    for folder in ("a", "b", "c/d", "e"):
+        (repo / folder).mkdir(parents=True)
+        (repo / folder / "spec.yaml").write_bytes(spec)
+        files.append(repo / folder / "spec.yaml")
+    subprocess.run(["git", "-C", str(repo), "add", "."], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=n", "-c", "user.email=e", "commit", "-qm", "x"],
+        check=True,
+    )
+    (repo / "e/spec.yaml").write_bytes(spec + b"# changed\n")
+    calls: list[tuple[list[str], dict[str, str]]] = []
+    real_run = subprocess.run
+
+    def recording_run(args, *rest, **kwargs):
+        calls.append((list(args), dict(kwargs.get("env") or {})))
+        return real_run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(manifest_module.subprocess, "run", recording_run)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "hostile.gitconfig"))
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere"))
+    manifest = build_manifest(files, [], base_dir=tmp_path, env={})
+    dirty = {s["path"]: s["git"]["dirty"] for s in manifest["sources"]}
+    assert dirty == {
+        "repo/a/spec.yaml": False,
+        "repo/b/spec.yaml": False,
+        "repo/c/d/spec.yaml": False,
+        "repo/e/spec.yaml": True,
+    }
+    one_repo = len(calls)
+    assert 1 <= one_repo <= 3  # a fixed handful of read-only plumbing commands per repository
+    for args, env in calls:
+        assert args[0] == "git"
+        assert "core.fsmonitor=false" in args and f"core.hooksPath={os.devnull}" in args
+        assert "safe.directory=" in args and "--no-pager" in args
+        assert "status" not in args  # refreshes the index: fsmonitor, clean filters
+        assert env["GIT_CONFIG_NOSYSTEM"] == "1" and env["GIT_CONFIG_GLOBAL"] == os.devnull
+        assert "GIT_DIR" not in env
+    calls.clear()
+    build_manifest(files[:1], [], base_dir=tmp_path, env={})
+    assert len(calls) == one_repo  # four folders cost what one does
+
+
+def test_no_git_outside_a_repository(tmp_path, monkeypatch):
+    import iac_gen.report.manifest as manifest_module
+
+    calls: list[object] = []
+    monkeypatch.setattr(manifest_module.subprocess, "run", lambda *a, **k: calls.append(a))
+    lone = tmp_path / "spec.yaml"
+    lone.write_text("a: 1\n", encoding="utf-8")
+    if any((p / ".git").exists() for p in tmp_path.parents):
+        pytest.skip("the temporary folder lies inside a git work tree")
+    manifest = build_manifest([lone], [], base_dir=tmp_path, env={})
+    assert calls == [] and manifest["sources"][0]["git"] is None
