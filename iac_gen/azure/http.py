@@ -342,6 +342,8 @@ class BoundedBodyPolicy(HTTPPolicy):
                 if ok:
                     raise
                 data = b""  # an oversized error body: the status alone still says enough
+            if attempt.fired:  # a socket shut mid-headers can look like a short, whole answer
+                raise ServiceResponseTimeoutError("the watchdog ended this exchange")
             if holder is not None:
                 holder.data = data
                 holder.history.append(http.status_code)

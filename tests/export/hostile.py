@@ -35,6 +35,7 @@ class Reply:
     length: int | None = None  # Content-Length to announce for `chunks` (then not chunked)
     drip: tuple[int, float] | None = None  # (bytes per write, seconds between writes)
     cut_after: int | None = None  # send this many body bytes, then close the connection
+    header_drip: tuple[int, float] | None = None  # status line and headers dripped too
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _send(self, reply: Reply, payload: bytes) -> None:
+        if reply.header_drip is not None:
+            head = (
+                f"HTTP/1.1 {reply.status} OK\r\nContent-Type: application/json\r\n"
+                f"X-Padding: {'p' * 400}\r\nContent-Length: {len(payload)}\r\n\r\n"
+            ).encode()
+            size, pause = reply.header_drip
+            for start in range(0, len(head), size):
+                self.wfile.write(head[start : start + size])
+                self.wfile.flush()
+                time.sleep(pause)
+            self.wfile.write(payload)
+            return
         self.send_response(reply.status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         names = {k.lower() for k in reply.headers}

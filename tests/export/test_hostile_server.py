@@ -72,6 +72,18 @@ def test_slow_drip_body_is_cut_by_the_deadline(arm: HostileArm, tmp_path: Path) 
     assert "deadline" in _entry(run, DEP)["reason"]
 
 
+def test_slow_drip_headers_are_cut_by_the_per_response_timeout(
+    arm: HostileArm, tmp_path: Path
+) -> None:
+    arm.on(DEP + "$", Reply(header_drip=(4, 0.25)))
+    started = time.monotonic()
+    run = run_export(arm, tmp_path / "live.json", "--timeout", "2", "--deadline", "20", *QUICK[:2])
+    took = time.monotonic() - started
+    assert took < 9, f"export took {took:.1f} s with --timeout 2"
+    assert run.code == 3
+    assert _entry(run, DEP)["reason"].startswith("timed out")
+
+
 # -- D12 / D26: byte bounds ----------------------------------------------------------------
 
 
