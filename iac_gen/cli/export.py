@@ -240,7 +240,7 @@ def export_command(
         typer.echo(json.dumps(doc, sort_keys=True))
     elif not quiet:
         typer.echo(
-            f"wrote {out}: {len(bundle['resources'])} resources "
+            f"wrote {escape(str(out))}: {len(bundle['resources'])} resources "
             f"(read {summary['read']}, missing {summary['missing']}, "
             f"not_checked {summary['not_checked']})"
         )

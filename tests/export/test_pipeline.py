@@ -86,3 +86,50 @@ def test_bundle_larger_than_drift_reads_is_refused(monkeypatch: pytest.MonkeyPat
         bundle_text(bundle)
     monkeypatch.setattr(load, "MAX_BYTES", 1 << 20)
     assert bundle_text(bundle).endswith("}\n")
+
+
+class _Raw:
+    """Just what read_bounded uses of an azure.core.rest response."""
+
+    def __init__(self, data: bytes, encoding: str, step: int = 7):
+        self.headers = {"Content-Encoding": encoding}
+        self._data = data
+        self._step = step
+
+    def iter_raw(self) -> Iterator[bytes]:
+        for i in range(0, len(self._data), self._step):
+            yield self._data[i : i + self._step]
+
+
+@pytest.mark.parametrize("kind", ["gzip", "zlib-deflate", "raw-deflate", "two-gzip-members"])
+def test_bounded_reader_decodes_what_servers_send(kind: str) -> None:
+    import gzip
+    import zlib
+
+    from iac_gen.azure.http import read_bounded
+
+    text = b'{"id": "/x", "properties": {"a": "' + b"b" * 5000 + b'"}}'
+    if kind == "gzip":
+        data, enc = gzip.compress(text), "gzip"
+    elif kind == "zlib-deflate":
+        data, enc = zlib.compress(text), "deflate"
+    elif kind == "raw-deflate":
+        comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+        data, enc = comp.compress(text) + comp.flush(), "deflate"
+    else:
+        data, enc = gzip.compress(text[:100]) + gzip.compress(text[100:]), "gzip"
+    assert read_bounded(_Raw(data, enc), 1 << 20, None) == text
+
+
+def test_bounded_reader_refuses_past_the_limit_and_cut_streams() -> None:
+    import gzip
+
+    from iac_gen.azure.http import ResponseRefused, read_bounded
+
+    packed = gzip.compress(b" " * 100_000)
+    with pytest.raises(ResponseRefused, match="decompresses to more than 1000 bytes"):
+        read_bounded(_Raw(packed, "gzip"), 1000, None)
+    with pytest.raises(ResponseRefused, match="ends early"):
+        read_bounded(_Raw(packed[:-20], "gzip"), 1 << 20, None)
+    with pytest.raises(ResponseRefused, match="unsupported Content-Encoding"):
+        read_bounded(_Raw(b"x", "br"), 1 << 20, None)
