@@ -1,30 +1,49 @@
-"""Thin wrappers over the Azure SDK clients that return plain dicts and classified outcomes.
+"""ARM and Resource Graph readers that return plain dicts and classified outcomes.
 
 Every call yields a `Fetched`: `read` with the body, `missing` (HTTP 404), or `not_checked`
-with a reason (401/403, retries exhausted, timeouts, malformed bodies, paging loops). Only
-GET requests and the Resource Graph query POST are ever sent.
+with a reason (401/403, retries exhausted, throttled until the deadline, timeouts, answers
+too large, malformed or strictly invalid JSON, redirects, ids that are not where they should
+be, paging loops). Only GET requests and the Resource Graph query POST are ever sent, through
+the bounded pipeline of `iac_gen.azure.http`. Server text in a reason is escaped.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
-    DecodeError,
-    HttpResponseError,
     ServiceRequestError,
     ServiceResponseError,
 )
 
+from iac_gen import __version__
 from iac_gen.azure.credentials import connection_verify, credential_scopes
-from iac_gen.azure.retry import JitterRetryPolicy
+from iac_gen.azure.http import (
+    MAX_RESPONSE_BYTES,
+    Body,
+    BoundedBodyPolicy,
+    ByteBudget,
+    DeadlineExceeded,
+    ResponseRefused,
+    Watchdog,
+    watched_transport,
+)
+from iac_gen.azure.ids import ArmPath, BadId, parse_child, parse_id, shown
+from iac_gen.azure.retry import JitterRetryPolicy, retry_after_seconds
+from iac_gen.live import load as live_load
+from iac_gen.strict_json import JsonProblem
+from iac_gen.strict_json import loads as strict_loads
+
+__all__ = ["MAX_RESPONSE_BYTES", "ArmReader", "ClientSettings", "Fetched", "GraphReader"]
+
+GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources"
+GRAPH_API = "2021-03-01"  # the version azure-mgmt-resourcegraph 8.x sends
 
 
 @dataclass
@@ -46,152 +65,236 @@ class ClientSettings:
     max_pages: int = 1000
 
 
-class DeadlineExceeded(Exception):
-    """The overall export deadline passed before a request could be sent."""
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
 
 
-def _transport(settings: ClientSettings) -> Any:
-    import requests
-    from azure.core.pipeline.transport import RequestsTransport
-
-    session = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(
-        pool_connections=4, pool_maxsize=max(10, settings.concurrency + 2)
-    )
-    session.mount("https://", adapter)
-    return RequestsTransport(
-        session=session,
-        session_owner=True,
-        connection_verify=connection_verify(),
-        connection_timeout=settings.timeout,
-        read_timeout=settings.timeout,
-    )
+class _Failed(Exception):
+    def __init__(self, status: str, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
 
 
-def _common_kwargs(settings: ClientSettings) -> dict[str, Any]:
-    return {
-        "base_url": settings.arm_endpoint,
-        "credential_scopes": credential_scopes(settings.arm_endpoint),
-        "transport": _transport(settings),
-        "connection_verify": connection_verify(),
-        "retry_policy": JitterRetryPolicy(
-            deadline=settings.deadline,
-            retry_total=settings.retries,
-            retry_connect=settings.retries,
-            retry_read=settings.retries,
-            retry_status=settings.retries,
-            retry_backoff_factor=settings.retry_backoff,
-            retry_backoff_max=30,
-        ),
-        "logging_enable": False,
-    }
+class _Pipeline:
+    """One azure-core PipelineClient with an explicit policy list (see iac_gen.azure.http)."""
+
+    def __init__(self, credential: Any, settings: ClientSettings, budget: ByteBudget | None):
+        from azure.core import PipelineClient
+        from azure.core.pipeline import policies
+
+        self.settings = settings
+        self._watchdog = Watchdog()
+        chain = [
+            policies.RequestIdPolicy(),
+            policies.HeadersPolicy(
+                {"Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
+            ),
+            policies.UserAgentPolicy(sdk_moniker=f"iac-gen/{__version__}"),
+            policies.ProxyPolicy(),
+            JitterRetryPolicy(
+                deadline=settings.deadline,
+                retry_total=settings.retries,
+                retry_connect=settings.retries,
+                retry_read=settings.retries,
+                retry_status=settings.retries,
+                retry_backoff_factor=settings.retry_backoff,
+                retry_backoff_max=30,
+            ),
+            policies.BearerTokenCredentialPolicy(
+                credential, *credential_scopes(settings.arm_endpoint)
+            ),
+            BoundedBodyPolicy(
+                self._watchdog,
+                timeout=settings.timeout,
+                deadline=settings.deadline,
+                budget=budget,
+            ),
+        ]
+        transport = watched_transport(
+            self._watchdog,
+            timeout=settings.timeout,
+            verify=connection_verify(),
+            concurrency=settings.concurrency,
+        )
+        self._client: Any = PipelineClient(
+            base_url=settings.arm_endpoint, policies=chain, transport=transport
+        )
+
+    def close(self) -> None:
+        self._client.close()
+        self._watchdog.stop()
+
+    def send(self, method: str, url: str, json_body: Any = None) -> _Answer:
+        from azure.core.rest import HttpRequest
+
+        holder = Body()
+        kwargs: dict[str, Any] = {"stream": True, BoundedBodyPolicy.OPTION: holder}
+        if self.settings.deadline is not None:
+            left = self.settings.deadline - time.monotonic()
+            if left <= 0:
+                raise DeadlineExceeded()
+            kwargs["timeout"] = left
+        request = HttpRequest(method, url, json=json_body)
+        response = self._client.send_request(request, **kwargs)
+        return _Answer(response.status_code, dict(response.headers), holder.data)
 
 
-def _drop_registration_policy(pipeline: Any) -> None:
-    """Unlink ARMAutoResourceProviderRegistrationPolicy: on a 409 it would POST a provider
-    registration, which is a write, and export must stay read-only."""
-    chain = pipeline._impl_policies
-    kept = [p for p in chain if type(p).__name__ != "ARMAutoResourceProviderRegistrationPolicy"]
-    if len(kept) == len(chain):
-        return
-    for index in range(len(kept) - 1):
-        kept[index].next = kept[index + 1]
-    kept[-1].next = chain[-1].next
-    chain[:] = kept
+def _error_code(body: bytes) -> str:
+    try:
+        doc = strict_loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, JsonProblem):
+        return ""
+    error = doc.get("error") if isinstance(doc, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return shown(code, 120) if isinstance(code, str) else ""
+
+
+def _answer_problem(answer: _Answer, origin: str, deadline: float | None) -> _Failed | None:
+    """None for a 2xx answer; otherwise why the resource is missing or not checked."""
+    code = answer.status
+    if 200 <= code < 300:
+        return None
+    if code in (301, 302, 303, 307, 308):
+        target = str(answer.headers.get("Location") or answer.headers.get("location") or "")
+        where = "to another host" if not _same_origin(target, origin) else "on the same host"
+        return _Failed(
+            "not_checked", f"redirect (HTTP {code}) {where} ({shown(target, 120)}); not followed"
+        )
+    error = _error_code(answer.body)
+    suffix = f" {error}" if error else ""
+    if code == 404:
+        return _Failed("missing", f"not found (HTTP 404{suffix})")
+    if code in (401, 403):
+        return _Failed("not_checked", f"access denied (HTTP {code}{suffix})")
+    if code == 429 and deadline is not None:
+        left = deadline - time.monotonic()
+        wait = retry_after_seconds(answer.headers)
+        if left <= 0.05 or (wait is not None and wait >= left):
+            after = f"; Retry-After {wait:g} s" if wait is not None else ""
+            return _Failed("not_checked", f"throttled (429) until the deadline{after}")
+    if code in (408, 429) or code >= 500:
+        return _Failed("not_checked", f"retries exhausted (last answer HTTP {code}{suffix})")
+    return _Failed("not_checked", f"unexpected answer (HTTP {code}{suffix})")
 
 
 def _reason_for(exc: BaseException) -> tuple[str, str]:
-    """(status, reason) for an SDK exception; reasons never echo request headers."""
-    if isinstance(exc, DecodeError | ValueError):
-        return "not_checked", "malformed response body (not valid JSON)"
-    if isinstance(exc, HttpResponseError):
-        code = exc.status_code
-        error_code = getattr(getattr(exc, "error", None), "code", None) or ""
-        suffix = f" {error_code}" if error_code else ""
-        if code == 404:
-            return "missing", f"not found (HTTP 404{suffix})"
-        if code is None and isinstance(exc, ClientAuthenticationError):
-            return "not_checked", (
-                "could not get an ARM token (sign in with `az login` or set IAC_GEN_ARM_TOKEN)"
-            )
-        if code in (401, 403) or isinstance(exc, ClientAuthenticationError):
-            return "not_checked", f"access denied (HTTP {code}{suffix})"
-        if code in (408, 429) or (code is not None and code >= 500):
-            return "not_checked", f"retries exhausted (last answer HTTP {code}{suffix})"
-        return "not_checked", f"unexpected answer (HTTP {code}{suffix})"
-    if isinstance(exc, ServiceResponseError | ServiceRequestError):
-        kind = (
-            "timed out"
-            if "timeout" in type(exc).__name__.lower() or "timed out" in str(exc).lower()
-            else "connection failed"
-        )
-        return "not_checked", f"{kind} after retries ({type(exc).__name__})"
+    """(status, reason) for an exception; reasons never echo request headers."""
+    if isinstance(exc, _Failed):
+        return exc.status, exc.reason
     if isinstance(exc, DeadlineExceeded):
         return "not_checked", "export deadline exceeded"
+    if isinstance(exc, ResponseRefused):
+        return "not_checked", exc.reason
+    if isinstance(exc, ClientAuthenticationError):
+        return "not_checked", (
+            "could not get an ARM token (sign in with `az login` or set IAC_GEN_ARM_TOKEN)"
+        )
+    if isinstance(exc, ServiceResponseError | ServiceRequestError):
+        text = str(exc)
+        if "timeout" in type(exc).__name__.lower() or "timed out" in text.lower():
+            return "not_checked", f"timed out after retries ({type(exc).__name__})"
+        if "closed before the whole answer" in text:
+            return "not_checked", "incomplete answer after retries (the connection closed mid-body)"
+        return "not_checked", f"connection failed after retries ({type(exc).__name__})"
     if isinstance(exc, AzureError):
         return "not_checked", f"request failed ({type(exc).__name__})"
     return "not_checked", f"request failed ({type(exc).__name__})"
 
 
+def parse_body(data: bytes) -> Any:
+    """A server body as strict JSON, or _Failed with the reason."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        reason = f"malformed response body (not UTF-8 at byte {exc.start})"
+        raise _Failed("not_checked", reason) from None
+    try:
+        return strict_loads(text)
+    except JsonProblem as exc:
+        reason = f"malformed response body ({shown(exc.message, 120)})"
+        raise _Failed("not_checked", reason) from None
+
+
+def _same_origin(url: str, origin: str) -> bool:
+    a, b = urlsplit(url), urlsplit(origin)
+    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())
+
+
+def _budget() -> ByteBudget:
+    return ByteBudget(live_load.MAX_BYTES)
+
+
+def _as_path(path: ArmPath | str) -> ArmPath:
+    return path if isinstance(path, ArmPath) else parse_id(path)
+
+
 class ArmReader:
-    """GET single resources (`resources.get_by_id`) and paged collections (`nextLink`)."""
+    """GET single resources and paged collections (`nextLink`) by parsed ARM path."""
 
-    def __init__(self, credential: Any, subscription: str, settings: ClientSettings):
-        from azure.mgmt.resource.resources import ResourceManagementClient
-
+    def __init__(
+        self,
+        credential: Any,
+        subscription: str,
+        settings: ClientSettings,
+        budget: ByteBudget | None = None,
+    ):
         self.settings = settings
-        self._client = ResourceManagementClient(
-            credential,
-            subscription or "00000000-0000-0000-0000-000000000000",
-            **_common_kwargs(settings),
-        )
-        _drop_registration_policy(self._client._client._pipeline)
+        self._pipe = _Pipeline(credential, settings, budget or _budget())
 
     def close(self) -> None:
-        self._client.close()
+        self._pipe.close()
 
-    def _remaining(self) -> float | None:
-        if self.settings.deadline is None:
-            return None
-        left = self.settings.deadline - time.monotonic()
-        if left <= 0:
-            raise DeadlineExceeded()
-        return left
+    def _url(self, path: ArmPath, api_version: str) -> str:
+        query = urlencode({"api-version": api_version})
+        return f"{self.settings.arm_endpoint}{path.url_path()}?{query}"
 
-    def _call_kwargs(self) -> dict[str, Any]:
-        left = self._remaining()
-        return {} if left is None else {"timeout": left}
+    def _get(self, url: str) -> Any:
+        answer = self._pipe.send("GET", url)
+        problem = _answer_problem(answer, self.settings.arm_endpoint, self.settings.deadline)
+        if problem is not None:
+            raise problem
+        return parse_body(answer.body)
 
-    def get(self, resource_id: str, api_version: str) -> Fetched:
+    def get(self, resource: ArmPath | str, api_version: str) -> Fetched:
         try:
-            kwargs = self._call_kwargs()
-            # stream=True skips the SDK's model deserialisation and second JSON parse; the
-            # body is read and parsed once here, exactly as the service returned it.
-            raw: Any = self._client.resources.get_by_id(
-                resource_id.lstrip("/"),
-                api_version=api_version,
-                stream=True,
-                cls=lambda pipeline_response, _deserialized, _headers: (
-                    pipeline_response.http_response.read()
-                ),
-                **kwargs,
-            )
-            body = json.loads(raw)
+            path = _as_path(resource)
+            body = self._get(self._url(path, api_version))
+        except BadId as exc:
+            return Fetched("not_checked", reason=str(exc))
         except Exception as exc:  # classified, never re-raised: one resource, one status
             status, reason = _reason_for(exc)
             return Fetched(status, reason=reason)
         if not isinstance(body, dict) or not isinstance(body.get("id"), str):
             return Fetched("not_checked", reason="malformed response body (no resource id)")
+        try:
+            same = parse_id(body["id"]).key() == path.key()
+        except BadId:
+            same = False
+        if not same:
+            return Fetched(
+                "not_checked",
+                reason=f"the answer is another resource's body (id {shown(body['id'], 200)!r})",
+            )
         return Fetched("read", body=body)
 
-    def list(self, path: str, api_version: str) -> Fetched:
-        """All items of a collection, following `nextLink` with a loop guard."""
-        from azure.core.rest import HttpRequest
-
+    def list(self, collection: ArmPath | str, api_version: str) -> Fetched:
+        """All items of a collection, following `nextLink` with loop and origin guards. Each
+        item's id must be `collection/<name>`; others are left out and make it not_checked."""
+        try:
+            path = _as_path(collection)
+        except BadId as exc:
+            return Fetched("not_checked", reason=str(exc))
         origin = self.settings.arm_endpoint
-        url: str | None = f"{origin}{quote(path)}?api-version={api_version}"
+        url: str | None = self._url(path, api_version)
         seen: set[str] = set()
         items: list[dict[str, Any]] = []
+        refused: list[str] = []
         pages = 0
         while url:
             if url in seen:
@@ -203,14 +306,16 @@ class ArmReader:
                 return Fetched(
                     "not_checked", items=items, reason="nextLink leaves the ARM endpoint"
                 )
+            if pages and not _same_collection(url, path):
+                return Fetched(
+                    "not_checked",
+                    items=items,
+                    reason=f"nextLink {shown(url, 200)!r} is not a page of this collection",
+                )
             seen.add(url)
             pages += 1
             try:
-                kwargs = self._call_kwargs()
-                response = self._client.send_request(HttpRequest("GET", url), **kwargs)
-                if response.status_code != 200:
-                    response.raise_for_status()
-                doc = response.json()
+                doc = self._get(url)
             except Exception as exc:
                 status, reason = _reason_for(exc)
                 return Fetched(status, items=items, reason=reason)
@@ -219,15 +324,30 @@ class ArmReader:
             for item in doc["value"]:
                 if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                     return Fetched("not_checked", items=items, reason="malformed list item (no id)")
+                try:
+                    parse_child(item["id"], path)
+                except BadId as exc:
+                    refused.append(str(exc))
+                    continue
                 items.append(item)
             nxt = doc.get("nextLink")
             url = nxt if isinstance(nxt, str) and nxt else None
+        if refused:
+            more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            return Fetched("not_checked", items=items, reason=f"{refused[0]}{more}")
         return Fetched("read", items=items)
 
 
-def _same_origin(url: str, origin: str) -> bool:
-    a, b = urlsplit(url), urlsplit(origin)
-    return (a.scheme, a.netloc.lower()) == (b.scheme, b.netloc.lower())
+def _same_collection(url: str, path: ArmPath) -> bool:
+    """A nextLink must page the same collection: same segments, none of them dot segments."""
+    parts = urlsplit(url)
+    if parts.fragment:
+        return False
+    try:
+        linked = parse_id(unquote(parts.path))
+    except BadId:
+        return False
+    return linked.key() == path.key()
 
 
 def parse_quota_reset(text: str | None) -> float:
@@ -236,30 +356,30 @@ def parse_quota_reset(text: str | None) -> float:
         return 5.0
     try:
         h, m, s = text.strip().split(":")
-        return max(0.0, int(h) * 3600 + int(m) * 60 + float(s))
+        seconds = int(h) * 3600 + int(m) * 60 + float(s)
     except ValueError:
         return 5.0
+    return max(0.0, min(seconds, 3600.0)) if seconds == seconds else 5.0
 
 
 class GraphReader:
-    """Resource Graph queries with `$skipToken` paging that respects the user quota headers."""
+    """Resource Graph queries with `$skipToken` paging that respects the user quota headers;
+    a truncated answer (resultTruncated, or fewer rows than totalRecords) is not_checked."""
 
     def __init__(
         self,
         credential: Any,
         settings: ClientSettings,
         sleep: Callable[[float], None] = time.sleep,
+        budget: ByteBudget | None = None,
     ):
-        from azure.mgmt.resourcegraph import ResourceGraphClient
-
         self.settings = settings
         self._sleep = sleep
-        self._client = ResourceGraphClient(credential, **_common_kwargs(settings))
-        _drop_registration_policy(self._client._client._pipeline)
+        self._pipe = _Pipeline(credential, settings, budget or _budget())
         self.quota_waits: list[float] = []
 
     def close(self) -> None:
-        self._client.close()
+        self._pipe.close()
 
     def query(
         self,
@@ -269,11 +389,9 @@ class GraphReader:
         management_group: str | None = None,
         page_size: int = 1000,
     ) -> Fetched:
-        from azure.mgmt.resourcegraph.models import (
-            QueryRequest,
-            QueryRequestOptions,
-        )
+        from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
 
+        url = f"{self.settings.arm_endpoint}{GRAPH_PATH}?{urlencode({'api-version': GRAPH_API})}"
         rows: list[dict[str, Any]] = []
         token: str | None = None
         seen: set[str] = set()
@@ -292,37 +410,53 @@ class GraphReader:
                 ),
             )
             try:
-                call: dict[str, Any] = {
-                    "cls": lambda pr, _d, _h: (
-                        pr.http_response.json(),
-                        dict(pr.http_response.headers),
-                    )
-                }
-                if self.settings.deadline is not None:
-                    left = self.settings.deadline - time.monotonic()
-                    if left <= 0:
-                        raise DeadlineExceeded()
-                    call["timeout"] = left
-                result: Any = self._client.resources(request, **call)
-                doc, headers = result
+                answer = self._pipe.send("POST", url, json_body=request.serialize())
+                problem = _answer_problem(
+                    answer, self.settings.arm_endpoint, self.settings.deadline
+                )
+                if problem is not None:
+                    raise problem
+                doc = parse_body(answer.body)
             except Exception as exc:
-                status, reason = _reason_for(exc)
-                if status == "missing":
-                    status = "not_checked"
-                return Fetched(status, items=rows, reason=f"Resource Graph: {reason}")
-            self._respect_quota(headers)
+                reason = _reason_for(exc)[1]
+                return Fetched("not_checked", items=rows, reason=f"Resource Graph: {reason}")
+            self._respect_quota(answer.headers)
             data = doc.get("data") if isinstance(doc, dict) else None
             if not isinstance(data, list):
                 return Fetched("not_checked", items=rows, reason="Resource Graph: malformed body")
-            rows.extend(r for r in data if isinstance(r, dict))
+            odd = sum(1 for r in data if not isinstance(r, dict))
+            if odd:
+                reason = f"Resource Graph: {odd} rows that are not objects"
+                return Fetched("not_checked", items=rows, reason=reason)
+            rows.extend(data)
             token = doc.get("$skipToken") or doc.get("skipToken")
+            if token and not isinstance(token, str):
+                return Fetched("not_checked", items=rows, reason="Resource Graph: bad skipToken")
             if not token:
-                return Fetched("read", items=rows)
+                return self._complete(doc, rows)
             if token in seen:
                 return Fetched("not_checked", items=rows, reason="Resource Graph: skipToken loop")
             seen.add(token)
 
-    def _respect_quota(self, headers: dict[str, str]) -> None:
+    @staticmethod
+    def _complete(doc: dict[str, Any], rows: list[dict[str, Any]]) -> Fetched:
+        """The last page: complete only when nothing says rows were left out."""
+        if str(doc.get("resultTruncated", "false")).strip().lower() == "true":
+            return Fetched(
+                "not_checked",
+                items=rows,
+                reason="Resource Graph: result truncated (resultTruncated true, no $skipToken)",
+            )
+        total = doc.get("totalRecords")
+        if isinstance(total, int) and not isinstance(total, bool) and total > len(rows):
+            return Fetched(
+                "not_checked",
+                items=rows,
+                reason=f"Resource Graph: {len(rows)} of {total} records read (totalRecords)",
+            )
+        return Fetched("read", items=rows)
+
+    def _respect_quota(self, headers: Mapping[str, str]) -> None:
         lowered = {k.lower(): v for k, v in headers.items()}
         remaining = lowered.get("x-ms-user-quota-remaining")
         if remaining is None:

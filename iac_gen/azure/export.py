@@ -9,7 +9,6 @@ Per-resource GETs run in a bounded thread pool; every resource ends `read`, `mis
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +18,18 @@ from typing import Any
 
 from iac_gen.azure.client import ArmReader, ClientSettings, Fetched, GraphReader
 from iac_gen.azure.credentials import make_credential, normalise_endpoint
+from iac_gen.azure.http import ByteBudget
+from iac_gen.azure.ids import ArmPath, BadId, check_segment, parse_typed, shown, workspace_of
+
+__all__ = [
+    "BadId",
+    "BundleTooLarge",
+    "ExportOptions",
+    "bundle_text",
+    "check_options",
+    "export_live",
+]
+from iac_gen.live import load as live_load
 from iac_gen.live.bundle import build_bundle
 from iac_gen.live.graph_rows import has_full_properties, row_to_body
 from iac_gen.live.secrets import scrub
@@ -107,12 +118,43 @@ def _parallel(
     return list(pool.map(fn, list(items)))
 
 
-def _workspace_of(endpoint_id: str) -> str:
-    return re.split(r"/onlineendpoints/", endpoint_id, maxsplit=1, flags=re.IGNORECASE)[0]
+def _ws_path(sub: str, rg: str, ws: str) -> ArmPath:
+    return ArmPath.of(
+        "subscriptions", sub, "resourceGroups", rg, "providers", *WORKSPACE_TYPE.split("/"), ws
+    )
 
 
-def _ws_path(sub: str, rg: str, ws: str) -> str:
-    return f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{WORKSPACE_TYPE}/{ws}"
+def check_options(options: ExportOptions) -> None:
+    """Option values that become path segments must stay one segment each: `..`, `.` and
+    empty values are refused (BadId, one line); anything else is quoted into its segment."""
+    for what, value in (
+        ("--subscription", options.subscriptions[0] if options.subscriptions else None),
+        ("--resource-group", options.resource_group),
+        ("--workspace", options.workspace),
+        ("--endpoint", options.endpoint),
+    ):
+        if value is not None and not (options.graph and what == "--subscription"):
+            check_segment(value, what)
+
+
+class BundleTooLarge(Exception):
+    """The bundle would be larger than `drift` reads (iac_gen.live.load.MAX_BYTES)."""
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(f"the bundle would be {size} bytes; drift reads at most {limit} bytes")
+        self.size = size
+        self.limit = limit
+
+
+def bundle_text(bundle: dict[str, Any]) -> str:
+    """The bundle as written, refused when `drift` could not read it back."""
+    from iac_gen.output_files import dumps_json
+
+    text = dumps_json(bundle)
+    size = len(text.encode("utf-8"))
+    if size > live_load.MAX_BYTES:
+        raise BundleTooLarge(size, live_load.MAX_BYTES)
+    return text
 
 
 def export_live(
@@ -133,14 +175,16 @@ def export_live(
         retry_backoff=options.retry_backoff,
         max_pages=options.max_pages,
     )
+    check_options(options)
     credential = credential or make_credential()
     collector = _Collector(progress=progress)
     first_sub = options.subscriptions[0] if options.subscriptions else ""
-    arm = ArmReader(credential, first_sub, settings)
+    budget = ByteBudget(live_load.MAX_BYTES)
+    arm = ArmReader(credential, first_sub, settings, budget=budget)
     try:
         with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
             if options.graph:
-                scope = _export_graph(options, settings, credential, arm, pool, collector)
+                scope = _export_graph(options, settings, credential, arm, pool, collector, budget)
             else:
                 scope = _export_workspace(options, arm, pool, collector)
     finally:
@@ -172,7 +216,7 @@ def _export_workspace(
     sub = options.subscriptions[0]
     rg, ws = str(options.resource_group), str(options.workspace)
     api = options.api_version
-    ws_id = _ws_path(sub, rg, ws)
+    ws_path = _ws_path(sub, rg, ws)
     scope = {
         "mode": "workspace",
         "subscriptions": [sub],
@@ -180,34 +224,40 @@ def _export_workspace(
         "workspace": ws,
         "endpoint": options.endpoint,
     }
-    endpoints_path = f"{ws_id}/onlineEndpoints"
-    autoscale_path = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{AUTOSCALE_TYPE}"
+    endpoints_path = ws_path.child("onlineEndpoints")
+    autoscale_path = ArmPath.of(
+        "subscriptions", sub, "resourceGroups", rg, "providers", *AUTOSCALE_TYPE.split("/")
+    )
+    one = endpoints_path.child(options.endpoint) if options.endpoint else None
 
     def phase1(task: str) -> Fetched:
         if task == "workspace":
-            return arm.get(ws_id, api)
+            return arm.get(ws_path, api)
         if task == "endpoints":
-            if options.endpoint:
-                return arm.get(f"{endpoints_path}/{options.endpoint}", api)
-            return arm.list(endpoints_path, api)
+            return arm.get(one, api) if one else arm.list(endpoints_path, api)
         return arm.list(autoscale_path, AUTOSCALE_API)
 
     workspace, endpoints, autoscale = _parallel(
         pool, phase1, ["workspace", "endpoints", "autoscale"]
     )
-    col.outcome(ws_id, WORKSPACE_TYPE, workspace)
-    endpoint_bodies: list[dict[str, Any]] = []
-    if options.endpoint:
-        body = col.outcome(f"{endpoints_path}/{options.endpoint}", ENDPOINT_TYPE, endpoints)
-        endpoint_bodies = [body] if body else []
+    col.outcome(ws_path.id, WORKSPACE_TYPE, workspace)
+    endpoint_paths: list[ArmPath] = []
+    if one:
+        if col.outcome(one.id, ENDPOINT_TYPE, endpoints):
+            endpoint_paths = [one]
     else:
-        endpoint_bodies = _collection(col, endpoints_path, ENDPOINT_TYPE, endpoints)
-        for body in endpoint_bodies:
+        for body in _collection(col, endpoints_path.id, ENDPOINT_TYPE, endpoints):
             col.add_body(body, ENDPOINT_TYPE)
+            endpoint_paths.append(endpoints_path.child(_name_of(body)))
 
-    _endpoints_children(endpoint_bodies, arm, pool, col, api)
-    _autoscale_matches(col, autoscale_path, autoscale)
+    _endpoints_children(endpoint_paths, arm, pool, col, api)
+    _autoscale_matches(col, autoscale_path.id, autoscale)
     return scope
+
+
+def _name_of(item: dict[str, Any]) -> str:
+    """The last segment of a listed item's id (ArmReader.list has checked its shape)."""
+    return str(item["id"]).rsplit("/", 1)[-1]
 
 
 def _collection(col: _Collector, path: str, rtype: str, fetched: Fetched) -> list[dict[str, Any]]:
@@ -220,44 +270,47 @@ def _collection(col: _Collector, path: str, rtype: str, fetched: Fetched) -> lis
 
 
 def _endpoints_children(
-    endpoints: list[dict[str, Any]],
+    endpoints: list[ArmPath],
     arm: ArmReader,
     pool: ThreadPoolExecutor,
     col: _Collector,
     api: str,
 ) -> None:
     """Deployments (listed, then each read by GET) and diagnostic settings of each endpoint."""
-    tasks = []
-    for body in endpoints:
-        eid = str(body["id"])
-        tasks.append(("deployments", eid))
-        tasks.append(("diagnostics", eid))
+    tasks: list[tuple[str, ArmPath]] = []
+    for eid in endpoints:
+        tasks.append(("deployments", eid.child("deployments")))
+        tasks.append(("diagnostics", eid.child("providers", *DIAGNOSTIC_TYPE.split("/"))))
 
-    def listing(task: tuple[str, str]) -> tuple[str, str, Fetched]:
-        kind, eid = task
-        if kind == "deployments":
-            return kind, eid, arm.list(f"{eid}/deployments", api)
-        return kind, eid, arm.list(f"{eid}/providers/{DIAGNOSTIC_TYPE}", DIAGNOSTIC_API)
+    def listing(task: tuple[str, ArmPath]) -> tuple[str, ArmPath, Fetched]:
+        kind, path = task
+        return kind, path, arm.list(path, api if kind == "deployments" else DIAGNOSTIC_API)
 
-    def get_one(rid: str) -> None:
-        col.outcome(rid, DEPLOYMENT_TYPE, arm.get(rid, api))
+    def get_one(path: ArmPath) -> None:
+        col.outcome(path.id, DEPLOYMENT_TYPE, arm.get(path, api))
 
     # Deployment GETs start as soon as their endpoint's listing arrives (phases overlap).
     listings = [pool.submit(listing, task) for task in tasks]
     gets: list[Future[None]] = []
     for done in as_completed(listings):
-        kind, eid, fetched = done.result()
+        kind, path, fetched = done.result()
         if kind == "deployments":
-            items = _collection(col, f"{eid}/deployments", DEPLOYMENT_TYPE, fetched)
+            items = _collection(col, path.id, DEPLOYMENT_TYPE, fetched)
             if col.progress:
                 col.progress("total", {"add": len(items)})
-            gets.extend(pool.submit(get_one, str(i["id"])) for i in items)
+            gets.extend(pool.submit(get_one, path.child(_name_of(i))) for i in items)
         else:
-            path = f"{eid}/providers/{DIAGNOSTIC_TYPE}"
-            for item in _collection(col, path, DIAGNOSTIC_TYPE, fetched):
+            for item in _collection(col, path.id, DIAGNOSTIC_TYPE, fetched):
                 col.add_body(item, DIAGNOSTIC_TYPE)
     for future in gets:
         future.result()
+
+
+def _target_of(item: dict[str, Any]) -> str | None:
+    """An autoscale setting's target (lower case), or None when its properties lack one."""
+    props = item.get("properties")
+    target = props.get("targetResourceUri") if isinstance(props, dict) else None
+    return target.lower() if isinstance(target, str) else None
 
 
 def _autoscale_matches(col: _Collector, path: str, fetched: Fetched) -> None:
@@ -274,13 +327,54 @@ def _autoscale_matches(col: _Collector, path: str, fetched: Fetched) -> None:
     }
     if fetched.status != "read":
         _collection(col, path, AUTOSCALE_TYPE, fetched)
+    unusable = [i for i in fetched.items if _target_of(i) is None]
+    if unusable:
+        col.status(
+            path,
+            f"{AUTOSCALE_TYPE} (collection)",
+            "not_checked",
+            f"autoscale setting {shown(str(unusable[0]['id']), 200)!r} has no "
+            "properties.targetResourceUri",
+        )
     for item in fetched.items:
-        target = str((item.get("properties") or {}).get("targetResourceUri", "")).lower()
-        if target in targets:
+        if _target_of(item) in targets:
             col.add_body(item, AUTOSCALE_TYPE)
 
 
 # -- a fleet through Resource Graph -----------------------------------------------------------
+
+_KINDS = {
+    WORKSPACE_TYPE.lower(): "workspace",
+    ENDPOINT_TYPE.lower(): "endpoint",
+    DEPLOYMENT_TYPE.lower(): "deployment",
+    AUTOSCALE_TYPE.lower(): "autoscale",
+}
+
+
+def _graph_rows(
+    rows: list[dict[str, Any]], subscriptions: tuple[str, ...]
+) -> tuple[dict[str, list[tuple[ArmPath, dict[str, Any]]]], list[str]]:
+    """Rows by kind with their parsed ids, and one-line problems for rows that cannot be used
+    (no id, an id of the wrong shape or outside the scope)."""
+    by_kind: dict[str, list[tuple[ArmPath, dict[str, Any]]]] = {k: [] for k in _KINDS.values()}
+    problems: list[str] = []
+    no_id = 0
+    for row in rows:
+        kind = _KINDS.get(str(row.get("type", "")).lower())
+        if kind is None:
+            continue
+        if not isinstance(row.get("id"), str):
+            no_id += 1
+            continue
+        try:
+            path = parse_typed(row["id"], kind, subscriptions)
+        except BadId as exc:
+            problems.append(f"row {exc}")
+            continue
+        by_kind[kind].append((path, row))
+    if no_id:
+        problems.insert(0, f"{no_id} rows without an id")
+    return by_kind, problems
 
 
 def _export_graph(
@@ -290,6 +384,7 @@ def _export_graph(
     arm: ArmReader,
     pool: ThreadPoolExecutor,
     col: _Collector,
+    budget: ByteBudget,
 ) -> dict[str, Any]:
     scope = {
         "mode": "graph",
@@ -297,7 +392,7 @@ def _export_graph(
         "management_group": options.management_group,
         "query": GRAPH_QUERY,
     }
-    graph = GraphReader(credential, settings)
+    graph = GraphReader(credential, settings, budget=budget)
     try:
         fetched = graph.query(
             GRAPH_QUERY,
@@ -308,54 +403,60 @@ def _export_graph(
         graph.close()
     if col.progress:
         col.progress("graph", {"rows": len(fetched.items), "quota_waits": len(graph.quota_waits)})
-    if fetched.status != "read":
-        col.status(GRAPH_QUERY_ID, "Microsoft.ResourceGraph/query", "not_checked", fetched.reason)
+    by_kind, problems = _graph_rows(fetched.items, options.subscriptions)
+    reasons = [fetched.reason] if fetched.status != "read" else []
+    if problems:
+        more = f"; and {len(problems) - 2} more" if len(problems) > 2 else ""
+        reasons.append("Resource Graph: " + "; ".join(problems[:2]) + more)
+    if reasons:
+        reason = "; ".join(reasons)
+        col.status(GRAPH_QUERY_ID, "Microsoft.ResourceGraph/query", "not_checked", reason)
 
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for row in fetched.items:
-        by_type.setdefault(str(row.get("type", "")).lower(), []).append(row)
-    endpoint_rows = by_type.get(ENDPOINT_TYPE.lower(), [])
-    deployment_rows = by_type.get(DEPLOYMENT_TYPE.lower(), [])
-    hosting = {_workspace_of(str(r["id"])).lower() for r in endpoint_rows}
-    workspace_rows = [
-        r for r in by_type.get(WORKSPACE_TYPE.lower(), []) if str(r["id"]).lower() in hosting
-    ]
-    present = {str(r["id"]).lower() for r in workspace_rows}
-    hosts = {_workspace_of(str(r["id"])) for r in endpoint_rows}
-    missing_ws = sorted((h for h in hosts if h.lower() not in present), key=str.lower)
-    targets = {str(r["id"]).lower() for r in endpoint_rows + deployment_rows}
-    autoscale_rows = [
-        r
-        for r in by_type.get(AUTOSCALE_TYPE.lower(), [])
-        if str((r.get("properties") or {}).get("targetResourceUri", "")).lower() in targets
-    ]
+    endpoint_rows = by_kind["endpoint"]
+    deployment_rows = by_kind["deployment"]
+    hosts = {workspace_of(p).key(): workspace_of(p) for p, _ in endpoint_rows}
+    workspace_rows = [(p, r) for p, r in by_kind["workspace"] if p.key() in hosts]
+    present = {p.key() for p, _ in workspace_rows}
+    missing_ws = sorted((h for k, h in hosts.items() if k not in present), key=lambda h: h.key())
+    targets = {p.id.lower() for p, _ in endpoint_rows + deployment_rows}
+    autoscale_rows = [(p, r) for p, r in by_kind["autoscale"] if _target_of(r) in targets]
+    # rows that do not say what they target (partial or odd properties): read by ARM GET,
+    # kept when the answer targets an exported resource
+    untargeted = [p for p, r in by_kind["autoscale"] if _target_of(r) is None]
 
-    fill: list[tuple[str, str, str]] = []  # (id, type, api) needing a targeted GET
+    fill: list[tuple[ArmPath, str, str]] = []  # (path, type, api) needing a targeted GET
     for rows, rtype, api in (
         (workspace_rows, WORKSPACE_TYPE, options.api_version),
         (endpoint_rows, ENDPOINT_TYPE, options.api_version),
         (deployment_rows, DEPLOYMENT_TYPE, options.api_version),
         (autoscale_rows, AUTOSCALE_TYPE, AUTOSCALE_API),
     ):
-        for row in rows:
+        for path, row in rows:
             if has_full_properties(row):
-                col.add_body(row_to_body(row), rtype)
+                col.add_body(dict(row_to_body(row), id=path.id), rtype)
             else:
-                fill.append((str(row["id"]), rtype, api))
+                fill.append((path, rtype, api))
     fill.extend((wid, WORKSPACE_TYPE, options.api_version) for wid in missing_ws)
     if col.progress:
         col.progress("total", {"add": len(fill) + len(endpoint_rows)})
 
-    def get_one(task: tuple[str, str, str]) -> None:
-        rid, rtype, api = task
-        col.outcome(rid, rtype, arm.get(rid, api))
+    def get_one(task: tuple[ArmPath, str, str]) -> None:
+        path, rtype, api = task
+        col.outcome(path.id, rtype, arm.get(path, api))
 
-    def diagnostics(row: dict[str, Any]) -> None:
-        eid = str(row["id"])
-        path = f"{eid}/providers/{DIAGNOSTIC_TYPE}"
-        for item in _collection(col, path, DIAGNOSTIC_TYPE, arm.list(path, DIAGNOSTIC_API)):
+    def get_autoscale(path: ArmPath) -> None:
+        fetched = arm.get(path, AUTOSCALE_API)
+        if fetched.status != "read":
+            col.status(path.id, AUTOSCALE_TYPE, fetched.status, fetched.reason)
+        elif _target_of(fetched.body) in targets:
+            col.add_body(fetched.body, AUTOSCALE_TYPE)
+
+    def diagnostics(eid: ArmPath) -> None:
+        path = eid.child("providers", *DIAGNOSTIC_TYPE.split("/"))
+        for item in _collection(col, path.id, DIAGNOSTIC_TYPE, arm.list(path, DIAGNOSTIC_API)):
             col.add_body(item, DIAGNOSTIC_TYPE)
 
     _parallel(pool, get_one, fill)
-    _parallel(pool, diagnostics, endpoint_rows)
+    _parallel(pool, get_autoscale, untargeted)
+    _parallel(pool, diagnostics, [p for p, _ in endpoint_rows])
     return scope

@@ -8,6 +8,7 @@ when everything was read, 3 when anything is `not_checked`, 2 for bad options.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +19,7 @@ import typer
 from iac_gen.cli.app import app
 from iac_gen.diagnostics import error
 from iac_gen.exit_codes import ExitCode
+from iac_gen.spec.one_line import escape
 
 
 class SummaryFormat(StrEnum):
@@ -64,11 +66,12 @@ class _Reporter:
         if self._bar is not None:
             self.total = max(self.total, self.done)
             self._bar.update(self._task, completed=self.done, total=self.total, description=status)
+        rid = escape(str(data["id"]))  # ids and reasons hold server text: never raw on a TTY
         if status != "read":
-            reason = f": {data['reason']}" if data.get("reason") else ""
-            self._line(f"{status}: {data['id']}{reason}", force=True)
+            reason = f": {escape(str(data['reason']))}" if data.get("reason") else ""
+            self._line(f"{status}: {rid}{reason}", force=True)
         elif self.verbose:
-            self._line(f"read: {data['id']}")
+            self._line(f"read: {rid}")
         elif self._bar is None and self.done % 100 == 0:
             self._line(f"progress: {self.done} resources")
 
@@ -147,8 +150,15 @@ def export_command(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="One line per resource."),
 ) -> None:
     from iac_gen.azure.credentials import normalise_endpoint
-    from iac_gen.azure.export import ExportOptions, export_live
-    from iac_gen.output_files import dumps_json, write_file
+    from iac_gen.azure.export import (
+        BadId,
+        BundleTooLarge,
+        ExportOptions,
+        bundle_text,
+        check_options,
+        export_live,
+    )
+    from iac_gen.output_files import write_file
 
     where = "iac-gen export"
     if graph:
@@ -198,12 +208,26 @@ def export_command(
         retries=retries,
         retry_backoff=retry_backoff,
     )
+    try:
+        check_options(options)
+    except BadId as exc:
+        raise error("IAC332", str(exc), where) from None
+    # azure-core logs a warning (e.g. "Incomplete download.") for answers the exporter
+    # already reports as not_checked; without a handler Python would print it on stderr.
+    logging.getLogger("azure").addHandler(logging.NullHandler())
     reporter = _Reporter(quiet=quiet, verbose=verbose)
     try:
         bundle = export_live(options, progress=reporter)
     finally:
         reporter.close()
-    write_file(out, dumps_json(bundle))
+    try:
+        text = bundle_text(bundle)
+    except BundleTooLarge as exc:
+        message = f"{exc}; nothing written (export one workspace or endpoint at a time)"
+        for diag in error("IAC333", message, where).diagnostics:
+            typer.echo(str(diag), err=True)
+        raise typer.Exit(ExitCode.INCOMPLETE) from None
+    write_file(out, text)
     summary = dict(bundle["summary"])
     incomplete = summary["not_checked"] > 0
     if output is SummaryFormat.json:
@@ -216,7 +240,7 @@ def export_command(
         typer.echo(json.dumps(doc, sort_keys=True))
     elif not quiet:
         typer.echo(
-            f"wrote {out}: {len(bundle['resources'])} resources "
+            f"wrote {escape(str(out))}: {len(bundle['resources'])} resources "
             f"(read {summary['read']}, missing {summary['missing']}, "
             f"not_checked {summary['not_checked']})"
         )

@@ -1,0 +1,368 @@
+"""The HTTP pipeline every export request goes through, with hard bounds on time and bytes.
+
+Built from azure-core's public pieces (`PipelineClient` with an explicit `policies` list), so
+no private attribute of azure-core is read or edited. What is deliberately left out of the
+list, and why:
+
+- `ARMAutoResourceProviderRegistrationPolicy`: on a 409 it POSTs a provider registration,
+  a write; export is read-only.
+- `RedirectPolicy`: a redirect is answered to the caller and refused there; following it
+  would accept another host's body as live state.
+- `ContentDecodePolicy` / model deserialisation: bodies are read here, bounded, and parsed by
+  `iac_gen.strict_json` (no NaN, duplicate keys, deep nesting, huge integers, lone
+  surrogates).
+- HTTP logging and tracing: nothing about a request (headers hold the bearer token) is logged.
+
+Time: requests' `timeout` bounds each socket read, not a whole answer, so a body dripped a
+few bytes at a time never times out. A watchdog thread therefore shuts the socket of any
+exchange that passes its time (`--timeout` per answer, and the export deadline); the blocked
+read ends at once and the attempt fails (and is retried while the deadline allows).
+
+Bytes: every answer is read raw and decompressed here (gzip/deflate only), counting the bytes
+on the wire and after decompression against `MAX_RESPONSE_BYTES`, and all answers of a run
+against the bundle limit `drift` accepts (`iac_gen.live.load.MAX_BYTES`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import socket
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from azure.core.exceptions import ServiceResponseError, ServiceResponseTimeoutError
+from azure.core.pipeline.policies import HTTPPolicy
+
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""One answer, on the wire and decompressed. A Resource Graph page holds at most 1,000 rows
+and an ARM page of online deployments a few hundred KB; 32 MiB leaves a wide margin while a
+gzip bomb or an endless body stops after at most this much memory per parallel request."""
+
+ERROR_BODY_BYTES = 64 * 1024  # an ARM error body is a few hundred bytes; the code is all we use
+_BLOCK = 64 * 1024
+
+
+class ResponseRefused(Exception):
+    """An answer that is not read to the end (too large, unknown encoding); not retried.
+
+    Deliberately not an AzureError: azure-core's RetryPolicy retries AzureErrors, and a
+    refused answer would only be refused again."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DeadlineExceeded(Exception):
+    """The export deadline passed (before a request, or while an answer was arriving)."""
+
+
+# -- the watchdog ------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Attempt:
+    ends_at: float
+    why: str  # "timeout" | "deadline"
+    conn: Any = None
+    done: bool = False
+    fired: bool = False
+
+
+class Watchdog:
+    """One thread that ends exchanges whose time is up by shutting their socket down.
+
+    The thread doing a request registers an `_Attempt`; the connection class below attaches
+    itself to the attempt of its thread when it sends a request. `shutdown(SHUT_RDWR)` (not
+    `close`) wakes a read blocked in another thread without freeing the descriptor under it.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Attempt]] = []
+        self._seq = itertools.count()
+        self._local = threading.local()
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    def arm(self, ends_at: float, why: str) -> _Attempt:
+        attempt = _Attempt(ends_at, why)
+        with self._cond:
+            if self._thread is None and not self._stopped:
+                self._thread = threading.Thread(
+                    target=self._run, name="iac-gen-export-watchdog", daemon=True
+                )
+                self._thread.start()
+            heapq.heappush(self._heap, (ends_at, next(self._seq), attempt))
+            self._cond.notify()
+        self._local.attempt = attempt
+        return attempt
+
+    def disarm(self, attempt: _Attempt) -> None:
+        with self._cond:
+            attempt.done = True
+            attempt.conn = None
+        if getattr(self._local, "attempt", None) is attempt:
+            self._local.attempt = None
+
+    def attach(self, conn: Any) -> None:
+        """Called by a connection of this thread as it sends a request."""
+        attempt = getattr(self._local, "attempt", None)
+        if attempt is None:
+            return
+        with self._cond:
+            if attempt.done:
+                return
+            attempt.conn = conn
+            conn.iac_gen_attempt = attempt
+            late = attempt.fired
+        if late:
+            _shutdown(conn)
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._stopped:
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                ends_at, _, attempt = self._heap[0]
+                wait = ends_at - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+                if attempt.done:
+                    continue
+                attempt.fired = True
+                conn = attempt.conn
+                if conn is not None and getattr(conn, "iac_gen_attempt", None) is attempt:
+                    _shutdown(conn)
+
+
+def _shutdown(conn: Any) -> None:
+    sock = getattr(conn, "sock", None)
+    if sock is None:
+        return
+    with contextlib.suppress(OSError):
+        # the plain socket's shutdown: wakes the blocked TLS read with end-of-file
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def watched_transport(
+    watchdog: Watchdog, *, timeout: float, verify: bool | str, concurrency: int
+) -> Any:
+    """azure-core's RequestsTransport over a requests session whose connections report to
+    the watchdog (urllib3's documented `ConnectionCls` / `pool_classes_by_scheme` hooks)."""
+    import requests
+    from azure.core.pipeline.transport import RequestsTransport
+    from urllib3.connection import HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class _Connection(HTTPSConnection):
+        iac_gen_attempt: Any = None
+
+        def request(self, *args: Any, **kwargs: Any) -> Any:
+            watchdog.attach(self)
+            return super().request(*args, **kwargs)
+
+    class _Pool(HTTPSConnectionPool):
+        ConnectionCls = _Connection
+
+    classes = {"http": HTTPConnectionPool, "https": _Pool}
+
+    class _Adapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = classes
+
+        def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            manager.pool_classes_by_scheme = classes
+            return manager
+
+    session = requests.Session()
+    session.mount("https://", _Adapter(pool_connections=4, pool_maxsize=max(10, concurrency + 2)))
+    return RequestsTransport(
+        session=session,
+        session_owner=True,
+        connection_verify=verify,
+        connection_timeout=timeout,
+        read_timeout=timeout,
+        connection_data_block_size=_BLOCK,
+    )
+
+
+# -- bounded bodies ----------------------------------------------------------------------------
+
+
+class ByteBudget:
+    """Bytes all answers of one export may bring (decompressed), shared by the threads."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> None:
+        with self._lock:
+            self.used += n
+            over = self.used > self.limit
+        if over:
+            raise ResponseRefused(
+                f"answers of this export passed {self.limit} bytes, the most a bundle may "
+                "hold for drift; export a smaller scope"
+            )
+
+
+@dataclass
+class Body:
+    """Where the body policy leaves the bytes of the final answer."""
+
+    data: bytes = b""
+    history: list[int] = field(default_factory=list)  # status of every attempt
+
+
+class _Decoder:
+    """gzip / deflate with a bound on the output of every step (zlib `max_length`)."""
+
+    def __init__(self, encoding: str):
+        self._wbits = 31 if encoding in ("gzip", "x-gzip") else 15
+        self._raw_fallback = encoding == "deflate"
+        self._obj = zlib.decompressobj(self._wbits)
+        self._started = False
+
+    def feed(self, chunk: bytes, room: int) -> bytes:
+        """Decompress `chunk`; never more than `room` + 1 bytes (one more shows the overflow)."""
+        out = bytearray()
+        data = chunk
+        while data and len(out) <= room:
+            try:
+                part = self._obj.decompress(data, room + 1 - len(out))
+            except zlib.error:
+                if self._raw_fallback and not self._started:  # deflate sent without zlib header
+                    self._raw_fallback = False
+                    self._obj = zlib.decompressobj(-15)
+                    continue
+                raise ResponseRefused("malformed response body (bad compressed data)") from None
+            self._started = True
+            out += part
+            if self._obj.unconsumed_tail:
+                data = self._obj.unconsumed_tail
+            elif self._obj.eof and self._obj.unused_data:  # another gzip member follows
+                data = self._obj.unused_data
+                self._obj = zlib.decompressobj(self._wbits)
+            else:
+                data = b""
+        return bytes(out)
+
+    def finish(self) -> None:
+        if not self._obj.eof:
+            raise ResponseRefused("malformed response body (compressed data ends early)")
+
+
+def read_bounded(response: Any, limit: int, budget: ByteBudget | None) -> bytes:
+    """The whole body of `response` (an azure.core.rest HttpResponse opened with stream=True),
+    or ResponseRefused once the wire or decompressed size passes `limit`."""
+    encoding = str(response.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding not in ("identity", "gzip", "x-gzip", "deflate"):
+        raise ResponseRefused(f"unsupported Content-Encoding {encoding[:40]!r}")
+    declared = str(response.headers.get("Content-Length") or "").strip()
+    if declared.isdigit() and int(declared) > limit:
+        raise ResponseRefused(f"answer of {int(declared)} bytes: more than {limit} bytes refused")
+    decoder = None if encoding == "identity" else _Decoder(encoding)
+    out = bytearray()
+    wire = 0
+    for chunk in response.iter_raw():
+        wire += len(chunk)
+        if wire > limit:
+            raise ResponseRefused(f"answer of more than {limit} bytes refused")
+        data = chunk if decoder is None else decoder.feed(chunk, limit - len(out))
+        out += data
+        if len(out) > limit:
+            raise ResponseRefused(f"answer decompresses to more than {limit} bytes; refused")
+        if budget is not None:
+            budget.take(len(data))
+    if decoder is not None:
+        decoder.finish()
+    return bytes(out)
+
+
+class BoundedBodyPolicy(HTTPPolicy):
+    """Arms the watchdog for each attempt and reads the body inside the retry loop, so a
+    slow, cut or refused body is handled like any other failed attempt."""
+
+    OPTION = "iac_gen_body"
+
+    def __init__(
+        self,
+        watchdog: Watchdog,
+        *,
+        timeout: float,
+        deadline: float | None,
+        budget: ByteBudget | None,
+    ):
+        super().__init__()
+        self._watchdog = watchdog
+        self._timeout = timeout
+        self._deadline = deadline
+        self._budget = budget
+
+    def send(self, request: Any) -> Any:
+        holder = request.context.options.pop(self.OPTION, None)
+        if holder is not None:
+            request.context[self.OPTION] = holder
+        holder = request.context.get(self.OPTION)
+        ends_at, why = time.monotonic() + self._timeout, "timeout"
+        if self._deadline is not None and self._deadline <= ends_at:
+            ends_at, why = self._deadline, "deadline"
+        if ends_at <= time.monotonic():
+            raise DeadlineExceeded()
+        attempt = self._watchdog.arm(ends_at, why)
+        response = None
+        try:
+            response = self.next.send(request)
+            http = response.http_response
+            ok = 200 <= http.status_code < 300
+            limit = MAX_RESPONSE_BYTES if ok else ERROR_BODY_BYTES
+            try:
+                data = read_bounded(http, limit, self._budget if ok else None)
+            except ResponseRefused:
+                if ok:
+                    raise
+                data = b""  # an oversized error body: the status alone still says enough
+            if attempt.fired:  # a socket shut mid-headers can look like a short, whole answer
+                raise ServiceResponseTimeoutError("the watchdog ended this exchange")
+            if holder is not None:
+                holder.data = data
+                holder.history.append(http.status_code)
+            return response
+        except Exception as exc:
+            if response is not None:
+                response.http_response.close()
+            if attempt.fired:
+                if attempt.why == "deadline":
+                    raise DeadlineExceeded() from None
+                raise ServiceResponseTimeoutError(
+                    f"no complete answer within {self._timeout:g} s"
+                ) from None
+            if isinstance(exc, ServiceResponseError) and response is not None:
+                raise _BodyCut("the connection closed before the whole answer arrived") from exc
+            raise
+        finally:
+            self._watchdog.disarm(attempt)
+
+
+class _BodyCut(ServiceResponseError):
+    """The body ended early (connection closed mid-body); retried like any response error."""
