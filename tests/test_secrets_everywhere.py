@@ -35,6 +35,7 @@ from tests.export.conftest import SUB, TOKEN, run_export
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "fixtures" / "example"
 EPOCH = "1790000000"
+TAGS_ANCHOR = 'tags:\n  cost-center: "4711"'
 ENV_ANCHOR = '    environment_variables:\n      WORKER_COUNT: "2"\n'
 SECRET_LOOKING_NAMES = ("tokenizer", "blue-key", "sas-scorer", "signature-v2")
 
@@ -304,7 +305,9 @@ PLACES = ("spec", "live", "both", "both-different")
 
 
 @st.composite
-def plantings(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str, str]], str]:
+def plantings(
+    draw: st.DrawFn,
+) -> tuple[str, list[tuple[str, str, str, str]], str, tuple[str, str] | None]:
     deployment = draw(st.sampled_from(("blue", *SECRET_LOOKING_NAMES)))
     kinds = draw(st.lists(st.sampled_from(ALL_KINDS), min_size=1, max_size=4))
     planted = [
@@ -312,19 +315,22 @@ def plantings(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str, str]], st
         for kind in kinds
     ]
     visible = "visible-" + draw(CORE)
-    return deployment, planted, visible
+    # Tag values are judged by their shape only (a random-looking tag value is a value).
+    shapes = sorted(k for k in KINDS if k != "random key")
+    tag = draw(st.none() | st.tuples(st.sampled_from(shapes), CORE.map(lambda c: "Zt" + c)))
+    return deployment, planted, visible, tag
 
 
 @settings(
-    max_examples=25,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(case=plantings())
 def test_planted_secrets_never_reach_any_output(
-    case: tuple[str, list[tuple[str, str, str, str]], str],
+    case: tuple[str, list[tuple[str, str, str, str]], str, tuple[str, str] | None],
 ) -> None:
-    deployment, planted, visible = case
+    deployment, planted, visible, tag = case
     spec_env: dict[str, str] = {"PLAIN_SETTING": visible}
     live_env: dict[str, str] = {"PLAIN_SETTING": visible + "-changed"}
     cores: list[str] = []
@@ -339,9 +345,15 @@ def test_planted_secrets_never_reach_any_output(
         if place == "both-different":
             live_env[name] = plant(kind, other, i)[1]
             cores.append(other)
+    spec = example_spec(deployment, spec_env)
+    if tag is not None:  # on the endpoint, under a tag name that looks secret (still a name)
+        spec = spec.replace(
+            TAGS_ANCHOR, f"{TAGS_ANCHOR}\n  api-key: {json.dumps(KINDS[tag[0]](tag[1]))}"
+        )
+        cores.append(tag[1])
     with tempfile.TemporaryDirectory() as tmp:
         code, console, files, result = drift_run(
-            Path(tmp), example_spec(deployment, spec_env), example_live(deployment, live_env)
+            Path(tmp), spec, example_live(deployment, live_env)
         )
     assert code == 1, console  # PLAIN_SETTING differs, so there is drift to report
     for core in cores:
@@ -350,6 +362,9 @@ def test_planted_secrets_never_reach_any_output(
     assert visible in console and visible + "-changed" in files["drift.json"]
     assert all(visible in files[n] for n in ("drift.md", "drift.html", "drift.sarif"))
     assert result["traffic"][0]["intended"] == {deployment: 100}
+    if tag is not None:
+        (finding,) = [f for f in result["findings"] if f["field"] == "tags.api-key"]
+        assert finding["expected"] == REDACTED
     jsonschema.validate(result, load_schema("drift.schema.json"))
     # a value withheld on both sides is not comparable, never a false "changed"
     for i, (kind, place, _, _) in enumerate(planted):
