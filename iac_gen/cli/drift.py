@@ -58,6 +58,7 @@ def drift_command(
     from iac_gen.drift.analysis import failing_findings, gate_exit_code
     from iac_gen.drift.inputs import load_inputs
     from iac_gen.drift.waivers import blanket_warnings, load_waivers
+    from iac_gen.report.redact import redact_result
 
     fail_on = str(fail_on_choice.value)
     chosen = [str(f.value) for f in formats] or list(FORMATS)
@@ -66,7 +67,10 @@ def drift_command(
     for warning in blanket_warnings(waiver_set):
         typer.echo(str(warning), err=True)
     loaded, live_state = load_inputs(specs, live, overrides)
-    result = analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
+    # Redacted once, here: the console verdict and every report see the same clean result.
+    result = redact_result(
+        analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
+    )
     del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
     written = write_reports(result, report, chosen) if report is not None else []
     typer.echo(verdict(result, failing_findings(result, fail_on), fail_on))
@@ -76,7 +80,10 @@ def drift_command(
 
 
 def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str) -> str:
-    """A few lines a person can act on: status, counts, the findings that fail the gate."""
+    """A few lines a person can act on: status, counts, the findings that fail the gate.
+
+    `result` is the redacted result (`redact_result`), so messages never hold a secret.
+    """
     res = result["summary"]["resources"]
     fnd = result["summary"]["findings"]
     from iac_gen.drift.waivers import waived_lines

@@ -35,7 +35,7 @@ from iac_gen.drift.asset_ids import parse_ml_id
 from iac_gen.drift.companions import COMPARED, match_companions, shape
 from iac_gen.drift.compare import compare
 from iac_gen.drift.match import Designed, Pair, match
-from iac_gen.drift.normalise import normalise, reconcile, split
+from iac_gen.drift.normalise import Flat, normalise, reconcile, split
 from iac_gen.drift.outcomes import Outcomes, Side, resource_entry, resource_label, traffic_entry
 from iac_gen.drift.policies import (
     apply_instance_count_policy,
@@ -43,6 +43,7 @@ from iac_gen.drift.policies import (
     autoscale_range,
 )
 from iac_gen.drift.waivers import WaiverBook, WaiverSet
+from iac_gen.secrets import REDACTED, WITHHELD_REASON, withhold
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ def step_normalise(run: DriftRun) -> None:
         side = Side(pair, desired, live)
         if live is not None and kind in _ML_KINDS:
             side.not_comparable.update(reconcile(kind, desired, live, designed_body, live_body))
+        if live is not None:
+            _set_aside_withheld(side, desired, live)
         for arm_path, reason in pair.designed.unresolved:
             path = split(arm_path)
             side.not_comparable[path] = reason
@@ -151,6 +154,22 @@ def step_normalise(run: DriftRun) -> None:
             if live is not None:
                 live.pop(path, None)
         run.sides.append(side)
+
+
+def _set_aside_withheld(side: Side, desired: Flat, live: Flat) -> None:
+    """A live value the readers withheld as a secret, where the design holds a secret too,
+    cannot be compared: it is not comparable (never a false "changed"), and neither value
+    is kept. Where the design holds a value that is *not* secret (a secret injection
+    reference, a plain setting) the two differ for certain, and that stays a finding."""
+    withheld = [
+        path
+        for path, value in live.items()
+        if value == REDACTED and path in desired and withhold(desired[path], path) != desired[path]
+    ]
+    for path in withheld:
+        side.not_comparable[path] = WITHHELD_REASON
+        desired.pop(path, None)
+        live.pop(path, None)
 
 
 def step_apply_policies(run: DriftRun) -> None:

@@ -77,10 +77,8 @@ def redact_argv(argv: Sequence[str]) -> list[str]:
             out.append(arg)
             hide_next = True
             continue
-        if is_secret_value(arg) or _looks_like_token(arg):
-            out.append(REDACTED)
-            continue
-        out.append(_URL_USERINFO.sub(r"\1" + REDACTED + "@", arg))
+        arg = _URL_USERINFO.sub(r"\1" + REDACTED + "@", arg)  # keeps the rest of the URL
+        out.append(REDACTED if is_secret_value(arg) or _looks_like_token(arg) else arg)
     return out
 
 

@@ -1,121 +1,237 @@
-"""One redaction pass shared by every report format, so a secret can never leak through one.
+"""One redaction pass over a drift or lint result, done once before anything is printed or
+rendered: the `drift` command redacts the result before its console verdict and its reports,
+and every format calls `redact_result` again (a no-op on a result already redacted), so a
+hand-written or re-read result is cleaned as well.
 
-A value is withheld when its key looks secret (`keys`, `*token*`, `*password*`, `*secret*`,
-connection strings, API/access keys), when a finding's field path ends in such a key, or when
-the value itself looks like a credential (JWT, bearer token, connection-string fragment).
+What is a secret is decided by `iac_gen.secrets`, from where each string sits:
+- a finding's `expected`/`actual` are judged at the finding's ARM path, so
+  `properties.environmentVariables.DB_PASSWORD` withholds by the variable name and by the
+  value, `properties.keys` withholds whatever it holds, and `properties.traffic` holds
+  deployment names and percentages and is never touched;
+- when a side is withheld, the finding's `message` is rebuilt without the values ("... is
+  not set in Azure; the design sets a value (withheld: it looks like a secret)");
+- names (resources, ids, fields, paths, traffic, tag names) are never judged; free text
+  (messages, reasons, waiver notes) has credential-shaped parts blanked.
 Secret-injection references (`${{azureml://...}}`, `${{keyvault:...}}`) are not secrets and
 stay visible, because a reviewer needs to see that a reference was replaced by a literal.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
-REDACTED = "<redacted>"
-
-_SECRET_KEY = re.compile(
-    r"password|passwd|secret|token|credential|connectionstring|connstr|apikey|accesskey|"
-    r"accountkey|privatekey|primarykey|secondarykey|signature|authkey"
+from iac_gen.secrets import (
+    REDACTED,
+    Context,
+    blank,
+    context_of,
+    is_secret_field,
+    is_secret_name,
+    is_secret_value,
+    redact_text,
+    secret_reason,
+    withhold,
 )
-_EXACT_SECRET_PARTS = frozenset({"key", "keys", "sig", "sas", "pwd", "authorization"})
 
-_SECRET_VALUE = re.compile(
-    r"(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.)"  # JWT
-    r"|(^\s*bearer\s+\S{8,})"  # HTTP bearer token
-    r"|((AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=[^;\s]+)"  # conn strings
-    r"|([?&]sig=[A-Za-z0-9%+/=]{8,})"  # SAS signature
-    r"|(-----BEGIN [A-Z ]*PRIVATE KEY-----)",
-    re.IGNORECASE,
+__all__ = [
+    "REDACTED",
+    "is_secret_key",
+    "is_secret_value",
+    "redact",
+    "redact_finding",
+    "redact_result",
+]
+
+WITHHELD = "withheld: it looks like a secret"
+
+# Finding and coverage keys that hold names, ids, paths or enums: never judged.
+_NAME_KEYS = frozenset(
+    {
+        "id",
+        "resource",
+        "resource_id",
+        "field",
+        "arm_path",
+        "change",
+        "severity",
+        "category",
+        "waived",
+        "location",
+        "outcome",
+    }
 )
-_REFERENCE = re.compile(r"^\$\{\{(azureml://|keyvault:)[^}]*\}\}$")
+# Changes whose `expected`/`actual` are property values (others hold resource names).
+_VALUE_CHANGES = frozenset({"not_equal", "added", "removed", "not_comparable"})
 
 
-def _normalise_key(key: str) -> str:
-    """`DB_PASSWORD`, `dbPassword`, `db-password` -> `db_password`."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
-    return re.sub(r"[^a-z0-9]+", "_", snake.lower()).strip("_")
+class Redacted(dict[str, Any]):
+    """A result `redact_result` has already cleaned; redacting it again returns it as is."""
 
 
-@lru_cache(maxsize=65536)
 def is_secret_key(key: str) -> bool:
-    """True for keys whose values must never appear in a report."""
-    norm = _normalise_key(key)
-    if any(part in _EXACT_SECRET_PARTS for part in norm.split("_")):
-        return True
-    return bool(_SECRET_KEY.search(norm.replace("_", "")))
+    """True for an option or variable name whose value must never appear in a report."""
+    return is_secret_name(key)
 
 
-def is_secret_value(value: str) -> bool:
-    """True for strings that look like a credential whatever key they sit under."""
-    # Cheap pre-check: every pattern needs one of these; most values have none.
-    hints = "=" in value or "eyJ" in value or "-----" in value
-    if not hints and value.lstrip()[:6].lower() != "bearer":
-        return False
-    return bool(_SECRET_VALUE.search(value))
-
-
-@lru_cache(maxsize=65536)
-def is_secret_path(path: str) -> bool:
-    """True when any segment of a dotted path (`environment_variables.DB_PASSWORD`) is secret."""
-    return any(is_secret_key(part) for part in re.split(r"[./\[\]]+", path) if part)
-
-
-def _withhold(value: Any) -> Any:
-    """Replace a secret value, keeping `None` (absent) and secret-injection references."""
-    if value is None:
-        return None
-    if isinstance(value, str) and _REFERENCE.match(value):
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): _withhold(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_withhold(v) for v in value]
-    return REDACTED
-
-
-def redact(value: Any) -> Any:
-    """A copy of `value` with every secret-looking entry replaced by `<redacted>`."""
+def redact(value: Any, path: tuple[str, ...] = ()) -> Any:
+    """A copy of a JSON value of unknown shape (at `path`): credential fields and secret
+    settings withheld, credential-shaped parts of every string blanked."""
     kind = type(value)
     if kind is int or kind is float or kind is bool or value is None:
         return value
     if kind is str:
-        return REDACTED if is_secret_value(value) else value
+        return redact_text(value)
     if isinstance(value, Mapping):
+        ctx = context_of(path)
         out: dict[str, Any] = {}
         for key, item in value.items():
-            out[str(key)] = _withhold(item) if is_secret_key(str(key)) else redact(item)
+            name = str(key)
+            if ctx is Context.FIELDS and is_secret_field(name):
+                out[name] = blank(item)
+            elif ctx is Context.SETTINGS and isinstance(item, str) and secret_reason(name, item):
+                out[name] = REDACTED
+            else:
+                out[name] = redact(item, (*path, name))
         return out
     if isinstance(value, list):
-        return [redact(v) for v in value]
-    if isinstance(value, str) and is_secret_value(value):
-        return REDACTED
+        return [redact(v, path) for v in value]
     return value
 
 
-def redact_result(result: Mapping[str, Any]) -> dict[str, Any]:
-    """Redact a drift or lint result: secret keys anywhere, and findings on secret fields.
+def _arm_keys(path: str) -> tuple[str, ...]:
+    return tuple(part for part in path.split(".") if part)
 
-    A finding's `expected`/`actual` are withheld when its `field` or `arm_path` names a
-    secret (e.g. `deployments.blue.environment_variables.DB_PASSWORD`).
-    """
-    # Coverage entries hold names and outcomes, never values; only a free-text `reason` is
-    # worth a look. Skipping the rest keeps a fleet report (a million entries) fast.
-    coverage = result.get("coverage")
-    cleaned: dict[str, Any] = redact({k: v for k, v in result.items() if k != "coverage"})
-    if isinstance(coverage, list):
-        cleaned["coverage"] = [
-            redact(entry) if isinstance(entry, Mapping) and entry.get("reason") else entry
-            for entry in coverage
-        ]
-    for finding in cleaned.get("findings") or []:
-        if not isinstance(finding, dict):
+
+def _side(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _message(change: str, where: str, expected: Any, actual: Any) -> str:
+    """The finding's message from its redacted values (the drift engine's wording)."""
+    exp_hidden, act_hidden = expected == REDACTED, actual == REDACTED
+    if change == "removed":
+        if exp_hidden:
+            return f"{where} is not set in Azure; the design sets a value ({WITHHELD})"
+        return f"{where} is not set in Azure; the design says {_side(expected)}"
+    if change == "added":
+        if act_hidden:
+            return f"{where} is set in Azure (value {WITHHELD}) but not part of the design"
+        return f"{where} is {_side(actual)} in Azure but not part of the design"
+    if exp_hidden and act_hidden:
+        return f"{where} in Azure differs from the design (both values {WITHHELD})"
+    if act_hidden:
+        return f"{where} is set to another value in Azure ({WITHHELD}); the design says " + _side(
+            expected
+        )
+    if exp_hidden:
+        return f"{where} is {_side(actual)} in Azure; the design sets another value ({WITHHELD})"
+    return f"{where} is {_side(actual)} in Azure; the design says {_side(expected)}"
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _escaped(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def _appears(secret: str, message: str) -> bool:
+    """Whether a withheld value is in a message, as written or JSON-escaped (the drift
+    engine quotes values as JSON)."""
+    return bool(secret) and (secret in message or _escaped(secret) in message)
+
+
+def redact_finding(finding: Mapping[str, Any]) -> dict[str, Any]:
+    """A drift finding with secret values withheld and its message rebuilt without them."""
+    out: dict[str, Any] = {}
+    for key, value in finding.items():
+        if key in _NAME_KEYS:
+            out[key] = value if not isinstance(value, (Mapping, list)) else json_copy(value)
+        elif key in ("expected", "actual", "message"):
             continue
-        paths = [str(finding.get("field") or ""), str(finding.get("arm_path") or "")]
-        if any(is_secret_path(p) for p in paths if p):
-            for side in ("expected", "actual"):
-                if side in finding:
-                    finding[side] = _withhold(finding[side])
+        else:
+            out[key] = redact(value)
+    change = str(finding.get("change") or "")
+    arm_path = str(finding.get("arm_path") or "")
+    keys = _arm_keys(arm_path)
+    message = str(finding.get("message") or "")
+    hidden: list[str] = []
+    for side in ("expected", "actual"):
+        if side not in finding:
+            continue
+        value = finding[side]
+        if change in _VALUE_CHANGES and keys:
+            cleaned = withhold(value, keys)
+            if cleaned != value:
+                hidden.extend(s for s in _strings(value) if s not in _strings(cleaned))
+        else:
+            cleaned = json_copy(value)  # resource names (missing / unmanaged resources)
+        out[side] = cleaned
+    if "message" in finding:
+        shown = [s for s in set(hidden) if _appears(s, message)]
+        if change in ("not_equal", "added", "removed") and (shown or REDACTED in message):
+            where = arm_path or str(finding.get("field") or "")
+            message = _message(change, where, out.get("expected"), out.get("actual"))
+        else:
+            for secret in sorted(shown, key=len, reverse=True):
+                message = message.replace(secret, REDACTED)
+                message = message.replace(_escaped(secret), REDACTED)
+        out["message"] = redact_text(message)
+    return out
+
+
+def json_copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    return value
+
+
+def _names_and_text(entry: Any, text_keys: tuple[str, ...]) -> Any:
+    """An entry of names (kept) and a few free-text keys (blanked where credential-shaped)."""
+    if not isinstance(entry, Mapping):
+        return redact(entry)
+    return {str(k): redact(v) if k in text_keys else json_copy(v) for k, v in entry.items()}
+
+
+def redact_result(result: Mapping[str, Any]) -> dict[str, Any]:
+    """Redact a drift or lint result (a copy; the input is not modified)."""
+    if isinstance(result, Redacted):
+        return result
+    cleaned = Redacted()
+    for key, value in result.items():
+        if not isinstance(value, list):
+            cleaned[key] = redact(value)
+        elif key == "findings":
+            cleaned[key] = [
+                redact_finding(f) if isinstance(f, Mapping) and "change" in f else redact(f)
+                for f in value
+            ]
+        elif key == "traffic":
+            cleaned[key] = json_copy(value)  # deployment names -> percentages
+        elif key in ("coverage", "resources", "errors"):
+            # Names and outcomes; only a free-text `reason` is worth a look. Entries without
+            # one are shared, which keeps a fleet report (a million entries) fast.
+            cleaned[key] = [
+                _names_and_text(e, ("reason",))
+                if isinstance(e, Mapping) and e.get("reason")
+                else e
+                if isinstance(e, Mapping)
+                else redact(e)
+                for e in value
+            ]
+        elif key == "inputs":
+            cleaned[key] = json_copy(value)
+        else:
+            cleaned[key] = redact(value)
     return cleaned

@@ -58,3 +58,46 @@ def test_ordinary_ids_survive_but_token_values_do_not() -> None:
     assert props["description"] == "uses a key vault"
     assert props["clientSecret"] == props["note"] == props["jwt"] == REDACTED
     assert sorted(removed) == ["properties.clientSecret", "properties.jwt", "properties.note"]
+
+
+def test_secret_values_under_neutral_names_are_redacted() -> None:
+    """D2: the value decides too, whatever the variable is called."""
+    env = {
+        "STORAGE": "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=K==",
+        "DATABASE_URL": "postgres://u:PW@h/db",
+        "PRIVATE": "-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----",
+        "FEED": "https://a.blob.core.windows.net/c/f?sv=2022-11-02&sig=AbCdEfGhIjKl%3D",
+        "SEED": "q8Z3xV1pL0sK9mN2bR7tY4wE6uI5oA3dF8gH1jK0",
+        "PLAIN_URL": "https://example.com/models",
+        "KEY_VAULT_URL": "https://kv-prod.vault.azure.net/",
+        "MAX_TOKENS": "4096",
+        "OPENAI_KEY": "${{azureml://connections/aoai/credentials/key}}",
+    }
+    clean, removed = scrub({"properties": {"environmentVariables": env}})
+    out = clean["properties"]["environmentVariables"]
+    secret = ("STORAGE", "DATABASE_URL", "PRIVATE", "FEED", "SEED")
+    assert all(out[k] == REDACTED for k in secret)
+    assert {k: v for k, v in out.items() if k not in secret} == {
+        k: v for k, v in env.items() if k not in secret
+    }
+    assert sorted(removed) == sorted(f"properties.environmentVariables.{k}" for k in secret)
+
+
+def test_names_are_never_judged() -> None:
+    """D3: deployment names in traffic, tag names and property names are names."""
+    body = {
+        "properties": {
+            "traffic": {"tokenizer": 60, "blue-key": 40, "sas-scorer": 0},
+            "mirrorTraffic": {"signature-v2": 10},
+            "properties": {"client-secret-rotation": "monthly"},
+        },
+        "tags": {"api-key-owner": "team-a", "keys": "none", "primaryKey": "id"},
+    }
+    clean, removed = scrub(body)
+    assert clean == body and removed == []
+
+
+def test_secret_shaped_values_in_tags_are_redacted_but_names_kept() -> None:
+    body = {"tags": {"feed": "https://a.blob.core.windows.net/c?sig=AbCdEfGhIjKl%3D"}}
+    clean, removed = scrub(body)
+    assert clean == {"tags": {"feed": REDACTED}} and removed == ["tags.feed"]

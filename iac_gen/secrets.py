@@ -1,0 +1,425 @@
+"""The one place that decides what is a secret: the lint rule, the live readers and exporter,
+and every report ask this module, so a value cannot be a secret for one and not the others.
+
+A value is secret when
+- it *looks* like a credential whatever it is called (connection strings with
+  `AccountKey=`/`SharedAccessKey=`/`Password=`/`pwd=`, URL user-info passwords
+  `postgres://u:PW@h`, PEM private keys, JSON web tokens, `Bearer` tokens, SAS `sig=`,
+  cloud access keys, long random strings); or
+- it sits in a map of settings (environment variables) under a *variable name* that
+  says it holds a secret (`DB_PASSWORD`, `apiToken`, `STORAGE_KEY`, ...), unless the value is
+  plainly harmless (`4096`, `true`, a URL without credentials) and the name does not end in
+  an unambiguous secret word; or
+- it is the value of a *schema field* named like a credential (`keys`, `primaryKey`,
+  `clientSecret`, `connectionString`, ...).
+
+A *name* is never a secret. Which strings are names and which are values follows from
+where they sit (`context_of`): keys of `traffic`, `mirrorTraffic`, `tags` and
+`properties.properties` are deployment names, tag names and property names, and only the
+values beside them are judged, by their shape; a deployment called `tokenizer`, `blue-key`
+or `sas-scorer` is just a name. Secret-injection references (`${{azureml://...}}`,
+`${{keyvault:...}}`) are not secrets: they are what a secret should be replaced by.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+REDACTED = "<redacted>"
+"""What replaces a withheld value everywhere (bundles, drift results, reports)."""
+
+WITHHELD_REASON = "value withheld: looks like a secret"
+"""Why a property whose live value was withheld cannot be compared."""
+
+REFERENCE = re.compile(r"^\s*\$\{\{\s*(azureml://|keyvault:)[^}]*\}\}\s*$", re.IGNORECASE)
+"""Azure ML secret injection references: resolved at run time, never stored as values."""
+
+_NOT_WITHHELD = r"(?!<redacted>)"
+# (what it looks like, pattern found anywhere in a value, how to blank it inside free text)
+_VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (
+        "a connection string with a key or password",
+        re.compile(
+            r"\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=\s*"
+            + _NOT_WITHHELD
+            + r"[^;\s]+",
+            re.IGNORECASE,
+        ),
+        r"\1=" + REDACTED,
+    ),
+    (
+        "a URL with embedded credentials",
+        re.compile(r"\b([a-z][a-z0-9+.-]*://)[^/\s:@]*:[^/\s@]+@", re.IGNORECASE),
+        r"\1" + REDACTED + "@",
+    ),
+    (
+        "a private key",
+        re.compile(
+            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----.*?(-----END [A-Z0-9 ]*-----|\Z)",
+            re.DOTALL,
+        ),
+        REDACTED,
+    ),
+    (
+        "a bearer token",
+        re.compile(r"\bbearer\s+[A-Za-z0-9._~+/-]{6,}=*", re.IGNORECASE),
+        REDACTED,
+    ),
+    (
+        "a JSON web token",
+        re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+        REDACTED,
+    ),
+    (
+        "a SAS token",
+        re.compile(r"(^|[?&;\s])(sig=)[A-Za-z0-9%+/=]{8,}", re.IGNORECASE),
+        r"\1\2" + REDACTED,
+    ),
+    (  # `sk-` keys are longer than any endpoint or deployment name (32 characters at most)
+        "a cloud access key",
+        re.compile(r"\b(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|sk-[A-Za-z0-9_-]{32,})"),
+        REDACTED,
+    ),
+)
+
+
+def _hinted(value: str) -> bool:
+    """Whether a string holds something every credential pattern needs. Most values (ids,
+    enums, names) have none, and plain substring tests are several times faster than one
+    regular expression over a fleet's millions of strings."""
+    return (
+        "=" in value
+        or "://" in value
+        or "-----" in value
+        or "eyJ" in value
+        or "earer" in value  # Bearer, bearer
+        or "EARER" in value
+        or "AKIA" in value
+        or "sk-" in value
+        or ("gh" in value and "_" in value)
+    )
+
+
+# Words of a variable name (between `_`, `-`, `.` or a camelCase hump) that make it look like
+# it holds a secret. Broad on purpose: variable values are user data.
+SECRET_NAME_WORDS = frozenset(
+    {
+        "KEY",
+        "KEYS",
+        "APIKEY",
+        "ACCESSKEY",
+        "PRIVATEKEY",
+        "SECRET",
+        "SECRETS",
+        "PASSWORD",
+        "PASSWD",
+        "PASS",
+        "PWD",
+        "TOKEN",
+        "CREDENTIAL",
+        "CREDENTIALS",
+        "CONNSTR",
+        "CONNECTIONSTRING",
+        "SAS",
+        "SIG",
+        "SIGNATURE",
+        "AUTHORIZATION",
+    }
+)
+# Run-together spellings (`dbpassword`, `STORAGEACCOUNTKEY`) found inside one word.
+_SECRET_NAME_PARTS = (
+    "password",
+    "passwd",
+    "secret",
+    "credential",
+    "apikey",
+    "accesskey",
+    "accountkey",
+    "privatekey",
+    "primarykey",
+    "secondarykey",
+    "connectionstring",
+    "connstr",
+    "sastoken",
+    "authtoken",
+    "accesstoken",
+    "refreshtoken",
+    "bearertoken",
+    "authkey",
+)
+# A name ending in one of these holds a secret whatever the value (`DB_PASSWORD: "1234"`);
+# other secret words (`KEY`, `SAS`) need a value that is not plainly harmless, so
+# `PRIMARY_KEY_COLUMN: "0"` and `TOKEN_CACHE_ENABLED: "true"` stay visible.
+_DEFINITE_ENDINGS = (
+    "password",
+    "passwd",
+    "secret",
+    "secrets",
+    "credential",
+    "credentials",
+    "apikey",
+    "accesskey",
+    "accountkey",
+    "privatekey",
+    "connectionstring",
+    "connstr",
+    "token",
+)
+_HARMLESS_VALUE = re.compile(r"^(\d{1,6}|true|false|yes|no|on|off|none|null)$", re.IGNORECASE)
+_URL_WITHOUT_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^@\s]*$", re.IGNORECASE)
+
+# Schema fields (ARM property names) that hold credentials. Narrow on purpose: `keyVault`,
+# `authMode` or `keyIdentifier` must survive.
+DROPPED_FIELDS = frozenset(
+    {"keys", "primarykey", "secondarykey", "primarykeyvalue", "secondarykeyvalue"}
+)
+_SECRET_FIELD_ENDINGS = (
+    "secret",
+    "password",
+    "passwd",
+    "accesskey",
+    "accountkey",
+    "sharedaccesskey",
+    "apikey",
+    "privatekey",
+    "connectionstring",
+    "sastoken",
+    "bearertoken",
+    "accesstoken",
+    "refreshtoken",
+)
+
+SETTINGS_MAPS = frozenset({"environmentVariables", "environment_variables"})
+"""Maps from a variable name to a value: both the name and the value decide."""
+NAME_MAPS = frozenset({"traffic", "mirrorTraffic", "mirror_traffic", "tags"})
+"""Maps whose keys are names (deployments, tags): only the values' shapes decide."""
+
+
+class Context(Enum):
+    """What the keys of a mapping are, which decides how its entries are judged."""
+
+    FIELDS = "fields"  # schema field names (`authMode`, `primaryKey`)
+    SETTINGS = "settings"  # variable names (`DB_PASSWORD`)
+    NAMES = "names"  # names (`tokenizer`, `cost-center`): never judged
+
+
+def context_of(path: tuple[str, ...]) -> Context:
+    """What the keys of the mapping at `path` (its keys from the document root) are."""
+    if not path:
+        return Context.FIELDS
+    last = path[-1]
+    if last in SETTINGS_MAPS:
+        return Context.SETTINGS
+    if last in NAME_MAPS:
+        return Context.NAMES
+    if last == "properties" and len(path) >= 2 and path[-2] == "properties":
+        return Context.NAMES  # ARM `properties.properties`: free-form name -> value pairs
+    return Context.FIELDS
+
+
+def _words(name: str) -> list[str]:
+    """`DB_PASSWORD`, `dbPassword`, `db-password` -> `["DB", "PASSWORD"]`."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.upper()) if w]
+
+
+@lru_cache(maxsize=65536)
+def secret_name_word(name: str) -> str | None:
+    """The word that makes a variable name look like it holds a secret, or None."""
+    words = _words(name)
+    for word in words:
+        if word in SECRET_NAME_WORDS:
+            return word
+    joined = "".join(words).lower()
+    for part in _SECRET_NAME_PARTS:
+        if part in joined:
+            return part.upper()
+    return None
+
+
+def is_secret_name(name: str) -> bool:
+    """True for a variable or option name (`DB_PASSWORD`, `--client-secret`) that says its
+    value is a secret. Only ever asked about names whose value is a setting, never about
+    deployment, endpoint or tag names."""
+    return secret_name_word(name) is not None
+
+
+@lru_cache(maxsize=65536)
+def is_secret_field(name: str) -> bool:
+    """True for a schema field (an ARM property name) that holds a credential."""
+    joined = "".join(_words(name)).lower()
+    return joined in DROPPED_FIELDS or joined.endswith(_SECRET_FIELD_ENDINGS)
+
+
+def is_reference(value: str) -> bool:
+    return REFERENCE.match(value) is not None
+
+
+def _entropy(value: str) -> float:
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def looks_random(value: str) -> bool:
+    """A long base64-like string mixing cases and digits with high character entropy.
+
+    GUIDs and hex digests (ids, hashes) are deliberately not matched: they are common,
+    harmless settings, and a secret-like name still catches hex keys.
+    """
+    return (
+        len(value) >= 32
+        and re.fullmatch(r"[A-Za-z0-9+/=_\-]+", value) is not None
+        and re.search(r"[A-Z]", value) is not None
+        and re.search(r"[a-z]", value) is not None
+        and re.search(r"[0-9]", value) is not None
+        and _entropy(value) >= 4.0
+    )
+
+
+def secret_value_kind(value: str) -> str | None:
+    """What a value looks like when it looks like a credential ("a private key"), or None."""
+    if not _hinted(value) or is_reference(value):
+        return None
+    for what, pattern, _ in _VALUE_PATTERNS:
+        if pattern.search(value):
+            return what
+    return None
+
+
+def is_secret_value(value: str) -> bool:
+    """True for strings that look like a credential whatever name they sit under."""
+    return secret_value_kind(value) is not None
+
+
+def secret_reason(name: str, value: str) -> str | None:
+    """Why the setting `name=value` (an environment variable) is a secret, or None.
+
+    Never includes the value: the reason is printed by the lint rule.
+    """
+    text = value.strip()
+    if not text or is_reference(text):
+        return None
+    kind = secret_value_kind(text)
+    if kind is not None:
+        return f"its value looks like {kind}"
+    if looks_random(text):
+        return "its value looks like a randomly generated key"
+    word = secret_name_word(name)
+    if word is None:
+        return None
+    definite = "".join(_words(name)).lower().endswith(_DEFINITE_ENDINGS)
+    harmless = _HARMLESS_VALUE.match(text) or _URL_WITHOUT_CREDENTIALS.match(text)
+    if definite or not harmless:
+        return f"its name contains {word}"
+    return None
+
+
+def redact_text(text: str) -> str:
+    """Free text (a message, a reason) with every credential-shaped part blanked.
+
+    Only shapes can be found in prose; values that are secret because of their name are
+    withheld where the structure says so (`withhold`).
+    """
+    if not _hinted(text):
+        return text
+    for _, pattern, replacement in _VALUE_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+Found = Callable[[str], None]
+
+
+def _show(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def withhold(
+    value: Any,
+    path: tuple[str, ...] = (),
+    *,
+    drop: bool = False,
+    found: Found | None = None,
+    where: str = "",
+) -> Any:
+    """A copy of `value` (found at `path`, its keys from the document root) with every secret
+    replaced by `REDACTED`; `None` and secret-injection references are kept.
+
+    `drop` removes credential fields such as `keys` and `primaryKey` instead (what the live
+    readers do); `found` is told the dotted path (`where` + keys) of each value withheld.
+    """
+    parent = context_of(path[:-1]) if path else Context.FIELDS
+    return _walk(value, path, parent, path[-1] if path else "", drop, found, where)
+
+
+def _walk(
+    value: Any,
+    path: tuple[str, ...],
+    parent: Context,
+    name: str,
+    drop: bool,
+    found: Found | None,
+    where: str,
+) -> Any:
+    """`withhold` for a value whose key is `name` in a mapping whose keys are `parent`."""
+    secret_field = parent is Context.FIELDS and bool(name) and is_secret_field(name)
+    kind = type(value)
+    if value is None or ((kind is int or kind is float or kind is bool) and not secret_field):
+        return value
+    if isinstance(value, str):
+        if secret_field:
+            secret = bool(value.strip()) and not is_reference(value)
+        elif parent is Context.SETTINGS:
+            secret = secret_reason(name, value) is not None
+        else:
+            secret = is_secret_value(value)
+        if secret:
+            if found is not None:
+                found(where)
+            return REDACTED
+        return value
+    if secret_field:
+        return blank(value, found, where)
+    if kind is dict or isinstance(value, Mapping):
+        ctx = context_of(path)
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            key = str(key)
+            here = f"{where}.{key}" if where else key
+            if drop and ctx is Context.FIELDS and is_dropped_field(key):
+                if item not in (None, {}, "", []) and found is not None:
+                    found(here)
+                continue
+            out[key] = _walk(item, (*path, key), ctx, key, drop, found, here)
+        return out
+    if isinstance(value, list):
+        return [
+            _walk(item, path, parent, name, drop, found, f"{where}[{i}]")
+            for i, item in enumerate(value)
+        ]
+    return value
+
+
+@lru_cache(maxsize=4096)
+def is_dropped_field(name: str) -> bool:
+    """Credential fields the live readers remove outright (`keys`, `primaryKey`)."""
+    return "".join(_words(name)).lower() in DROPPED_FIELDS
+
+
+def blank(value: Any, found: Found | None = None, where: str = "") -> Any:
+    """Withhold a whole value, keeping its shape: mapping keys are names, `None` is absence."""
+    if value is None or (isinstance(value, str) and (not value.strip() or is_reference(value))):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): blank(v, found, _show(where, str(k))) for k, v in value.items()}
+    if isinstance(value, list):
+        return [blank(v, found, f"{where}[{i}]") for i, v in enumerate(value)]
+    if found is not None:
+        found(where)
+    return REDACTED
