@@ -113,7 +113,7 @@ def arm_json(value: Any) -> str:
 # than `\$`: all are valid Bicep, but `\\'` (a value ending in a backslash) and `\${` are
 # mis-read by common regex-based Bicep lexers (pycep-parser among them).
 _BICEP_ESCAPES = {"\\": "\\u{5C}", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")  # \Z: `$` allows a final newline
 
 
 # Characters that need an escape; a `$` only when it starts `${`.

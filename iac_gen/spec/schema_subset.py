@@ -85,7 +85,35 @@ def _same(a: Any, b: Any) -> bool:
 
 @cache
 def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
+    r"""A schema `pattern` with ECMA-262 meaning, as JSON Schema defines it.
+
+    In ECMA-262 (without the multiline flag) `$` matches only at the end of the text; in
+    Python it also matches before a final newline, so `^[a-z]+$` would accept "prod\n".
+    Each `$` outside a character class becomes `\Z`.
+    """
+    return re.compile(ecma_anchors(text))
+
+
+def ecma_anchors(pattern: str) -> str:
+    r"""`pattern` with every unescaped `$` outside a character class written `\Z`."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "$":
+            ch = "\\Z"
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def unsupported_keywords(schema: Any, path: str = "#") -> list[str]:
