@@ -65,8 +65,11 @@ CODES: dict[str, str] = {
     "IAC232": "the same endpoint defined twice",
     "IAC233": "Kubernetes endpoint and deployment names longer than 62 characters together",
     "IAC235": "inline model or environment (cannot be deployed by a template)",
+    "IAC236": "target value Azure refuses (subscription not a GUID, bad resource group, "
+    "workspace or location name)",
     "IAC310": "a target option (--subscription, ...) differs from the spec's target",
     "IAC311": "--env names an environment the spec does not define",
+    "IAC312": "a target option (--subscription, ...) holds a value Azure refuses",
 }
 
 # Codes a fixture folder cannot show (a missing path, a 1 MiB file, an unreadable file);

@@ -7,6 +7,9 @@ multi-document YAML, an out-of-range SOURCE_DATE_EPOCH.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,29 @@ from iac_gen.diagnostics import InputError
 from iac_gen.spec.load import load_specs
 from tests.conftest import FIXTURES
 
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (FIXTURES / "example" / "spec.yaml").read_text(encoding="utf-8")
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> tuple[int, str]:
+    """`iac-gen ARGS` in a child process (exit code as `main()` sets it), and its stderr."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "iac_gen", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    return proc.returncode, proc.stderr
+
+
+def assert_one_line_error(code: int, stderr: str, diag: str) -> None:
+    assert code == 2, stderr
+    lines = stderr.splitlines()
+    assert len(lines) >= 1 and all(" error IAC" in line for line in lines), stderr
+    assert diag in stderr, stderr
 
 
 def _write(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
@@ -78,3 +103,73 @@ def test_bicep_identifier_refuses_a_trailing_newline() -> None:
     assert bicep_key("abc\n") == "'abc\\n'"
     with pytest.raises(ValueError):
         bicep_identifier("abc\n")
+
+
+# D23 / D8: target values Azure refuses are one line in every command, and validate sees them.
+TARGET = [
+    "--subscription",
+    "11111111-2222-3333-4444-555555555555",
+    "--resource-group",
+    "rg-ci",
+    "--location",
+    "westeurope",
+]
+
+
+@pytest.mark.parametrize(
+    "workspace", ["a/b", "<script>", "/subscriptions/x/../../y", "ws\n", "..", "[x]"]
+)
+def test_compile_with_a_bad_workspace_option_is_one_line(tmp_path: Path, workspace: str) -> None:
+    args = ["fixtures/cliv2-basic", *TARGET, "--workspace", workspace]
+    code, err = run_cli("compile", *args, "-o", str(tmp_path / "out"))
+    assert_one_line_error(code, err, "IAC312 --workspace")
+    assert not (tmp_path / "out").exists(), "nothing is written"
+    code, err = run_cli("validate", *args)
+    assert_one_line_error(code, err, "IAC312 --workspace")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("subscription", "[subscription().id]"),
+        ("subscription", "8f6b6269-84f2-4d09-9e31-1127efcd1e40\n"),
+        ("resource_group", "rg/providers/x"),
+        ("resource_group", "rg."),
+        ("resource_group", "r" * 91),
+        ("workspace", "ws\n"),
+        ("workspace", "ws"),
+        ("workspace", "-ws"),
+        ("location", "west europe"),
+        ("location", "westeurope/../x"),
+    ],
+)
+def test_bad_target_value_in_the_spec_fails_validation(
+    tmp_path: Path, field: str, value: str
+) -> None:
+    lines = {
+        "subscription": "  subscription: 8f6b6269-84f2-4d09-9e31-1127efcd1e40\n",
+        "resource_group": "  resource_group: rg-mlops-prod\n",
+        "workspace": "  workspace: mlw-risk-prod\n",
+        "location": "  location: westeurope\n",
+    }
+    quoted = value.replace("\n", "\\n")
+    text = _edit(lines[field], f'  {field}: "{quoted}"\n')
+    assert _codes([_write(tmp_path, text)]) == ["IAC236"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("subscription", "8F6B6269-84F2-4D09-9E31-1127EFCD1E40"),
+        ("resource_group", "rg_(test).prod-1"),
+        ("resource_group", "r" * 90),
+        ("resource_group", "Grüße"),
+        ("workspace", "w_1"),
+        ("workspace", "1" + "a" * 32),
+        ("location", "eastus2euap"),
+    ],
+)
+def test_valid_target_values_are_accepted(field: str, value: str) -> None:
+    from iac_gen.spec.targets import valid
+
+    assert valid(field, value)
