@@ -11,6 +11,7 @@ as expressions.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ def arm_data(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [arm_data(v) for v in value]
     if isinstance(value, float) and not isinstance(value, bool):
+        _finite(value)
         # The template language has no fractional literals; Bicep compiles 0.5 to json('0.5').
         return int(value) if value.is_integer() else f"[json('{value!r}')]"
     if value is None or isinstance(value, (bool, int)):
@@ -102,6 +104,13 @@ def _nested_parameter_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_nested_parameter_value(v) for v in value]
     return value
+
+
+def _finite(value: float) -> None:
+    """NaN and infinity have no JSON form, and `json('nan')` fails in ARM: validation refuses
+    them (IAC015), so one here is a bug, never written."""
+    if not math.isfinite(value):
+        raise ValueError(f"cannot write the number {value!r} into a template")
 
 
 def arm_json(value: Any) -> str:
@@ -163,6 +172,7 @@ def bicep_literal(value: Any, indent: int = 0) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        _finite(value)
         if value.is_integer():
             return str(int(value))
         return f"json({bicep_string(repr(value))})"

@@ -21,6 +21,7 @@ CODES: dict[str, str] = {
     "IAC012": "no spec files found (empty folder or no endpoint)",
     "IAC013": "file cannot be read",
     "IAC014": "mapping key that is not plain text",
+    "IAC015": "number that is NaN or infinite (.nan, .inf, 1.0e+400)",
     "IAC101": "top level is not a mapping",
     "IAC102": "unknown key (with 'did you mean')",
     "IAC103": "wrong value type",

@@ -205,9 +205,10 @@ class Validator:
                 elif not any(_same(inst, v) for v in enum):
                     return False
             if (has_min or has_max) and _is_number(inst):
-                if has_min and inst < low:
+                # `not >=`: NaN compares false with everything and must not pass a range.
+                if has_min and not inst >= low:
                     return False
-                if has_max and inst > high:
+                if has_max and not inst <= high:
                     return False
             if search is not None and isinstance(inst, str) and search(inst) is None:
                 return False
@@ -266,9 +267,9 @@ class Validator:
         if "enum" in schema and not any(_same(inst, v) for v in schema["enum"]):
             yield SchemaError("enum", schema["enum"], inst, schema, path, "not in enum")
         if _is_number(inst):
-            if "minimum" in schema and inst < schema["minimum"]:
+            if "minimum" in schema and not inst >= schema["minimum"]:  # NaN fails too
                 yield SchemaError("minimum", schema["minimum"], inst, schema, path, "too small")
-            if "maximum" in schema and inst > schema["maximum"]:
+            if "maximum" in schema and not inst <= schema["maximum"]:
                 yield SchemaError("maximum", schema["maximum"], inst, schema, path, "too large")
         if (
             isinstance(inst, str)

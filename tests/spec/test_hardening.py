@@ -173,3 +173,75 @@ def test_valid_target_values_are_accepted(field: str, value: str) -> None:
     from iac_gen.spec.targets import valid
 
     assert valid(field, value)
+
+
+# D9: NaN and infinities have no JSON form; they must not reach validation, let alone outputs.
+@pytest.mark.parametrize(
+    "number", [".nan", ".NaN", ".inf", "-.inf", "+.Inf", "1.0e+400", "-1.0e+400"]
+)
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("        threshold: 70\n", "        threshold: {}\n"),
+        ("    request_latency_p95_ms: 500\n", "    request_latency_p95_ms: {}\n"),
+        ("    error_rate_5xx_percent: 0.1\n", "    error_rate_5xx_percent: {}\n"),
+        ("    cpu_percent: 80\n", "    cpu_percent: {}\n"),
+        ("    instance_count: 3\n", "    instance_count: {}\n"),
+    ],
+)
+def test_nan_and_infinity_fail_validation(tmp_path: Path, number: str, old: str, new: str) -> None:
+    path = _write(tmp_path, _edit(old, new.format(number)))
+    assert _codes([path]) == ["IAC015"]
+
+
+def test_nan_is_one_line_on_the_command_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, _edit("        threshold: 70\n", "        threshold: .nan\n"))
+    code, err = run_cli("validate", str(path))
+    assert_one_line_error(code, err, f"{path}:76:20: error IAC015")
+    code, err = run_cli("compile", str(path), "-o", str(tmp_path / "out"))
+    assert_one_line_error(code, err, "IAC015")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_template_check_refuses_nan_and_infinity() -> None:
+    """The parse-back check reads main.json as strict JSON (Python's reader takes NaN)."""
+    from iac_gen.emit.arm import TemplateCheckError, check_template
+    from iac_gen.emit.plan import TEMPLATE_SCHEMA, build_plan
+    from tests.compile.handmade import credit_scoring
+
+    plan = build_plan(credit_scoring())
+    for constant in ("NaN", "Infinity", "-Infinity"):
+        text = f'{{"$schema": "{TEMPLATE_SCHEMA}", "resources": [], "x": {constant}}}'
+        with pytest.raises(TemplateCheckError, match="JSON"):
+            check_template(text, plan)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_emitters_never_write_nan(value: float) -> None:
+    from iac_gen.emit.values import arm_data, bicep_literal
+
+    with pytest.raises(ValueError):
+        arm_data({"threshold": value})
+    with pytest.raises(ValueError):
+        bicep_literal({"threshold": value})
+
+
+# D8: a core-schema tag with a value it cannot hold is IAC010, never a crash.
+@pytest.mark.parametrize(
+    "tagged", ["!!bool maybe", "!!bool 2", "!!int abc", "!!int 0x", "!!float zz", "!!float ''"]
+)
+def test_bad_core_tag_values_are_one_line(tmp_path: Path, tagged: str) -> None:
+    path = _write(tmp_path, _edit("name: credit-scoring\n", f"name: {tagged}\n"))
+    assert _codes([path]) == ["IAC010"]
+    code, err = run_cli("validate", str(path))
+    assert_one_line_error(code, err, "IAC010")
+
+
+def test_nan_does_not_slip_past_a_range_check() -> None:
+    """Defence in depth: were a NaN ever to reach the schema check, it fails both bounds."""
+    from iac_gen.spec.schema_subset import Validator
+
+    checker = Validator({"type": "number", "minimum": 0, "maximum": 100})
+    assert checker.is_valid(50.0)
+    assert not checker.is_valid(float("nan"))
+    assert {e.validator for e in checker.iter_errors(float("nan"))} == {"minimum", "maximum"}
