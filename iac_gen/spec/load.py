@@ -43,6 +43,10 @@ def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | N
         )
         return None
     if len(docs) > 1:
+        if not explicit and not any(
+            isinstance(d.data, dict) and classify(d.data, False)[0] is not None for d in docs
+        ):
+            return None  # unrelated multi-document YAML (a Kubernetes manifest): skipped
         second = docs[1].positions.get((), Location(display, 1, 1))
         diags.append(
             Diagnostic(

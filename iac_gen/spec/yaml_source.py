@@ -14,6 +14,8 @@ the user wrote.
 from __future__ import annotations
 
 import math
+import os
+import stat
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -95,7 +97,24 @@ def _position(text: str, index: int) -> tuple[int, int]:
 def read_text(path: Path, display: str) -> str:
     """The file's text, or InputError for size, encoding and access problems."""
     try:
-        with path.open("rb") as fh:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it (and
+        # devices, sockets, folders) on the very file opened, so nothing can be swapped in.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            mode = os.fstat(fh.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(mode):
+                raise InputError(
+                    [
+                        Diagnostic(
+                            "IAC013",
+                            "not a regular file (a named pipe, device or socket); "
+                            "specs are read from regular files only",
+                            Location(display, 0, 0),
+                        )
+                    ]
+                )
             raw = fh.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
         raise InputError(

@@ -245,3 +245,100 @@ def test_nan_does_not_slip_past_a_range_check() -> None:
     assert checker.is_valid(50.0)
     assert not checker.is_valid(float("nan"))
     assert {e.validator for e in checker.iter_errors(float("nan"))} == {"minimum", "maximum"}
+
+
+# D22: only regular files are read; a FIFO never blocks discovery or reading.
+K8S = """apiVersion: v1
+kind: Service
+metadata:
+  name: scorer
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: scorer
+"""
+
+
+def _spec_folder_with_fifo(tmp_path: Path) -> Path:
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    _write(folder, EXAMPLE)
+    os.mkfifo(folder / "b.yaml")
+    return folder
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_in_a_spec_folder_is_skipped(tmp_path: Path) -> None:
+    folder = _spec_folder_with_fifo(tmp_path)
+    code, err = run_cli("validate", str(folder), timeout=30)
+    assert code == 0, err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_validate_empty_argument_with_a_fifo_does_not_hang(tmp_path: Path) -> None:
+    folder = _spec_folder_with_fifo(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "iac_gen", "validate", ""],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "spec.yaml"
+    os.mkfifo(fifo)
+    code, err = run_cli("validate", str(fifo), timeout=30)
+    assert_one_line_error(code, err, f"{fifo}:0:0: error IAC013")
+    assert "regular file" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_reading_a_fifo_directly_does_not_block(tmp_path: Path) -> None:
+    """The reader itself refuses what is not a regular file (a FIFO swapped in after
+    discovery), without waiting for a writer."""
+    fifo = tmp_path / "late.yaml"
+    os.mkfifo(fifo)
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from iac_gen.diagnostics import InputError\n"
+        "from iac_gen.spec.yaml_source import read_text\n"
+        "try:\n    read_text(Path(sys.argv[1]), 'f')\n"
+        "except InputError as exc:\n    print(exc.diagnostics[0].code)\n"
+    )
+    proc = subprocess.run(  # a child process: before the fix the read blocked for ever
+        [sys.executable, "-c", script, str(fifo)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.stdout.strip() == "IAC013", proc.stderr
+
+
+# D28: an unrelated multi-document file (a Kubernetes manifest) is skipped like other
+# unrelated YAML; a spec with several documents is still IAC008.
+def test_unrelated_multi_document_yaml_in_a_folder_is_skipped(tmp_path: Path) -> None:
+    _write(tmp_path, EXAMPLE)
+    _write(tmp_path, K8S, "k8s.yaml")
+    assert _codes([tmp_path]) == []
+
+
+def test_multi_document_spec_is_still_iac008(tmp_path: Path) -> None:
+    _write(tmp_path, EXAMPLE + "---\n" + EXAMPLE)
+    assert _codes([tmp_path]) == ["IAC008"]
+    _write(tmp_path, K8S + "---\n" + EXAMPLE, "mixed.yaml")
+    assert "IAC008" in _codes([tmp_path / "mixed.yaml"])
+    assert _codes([tmp_path / "mixed.yaml"]).count("IAC008") == 1
+
+
+def test_an_explicitly_named_multi_document_file_is_iac008(tmp_path: Path) -> None:
+    path = _write(tmp_path, K8S, "k8s.yaml")
+    assert _codes([path]) == ["IAC008"]
