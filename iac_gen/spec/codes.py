@@ -71,8 +71,10 @@ CODES: dict[str, str] = {
     "IAC310": "a target option (--subscription, ...) differs from the spec's target",
     "IAC311": "--env names an environment the spec does not define",
     "IAC312": "a target option (--subscription, ...) holds a value Azure refuses",
+    "IAC313": "SOURCE_DATE_EPOCH names a time after the year 9999",
 }
 
-# Codes a fixture folder cannot show (a missing path, a 1 MiB file, an unreadable file);
+# Codes a fixture folder cannot show (a missing path, a 1 MiB file, an unreadable file, the
+# SOURCE_DATE_EPOCH environment variable);
 # unit tests cover them instead.
-NOT_FROM_FIXTURES = frozenset({"IAC001", "IAC002", "IAC013"})
+NOT_FROM_FIXTURES = frozenset({"IAC001", "IAC002", "IAC013", "IAC313"})

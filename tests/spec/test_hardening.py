@@ -342,3 +342,18 @@ def test_multi_document_spec_is_still_iac008(tmp_path: Path) -> None:
 def test_an_explicitly_named_multi_document_file_is_iac008(tmp_path: Path) -> None:
     path = _write(tmp_path, K8S, "k8s.yaml")
     assert _codes([path]) == ["IAC008"]
+
+
+# D8: SOURCE_DATE_EPOCH past the year 9999 is one line, not a ValueError.
+@pytest.mark.parametrize("epoch", ["99999999999999", "253402300800", "9" * 400])
+def test_source_date_epoch_out_of_range_is_one_line(epoch: str) -> None:
+    args = ("lint", "fixtures/example/spec.yaml", "--format", "json")
+    code, err = run_cli(*args, env={"SOURCE_DATE_EPOCH": epoch})
+    assert_one_line_error(code, err, "SOURCE_DATE_EPOCH:0:0: error IAC313")
+
+
+def test_source_date_epoch_at_the_edge_is_used() -> None:
+    from iac_gen.provenance import iso_now
+
+    assert iso_now({"SOURCE_DATE_EPOCH": "253402300799"}) == "9999-12-31T23:59:59Z"
+    assert iso_now({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00Z"
