@@ -87,13 +87,17 @@ def test_schedule_time_with_trailing_newline_is_refused() -> None:
     assert [e.validator for e in checker.iter_errors("09:30\n")] == ["pattern"]
 
 
-def test_environment_name_with_trailing_newline_cannot_name_a_file(tmp_path: Path) -> None:
+def test_environment_name_with_trailing_newline_cannot_name_a_file() -> None:
+    """Validation refuses such a name (below); compile keeps its own check for specs built
+    otherwise."""
+    from dataclasses import replace
+
     from iac_gen.emit.compile import compile_specs
 
-    text = _edit("environments:\n  dev:\n", 'environments:\n  "dev\\n":\n')
-    specs = load_specs([_write(tmp_path, text)])
+    (spec,) = load_specs([FIXTURES / "example" / "spec.yaml"])
+    renamed = replace(spec, environments={"dev\n": spec.environments["dev"]})
     with pytest.raises(InputError) as info:
-        compile_specs(specs)
+        compile_specs([renamed])
     assert [d.code for d in info.value.diagnostics] == ["IAC322"]
 
 
@@ -357,3 +361,12 @@ def test_source_date_epoch_at_the_edge_is_used() -> None:
 
     assert iso_now({"SOURCE_DATE_EPOCH": "253402300799"}) == "9999-12-31T23:59:59Z"
     assert iso_now({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("name", ["prod\\n", "pr/od", "-dev", "d" * 65])
+def test_environment_names_that_cannot_name_a_file_fail_validation(
+    tmp_path: Path, name: str
+) -> None:
+    """validate refuses what compile could not name a parameters file after (IAC322)."""
+    text = _edit("environments:\n  dev:\n", f'environments:\n  "{name}":\n')
+    assert _codes([_write(tmp_path, text)]) == ["IAC107"]
