@@ -370,3 +370,15 @@ def test_environment_names_that_cannot_name_a_file_fail_validation(
     """validate refuses what compile could not name a parameters file after (IAC322)."""
     text = _edit("environments:\n  dev:\n", f'environments:\n  "{name}":\n')
     assert _codes([_write(tmp_path, text)]) == ["IAC107"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("lint", "fixtures/example/spec.yaml"),
+        ("drift", "fixtures/example/spec.yaml", "--live", "fixtures/example/live.json"),
+    ],
+)
+def test_lint_and_drift_refuse_bad_target_options(command: tuple[str, ...]) -> None:
+    code, err = run_cli(*command, "--resource-group", "rg/providers/x")
+    assert_one_line_error(code, err, "IAC312 --resource-group")
