@@ -89,7 +89,9 @@ def arm_parameter_value(value: Any) -> Any:
     `[...]` strings nested in an object or array value: Azure/bicep #9173 (a nested
     `"[insert-string-here]"` fails deployment validation) and #18658 (a nested key and value
     `[subscription().id]` both deployed as the evaluated subscription id, confirmed on a live
-    subscription in August 2026). Escaped with `[[`, the engine reads them back as written.
+    subscription in August 2026). Escaped with `[[`, the engine reads them back as written;
+    keys are evaluated too, so they are written like template keys (`arm_key`, which also
+    keeps a key named `copy` from reading as a copy loop).
     """
     if isinstance(value, str):
         return value
@@ -100,7 +102,7 @@ def _nested_parameter_value(value: Any) -> Any:
     if isinstance(value, str):
         return arm_literal(value)
     if isinstance(value, Mapping):
-        return {arm_literal(str(k)): _nested_parameter_value(v) for k, v in value.items()}
+        return {arm_key(str(k)): _nested_parameter_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_nested_parameter_value(v) for v in value]
     return value

@@ -88,12 +88,17 @@ class ArmEvaluator:
         group: str,
         overrides: Mapping[str, Any] | None = None,
     ):
-        self.params = _overridden(
-            {k: v.get("defaultValue", UNKNOWN) for k, v in template.get("parameters", {}).items()},
-            overrides,
-        )
+        self.params: dict[str, Any] = {}
         self.sub = subscription
         self.group = f"/subscriptions/{subscription}/resourceGroups/{group}"
+        # A defaultValue is template text: ARM evaluates it (escaped keys and values included).
+        self.params = _overridden(
+            {
+                k: self.value(v["defaultValue"]) if "defaultValue" in v else UNKNOWN
+                for k, v in template.get("parameters", {}).items()
+            },
+            overrides,
+        )
 
     def value(self, v: Any) -> Any:
         if isinstance(v, str):

@@ -121,3 +121,48 @@ def test_object_parameter_values_are_escaped_in_parameters_files(tmp_path: Any) 
     assert arm.value(value)["note"] == "[]"
     # Top-level string values are not evaluated and stay as they are.
     assert dev["location"]["value"] == "westeurope"
+
+
+def test_object_parameters_deploy_as_written_with_defaults_and_with_a_parameters_file(
+    tmp_path: Any,
+) -> None:
+    """Tags that vary by environment become an object parameter: its defaultValue (main.json),
+    its value in main.dev.parameters.json and main.bicep all deploy the spec's tags."""
+    from iac_gen.emit.compile import resources_json
+    from iac_gen.spec.load import load_specs
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / "example" / "spec.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  data-classification: confidential\n",
+        '  data-classification: confidential\n  "[base-key]": "[base-value]"\n  copy: plain\n',
+        1,
+    ).replace(
+        "environments:\n  dev:\n",
+        'environments:\n  dev:\n    tags:\n      "[dev-key]": "[dev-value]"\n      copy: dev\n',
+        1,
+    )
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(text, encoding="utf-8")
+    (spec,) = load_specs([spec_file], {})
+    files = compile_spec(spec)
+    template = json.loads(files["main.json"])
+    (tags_param,) = [n for n, p in template["parameters"].items() if p["type"] == "object"]
+    default = template["parameters"][tags_param]["defaultValue"]
+    assert default["[[base-key]"] == "[[base-value]" and default["[string('copy')]"] == "plain"
+
+    def tags(resources: list[dict[str, Any]]) -> dict[str, str]:
+        return dict(_endpoint(resources)["tags"])
+
+    base = tags(json.loads(files["resources.json"]))
+    assert base["[base-key]"] == "[base-value]" and base["copy"] == "plain"
+    arm = ArmEvaluator(template, SUB, "rg-mlops-prod")
+    assert tags(arm.resources(template)) == base
+    tree = BicepParser().parse(text=files["main.bicep"])
+    assert tags(BicepEvaluator(tree, SUB, "rg-mlops-prod").resources()) == base
+
+    dev_value = json.loads(files["main.dev.parameters.json"])["parameters"][tags_param]["value"]
+    dev = ArmEvaluator(template, SUB, "rg-mlops-prod", {tags_param: arm.value(dev_value)})
+    want = tags(json.loads(resources_json(spec, "dev")))
+    assert want["[dev-key]"] == "[dev-value]" and want["copy"] == "dev"
+    assert tags(dev.resources(template)) == want
