@@ -21,6 +21,17 @@ class TemplateCheckError(Exception):
     """A rendered template failed its own check: a bug, never written to disk."""
 
 
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _parse_back(text: str) -> Any:
+    """The rendered text read as RFC 8259 JSON. Python's reader takes `NaN` and `Infinity`,
+    which Resource Manager does not; `iac_gen.strict_json` is not used because its limits
+    (40-digit integers) are for input read from outside, not for what the spec may hold."""
+    return json.loads(text, parse_constant=_not_json)
+
+
 def _definition(p: Parameter) -> dict[str, Any]:
     body: dict[str, Any] = {"type": p.type, "metadata": {"description": p.description}}
     if not p.required:
@@ -62,7 +73,7 @@ def render_parameters(plan: Plan, env: str | None) -> str:
     ]
     text = template("arm/parameters.json.j2").render(schema=PARAMETERS_SCHEMA, values=values)
     try:
-        doc = json.loads(text)
+        doc = _parse_back(text)
     except ValueError as exc:
         raise TemplateCheckError(f"parameters file is not JSON: {exc}") from exc
     return canonical_json(doc)
@@ -132,7 +143,7 @@ def _check_conditions(resources: list[Any], problems: list[str]) -> None:
 def check_template(text: str, plan: Plan) -> dict[str, Any]:
     """Parse the rendered text and check it; raise TemplateCheckError on any problem."""
     try:
-        doc = json.loads(text)
+        doc = _parse_back(text)
     except ValueError as exc:
         raise TemplateCheckError(f"main.json of {plan.endpoint} is not JSON: {exc}") from exc
     problems: list[str] = []

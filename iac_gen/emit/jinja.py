@@ -14,13 +14,24 @@ from typing import Any
 
 import jinja2
 
-from iac_gen.emit.values import arm_json, bicep_identifier, bicep_literal, bicep_string
+from iac_gen.emit.values import (
+    arm_json,
+    arm_parameter_value,
+    bicep_identifier,
+    bicep_literal,
+    bicep_string,
+)
 from iac_gen.resources import templates_dir
 
 
 def plain_json(value: Any) -> str:
-    """JSON text with no ARM escaping: parameter-file values are never evaluated."""
+    """JSON text with no ARM escaping, for the fixed parts of a parameters file."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def parameter_json(value: Any) -> str:
+    """JSON text of one parameter value (see `arm_parameter_value` for what is escaped)."""
+    return json.dumps(arm_parameter_value(value), ensure_ascii=False, sort_keys=True)
 
 
 @cache
@@ -40,6 +51,7 @@ def environment() -> jinja2.Environment:
     env.filters["bicep_string"] = bicep_string
     env.filters["ident"] = bicep_identifier
     env.filters["json"] = plain_json
+    env.filters["parameter"] = parameter_json
     return env
 
 

@@ -46,7 +46,7 @@ _VERBATIM = {
     ("properties", "environmentVariables"),
     ("properties", "properties"),
 }
-_ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")  # \Z: `$` allows a final newline
 
 Path = tuple[str | int, ...]
 

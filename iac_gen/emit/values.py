@@ -1,7 +1,8 @@
 """Values on their way into a template: expressions, and the escaping of literals.
 
 A spec value never becomes template syntax. Literals reach ARM JSON through `arm_data`
-(a string that would read as an ARM expression, `[...]`, is written `[[...]`) and Bicep
+(a string that would read as an ARM expression, `[...]`, is written `[[...]`, object keys
+included, and a key `copy` is written `[string('copy')]`) and Bicep
 through `bicep_literal` (quotes, backslashes, `${` and control characters escaped). Only
 `Expr` objects - built by this package from fixed text plus escaped literals - are written
 as expressions.
@@ -10,6 +11,7 @@ as expressions.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,6 +42,21 @@ def arm_literal(text: str) -> str:
     return text
 
 
+def arm_key(key: str) -> str:
+    """A literal property name that ARM must neither evaluate nor treat as a loop.
+
+    ARM evaluates expressions in property names as well as values, so a key is escaped
+    like a value (`[x]` -> `[[x]`; Bicep compiles a key `'[abc]'` to `"[[abc]"`, Azure/bicep
+    #575). A property named `copy` is read by the deployment engine as a copy loop at any
+    depth; Bicep writes such a key as the expression `[string('copy')]` (Azure/bicep #7241),
+    which evaluates to the same name. ARM property names are case-insensitive, so every
+    spelling of `copy` is treated that way.
+    """
+    if key.lower() == "copy":
+        return f"[string({arm_string(key)})]"
+    return arm_literal(key)
+
+
 def arm_unescape(text: str) -> str:
     """How ARM reads a string value back (the inverse of `arm_literal` for literals)."""
     return text[1:] if text.startswith("[[") and text.endswith("]") else text
@@ -52,15 +69,50 @@ def arm_data(value: Any) -> Any:
     if isinstance(value, str):
         return arm_literal(value)
     if isinstance(value, Mapping):
-        return {str(k): arm_data(v) for k, v in value.items()}
+        return {arm_key(str(k)): arm_data(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [arm_data(v) for v in value]
     if isinstance(value, float) and not isinstance(value, bool):
+        _finite(value)
         # The template language has no fractional literals; Bicep compiles 0.5 to json('0.5').
         return int(value) if value.is_integer() else f"[json('{value!r}')]"
     if value is None or isinstance(value, (bool, int)):
         return value
     raise TypeError(f"cannot write {type(value).__name__} into an ARM template")
+
+
+def arm_parameter_value(value: Any) -> Any:
+    """A value for a parameters file: a top-level string as it is, strings inside objects
+    and arrays (keys too) escaped as in a template.
+
+    Resource Manager does not evaluate a string parameter value, but it does evaluate
+    `[...]` strings nested in an object or array value: Azure/bicep #9173 (a nested
+    `"[insert-string-here]"` fails deployment validation) and #18658 (a nested key and value
+    `[subscription().id]` both deployed as the evaluated subscription id, confirmed on a live
+    subscription in August 2026). Escaped with `[[`, the engine reads them back as written;
+    keys are evaluated too, so they are written like template keys (`arm_key`, which also
+    keeps a key named `copy` from reading as a copy loop).
+    """
+    if isinstance(value, str):
+        return value
+    return _nested_parameter_value(value)
+
+
+def _nested_parameter_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return arm_literal(value)
+    if isinstance(value, Mapping):
+        return {arm_key(str(k)): _nested_parameter_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_nested_parameter_value(v) for v in value]
+    return value
+
+
+def _finite(value: float) -> None:
+    """NaN and infinity have no JSON form, and `json('nan')` fails in ARM: validation refuses
+    them (IAC015), so one here is a bug, never written."""
+    if not math.isfinite(value):
+        raise ValueError(f"cannot write the number {value!r} into a template")
 
 
 def arm_json(value: Any) -> str:
@@ -72,7 +124,7 @@ def arm_json(value: Any) -> str:
 # than `\$`: all are valid Bicep, but `\\'` (a value ending in a backslash) and `\${` are
 # mis-read by common regex-based Bicep lexers (pycep-parser among them).
 _BICEP_ESCAPES = {"\\": "\\u{5C}", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")  # \Z: `$` allows a final newline
 
 
 # Characters that need an escape; a `$` only when it starts `${`.
@@ -122,6 +174,7 @@ def bicep_literal(value: Any, indent: int = 0) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        _finite(value)
         if value.is_integer():
             return str(int(value))
         return f"json({bicep_string(repr(value))})"

@@ -6,7 +6,7 @@ exactly like the base spec.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,30 @@ from iac_gen.diagnostics import Diagnostic, Location
 from iac_gen.spec.build import build_spec
 from iac_gen.spec.document import locator
 from iac_gen.spec.model import Spec
-from iac_gen.spec.schema_check import schema_diagnostics
+from iac_gen.spec.schema_check import describe, schema_diagnostics
 from iac_gen.spec.semantics import semantic_diagnostics
+from iac_gen.spec.targets import problem
+
+
+def target_diagnostics(
+    data: Mapping[str, Any], locate: Callable[[str], Location], prefix: str = ""
+) -> list[Diagnostic]:
+    """IAC236 for each target value Azure would refuse (after the schema: values are text)."""
+    target = data.get("target")
+    if not isinstance(target, Mapping):
+        return []
+    diags = []
+    for key in ("subscription", "resource_group", "workspace", "location"):
+        value = target.get(key)
+        if isinstance(value, str) and (rule := problem(key, value)) is not None:
+            diags.append(
+                Diagnostic(
+                    "IAC236",
+                    f"{prefix}target.{key} is {describe(value)}; {rule}",
+                    locate(f"target.{key}"),
+                )
+            )
+    return diags
 
 
 def check_document(
@@ -31,6 +53,9 @@ def check_document(
     """The `Spec` (None if the shape is wrong) and every problem found."""
     locate = locator(locations, Location(str(source), 1, 1))
     diags = schema_diagnostics(data, locate, prefix=prefix)
+    if diags:
+        return None, diags
+    diags = target_diagnostics(data, locate, prefix=prefix)
     if diags:
         return None, diags
     spec = build_spec(

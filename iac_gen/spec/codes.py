@@ -21,6 +21,7 @@ CODES: dict[str, str] = {
     "IAC012": "no spec files found (empty folder or no endpoint)",
     "IAC013": "file cannot be read",
     "IAC014": "mapping key that is not plain text",
+    "IAC015": "number that is NaN or infinite (.nan, .inf, 1.0e+400)",
     "IAC101": "top level is not a mapping",
     "IAC102": "unknown key (with 'did you mean')",
     "IAC103": "wrong value type",
@@ -65,10 +66,15 @@ CODES: dict[str, str] = {
     "IAC232": "the same endpoint defined twice",
     "IAC233": "Kubernetes endpoint and deployment names longer than 62 characters together",
     "IAC235": "inline model or environment (cannot be deployed by a template)",
+    "IAC236": "target value Azure refuses (subscription not a GUID, bad resource group, "
+    "workspace or location name)",
     "IAC310": "a target option (--subscription, ...) differs from the spec's target",
     "IAC311": "--env names an environment the spec does not define",
+    "IAC312": "a target option (--subscription, ...) holds a value Azure refuses",
+    "IAC313": "SOURCE_DATE_EPOCH names a time after the year 9999",
 }
 
-# Codes a fixture folder cannot show (a missing path, a 1 MiB file, an unreadable file);
+# Codes a fixture folder cannot show (a missing path, a 1 MiB file, an unreadable file, the
+# SOURCE_DATE_EPOCH environment variable);
 # unit tests cover them instead.
-NOT_FROM_FIXTURES = frozenset({"IAC001", "IAC002", "IAC013"})
+NOT_FROM_FIXTURES = frozenset({"IAC001", "IAC002", "IAC013", "IAC313"})

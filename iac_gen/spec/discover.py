@@ -1,12 +1,15 @@
 """Find spec files: SPEC arguments are files or folders (searched recursively).
 
-Folders contribute their `*.yml` / `*.yaml` files, skipping hidden folders and `expected/`
-folders (golden outputs next to fixtures). Files named explicitly are always read.
+Folders contribute their `*.yml` / `*.yaml` regular files (a named pipe would block the
+read), skipping hidden folders and `expected/` folders (golden outputs next to fixtures).
+Files named explicitly are always read; one that is not a regular file is refused (IAC013)
+when it is read.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,15 @@ class Candidate:
     explicit: bool
 
 
+def _regular(path: Path) -> bool:
+    """Whether `path` (after symlinks) is a regular file; a dangling link counts as one, so
+    reading it reports the problem."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
 def _walk(folder: Path) -> list[tuple[Path, Path]]:
     """(file, resolved file) pairs; each folder is resolved once, not each of its files."""
     found: list[tuple[Path, Path]] = []
@@ -37,6 +49,8 @@ def _walk(folder: Path) -> list[tuple[Path, Path]]:
             if name.startswith(".") or not name.lower().endswith(SPEC_SUFFIXES):
                 continue
             path = Path(dirpath) / name
+            if not _regular(path):
+                continue  # a named pipe would block the read; devices and sockets are no specs
             if os.path.islink(path):
                 resolved = path.resolve()
             else:

@@ -43,6 +43,10 @@ def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | N
         )
         return None
     if len(docs) > 1:
+        if not explicit and not any(
+            isinstance(d.data, dict) and classify(d.data, False)[0] is not None for d in docs
+        ):
+            return None  # unrelated multi-document YAML (a Kubernetes manifest): skipped
         second = docs[1].positions.get((), Location(display, 1, 1))
         diags.append(
             Diagnostic(
@@ -68,6 +72,31 @@ def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | N
     if kind is None:
         return None
     return ParsedFile(path, doc.data, doc.positions, kind, compute_kind)
+
+
+def _checked_options(
+    overrides: Mapping[str, str] | None, diags: list[Diagnostic]
+) -> dict[str, str]:
+    """The target options Azure would accept; IAC312 for each one it would refuse."""
+    from iac_gen.spec.schema_check import describe
+    from iac_gen.spec.targets import problem
+
+    given: dict[str, str] = {}
+    for key, value in (overrides or {}).items():
+        if key not in TARGET_OPTIONS or not value:
+            continue
+        rule = problem(key, value)
+        if rule is None:
+            given[key] = value
+            continue
+        diags.append(
+            Diagnostic(
+                "IAC312",
+                f"{TARGET_OPTIONS[key]} is {describe(value)}; {rule}",
+                Location("iac-gen", 0, 0),
+            )
+        )
+    return given
 
 
 def _apply_target(doc: SpecDocument, overrides: Mapping[str, str], diags: list[Diagnostic]) -> None:
@@ -141,6 +170,7 @@ def load_specs(
 
 def _load_specs(paths: Sequence[Path], target_overrides: Mapping[str, str] | None) -> list[Spec]:
     candidates, diags = discover(paths)
+    target_overrides = _checked_options(target_overrides, diags)
     native: list[SpecDocument] = []
     cliv2: list[ParsedFile] = []
     for cand in candidates:

@@ -85,7 +85,35 @@ def _same(a: Any, b: Any) -> bool:
 
 @cache
 def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
+    r"""A schema `pattern` with ECMA-262 meaning, as JSON Schema defines it.
+
+    In ECMA-262 (without the multiline flag) `$` matches only at the end of the text; in
+    Python it also matches before a final newline, so `^[a-z]+$` would accept "prod\n".
+    Each `$` outside a character class becomes `\Z`.
+    """
+    return re.compile(ecma_anchors(text))
+
+
+def ecma_anchors(pattern: str) -> str:
+    r"""`pattern` with every unescaped `$` outside a character class written `\Z`."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "$":
+            ch = "\\Z"
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def unsupported_keywords(schema: Any, path: str = "#") -> list[str]:
@@ -177,9 +205,10 @@ class Validator:
                 elif not any(_same(inst, v) for v in enum):
                     return False
             if (has_min or has_max) and _is_number(inst):
-                if has_min and inst < low:
+                # `not >=`: NaN compares false with everything and must not pass a range.
+                if has_min and not inst >= low:
                     return False
-                if has_max and inst > high:
+                if has_max and not inst <= high:
                     return False
             if search is not None and isinstance(inst, str) and search(inst) is None:
                 return False
@@ -238,9 +267,9 @@ class Validator:
         if "enum" in schema and not any(_same(inst, v) for v in schema["enum"]):
             yield SchemaError("enum", schema["enum"], inst, schema, path, "not in enum")
         if _is_number(inst):
-            if "minimum" in schema and inst < schema["minimum"]:
+            if "minimum" in schema and not inst >= schema["minimum"]:  # NaN fails too
                 yield SchemaError("minimum", schema["minimum"], inst, schema, path, "too small")
-            if "maximum" in schema and inst > schema["maximum"]:
+            if "maximum" in schema and not inst <= schema["maximum"]:
                 yield SchemaError("maximum", schema["maximum"], inst, schema, path, "too large")
         if (
             isinstance(inst, str)

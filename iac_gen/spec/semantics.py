@@ -14,7 +14,7 @@ from typing import Any
 from iac_gen.diagnostics import Diagnostic, Location
 from iac_gen.spec.model import Deployment, Probe, Spec
 
-NAME_RE = re.compile(r"^[A-Za-z](?:-?[A-Za-z0-9])*$")
+NAME_RE = re.compile(r"^[A-Za-z](?:-?[A-Za-z0-9])*\Z")  # \Z: `$` allows a final newline
 NAME_RULE = (
     "3-32 characters, starting with a letter; letters, digits and single dashes; "
     "not ending in a dash"

@@ -13,6 +13,9 @@ the user wrote.
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,6 +40,9 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
     "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
 }
+# What a core-schema constructor raises for a value its tag cannot hold: `!!int abc` a
+# ValueError, `!!bool maybe` a KeyError (PyYAML looks the text up in a table), ...
+_BAD_SCALAR = (ValueError, KeyError, IndexError, TypeError, OverflowError, yaml.YAMLError)
 _STRING_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp", "!"}
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -91,7 +97,24 @@ def _position(text: str, index: int) -> tuple[int, int]:
 def read_text(path: Path, display: str) -> str:
     """The file's text, or InputError for size, encoding and access problems."""
     try:
-        with path.open("rb") as fh:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it (and
+        # devices, sockets, folders) on the very file opened, so nothing can be swapped in.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            mode = os.fstat(fh.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(mode):
+                raise InputError(
+                    [
+                        Diagnostic(
+                            "IAC013",
+                            "not a regular file (a named pipe, device or socket); "
+                            "specs are read from regular files only",
+                            Location(display, 0, 0),
+                        )
+                    ]
+                )
             raw = fh.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
         raise InputError(
@@ -313,8 +336,10 @@ def _walk_nodes(
                     raise _Unusual
                 try:
                     value = build(node)
-                except (ValueError, IndexError, TypeError, OverflowError, yaml.YAMLError):
+                except _BAD_SCALAR:
                     raise _Unusual from None
+                if type(value) is float and not math.isfinite(value):
+                    raise _Unusual  # the event folder reports it (IAC015)
                 if len(scalar_cache) < 4096:
                     scalar_cache[cache_key] = value
             parent[slot] = value
@@ -570,9 +595,20 @@ def _scalar(event: Any, loc: Location, diags: list[Diagnostic]) -> Any:
         diags.append(Diagnostic("IAC010", f"unsupported YAML tag {tag}", loc))
         return event.value
     try:
-        return build(yaml.ScalarNode(tag, event.value))
-    except (ValueError, IndexError, TypeError, OverflowError, yaml.YAMLError):
+        value = build(yaml.ScalarNode(tag, event.value))
+    except _BAD_SCALAR:
         diags.append(
             Diagnostic("IAC010", f"'{event.value}' is not a valid {tag.rsplit(':', 1)[-1]}", loc)
         )
         return event.value
+    if isinstance(value, float) and not math.isfinite(value):
+        # `.nan`, `.inf`, `1.0e+400`: no JSON form (RFC 8259), and NaN passes every range check.
+        diags.append(
+            Diagnostic(
+                "IAC015",
+                f"'{event.value}' is not a finite number (NaN and infinity cannot be deployed)",
+                loc,
+            )
+        )
+        return event.value
+    return value

@@ -12,7 +12,10 @@ deployment's inner resources) and the ids it waits for - explicit dependsOn plus
 `parent`, `scope` and `symbol.id` references - with skipped conditional resources removed
 from every dependency list (Resource Manager's documented rule).
 
-Only the expression forms the emitters write are understood (format, parameters, not,
+Property names are read as ARM reads them (evaluated, `[[` unescaped), so an unescaped
+`[...]` key or a bare `copy` key shows up as a difference or an error.
+
+Only the expression forms the emitters write are understood (format, parameters, not, string,
 resourceId, subscriptionResourceId, extensionResourceId, symbol.id, !param); anything else
 fails.
 """
@@ -85,12 +88,17 @@ class ArmEvaluator:
         group: str,
         overrides: Mapping[str, Any] | None = None,
     ):
-        self.params = _overridden(
-            {k: v.get("defaultValue", UNKNOWN) for k, v in template.get("parameters", {}).items()},
-            overrides,
-        )
+        self.params: dict[str, Any] = {}
         self.sub = subscription
         self.group = f"/subscriptions/{subscription}/resourceGroups/{group}"
+        # A defaultValue is template text: ARM evaluates it (escaped keys and values included).
+        self.params = _overridden(
+            {
+                k: self.value(v["defaultValue"]) if "defaultValue" in v else UNKNOWN
+                for k, v in template.get("parameters", {}).items()
+            },
+            overrides,
+        )
 
     def value(self, v: Any) -> Any:
         if isinstance(v, str):
@@ -98,11 +106,19 @@ class ArmEvaluator:
                 return self.expr(v[1:-1])
             return arm_unescape(v)
         if isinstance(v, dict):
-            out = {k: self.value(x) for k, x in v.items()}
+            out = {self.key(k): self.value(x) for k, x in v.items()}
             return {k: x for k, x in out.items() if x is not UNKNOWN}
         if isinstance(v, list):
             return [self.value(x) for x in v]
         return v
+
+    def key(self, k: str) -> str:
+        """A property name as ARM reads it: expressions are evaluated, `[[` unescaped;
+        a bare `copy` would be a copy loop, which the emitters never write."""
+        assert k.lower() != "copy", f"property {k!r} would be read as a copy loop"
+        name = self.value(k)
+        assert isinstance(name, str), f"property name {k!r} is not a string"
+        return name
 
     def expr(self, text: str) -> Any:
         value, rest = self._parse(text.strip())
@@ -152,6 +168,9 @@ class ArmEvaluator:
             return _compose_id(f"/subscriptions/{self.sub}", args[0], [str(a) for a in args[1:]])
         if name == "json":
             return json.loads(args[0])
+        if name == "string":
+            assert isinstance(args[0], str), args
+            return args[0]
         if name == "not":
             assert isinstance(args[0], bool), args
             return not args[0]

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from pycep import BicepParser
 
@@ -93,9 +93,32 @@ def _blue(resources: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(description=TEXT, tag_key=TEXT, tag_value=TEXT, env_value=TEXT, dep_description=TEXT)
+@example(
+    description="d",
+    tag_key="[subscription().id]",
+    tag_value="v",
+    env_key="copy",
+    env_value="[x]",
+    prop_key="[]",
+    dep_description="d",
+)
+@given(
+    description=TEXT,
+    tag_key=TEXT,
+    tag_value=TEXT,
+    env_key=TEXT,
+    env_value=TEXT,
+    prop_key=TEXT,
+    dep_description=TEXT,
+)
 def test_random_text_round_trips(
-    description: str, tag_key: str, tag_value: str, env_value: str, dep_description: str
+    description: str,
+    tag_key: str,
+    tag_value: str,
+    env_key: str,
+    env_value: str,
+    prop_key: str,
+    dep_description: str,
 ) -> None:
     # pycep-parser returns an identifier and a string literal alike; skip the few texts
     # that equal a parameter or symbol name, which would read back as that reference.
@@ -103,10 +126,14 @@ def test_random_text_round_trips(
         not {description, tag_value, env_value, dep_description}
         & {"workspaceName", "location", "endpoint"}
     )
-    assume(tag_key and tag_key not in ("owner", "approvers") and not tag_key.startswith("["))
+    # Keys are free text too: `[...]` keys and `copy` must come back as written.
+    assume(tag_key and tag_key not in ("owner", "approvers") and env_key and prop_key)
     base = credit_scoring(description=description, tags={tag_key: tag_value})
     blue = replace(
-        base.deployments[0], description=dep_description, environment_variables={"VAR": env_value}
+        base.deployments[0],
+        description=dep_description,
+        environment_variables={env_key: env_value},
+        properties={prop_key: env_value},
     )
     spec = replace(base, deployments=(blue, base.deployments[1]))
     files = compile_spec(spec)
@@ -116,7 +143,8 @@ def test_random_text_round_trips(
         assert ep["properties"]["description"] == description, where
         assert ep["tags"][tag_key] == tag_value, where
         assert dep["properties"]["description"] == dep_description, where
-        assert dep["properties"]["environmentVariables"] == {"VAR": env_value}, where
+        assert dep["properties"]["environmentVariables"] == {env_key: env_value}, where
+        assert dep["properties"]["properties"] == {prop_key: env_value}, where
 
     check(json.loads(files["resources.json"]), "resources.json")
     template = json.loads(files["main.json"])

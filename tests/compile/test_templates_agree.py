@@ -340,7 +340,7 @@ def test_tricky_values_stay_literal(compiled: dict[str, Path]) -> None:
     template = json.loads((folder / "main.json").read_text(encoding="utf-8"))
     endpoint = template["resources"][0]
     assert endpoint["properties"]["description"] == "[[concat('not', 'an expression')]"
-    assert endpoint["tags"]["[bracket-key]"] == "[[[already-escaped]"
+    assert endpoint["tags"]["[[bracket-key]"] == "[[[already-escaped]", "keys are escaped too"
     bicep = (folder / "main.bicep").read_text(encoding="utf-8")
     assert "BICEP_LOOKALIKE: '\\u{24}{resourceGroup().id}'" in bicep
     assert "${" not in bicep

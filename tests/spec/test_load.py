@@ -128,11 +128,15 @@ def test_deployment_folder_joins_endpoint_by_name(tmp_path: Path) -> None:
     assert [d.name for d in spec.deployments] == ["blue"]
 
 
+SUB_1 = "11111111-2222-3333-4444-555555555555"
+
+
 def test_target_overrides_fill_cliv2_and_must_agree_with_native() -> None:
     (spec,) = load_specs(
-        [CLIV2], {"subscription": "s-1", "resource_group": "rg", "workspace": "ws", "location": "l"}
+        [CLIV2],
+        {"subscription": SUB_1, "resource_group": "rg", "workspace": "ws1", "location": "l"},
     )
-    assert (spec.target.subscription, spec.target.location) == ("s-1", "l")
+    assert (spec.target.subscription, spec.target.location) == (SUB_1, "l")
     (same,) = load_specs([EXAMPLE], {"workspace": "mlw-risk-prod"})
     assert same.target.workspace == "mlw-risk-prod"
     with pytest.raises(InputError) as exc:
@@ -145,8 +149,8 @@ def test_target_overrides_fill_cliv2_and_must_agree_with_native() -> None:
 def test_native_without_target_takes_overrides(tmp_path: Path) -> None:
     path = tmp_path / "spec.yaml"
     path.write_text("name: no-target\ndeployments: []\n")
-    (spec,) = load_specs([path], {"subscription": "sub", "location": "westeurope"})
-    assert spec.target.subscription == "sub" and spec.target.resource_group is None
+    (spec,) = load_specs([path], {"subscription": SUB_1, "location": "westeurope"})
+    assert spec.target.subscription == SUB_1 and spec.target.resource_group is None
 
 
 def test_discovery_skips_hidden_and_expected_folders(tmp_path: Path) -> None:

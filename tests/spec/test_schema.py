@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,23 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = load_schema("spec.schema.json")
 
 
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    r"""jsonschema's `pattern` uses Python's `re.search`, where `$` also matches before a final
+    newline; JSON Schema means ECMA-262, where it does not. The shipped patterns end in `$`
+    only, so `\Z` in its place gives the ECMA meaning."""
+    if isinstance(instance, str) and not re.search(pattern.replace("$", r"\Z"), instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 def reference_validator() -> Any:
-    """jsonschema with the one stricter rule the spec uses: 2.0 is not an integer."""
+    """jsonschema with the spec's two stricter rules: 2.0 is not an integer, and `$` in a
+    pattern is the end of the text (ECMA-262), not also the place before a final newline."""
     base = jsonschema.Draft202012Validator
     checker = base.TYPE_CHECKER.redefine(
         "integer", lambda _c, v: isinstance(v, int) and not isinstance(v, bool)
     )
-    return jsonschema.validators.extend(base, type_checker=checker)(SCHEMA)
+    validators = {**base.VALIDATORS, "pattern": _ecma_pattern}
+    return jsonschema.validators.extend(base, validators, type_checker=checker)(SCHEMA)
 
 
 REFERENCE = reference_validator()
@@ -150,3 +161,12 @@ def test_agrees_with_jsonschema_on_mutated_example(changes: list[Any]) -> None:
         except (KeyError, IndexError, TypeError):
             continue
     assert_agree(doc)
+
+
+@pytest.mark.parametrize("value", ["2026-05-01", "2026-05-01\n", "2026-05-01-preview\n"])
+def test_patterns_end_at_the_end_of_the_text(value: str) -> None:
+    """`$` is ECMA-262's end of text in both evaluators: a final newline does not match."""
+    doc = {"name": "x", "target": {"api_version": value}, "deployments": []}
+    assert_agree(doc)
+    bad = {tuple(e.absolute_path) for e in SUBSET.iter_errors(doc) if e.validator == "pattern"}
+    assert bad == ({("target", "api_version")} if value.endswith("\n") else set())
