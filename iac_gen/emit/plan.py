@@ -61,6 +61,7 @@ class Parameter:
     values: dict[str, Any] = field(default_factory=dict)  # environment -> value
     env_var: str | None = None  # where a .bicepparam reads a required value from
     in_files: bool = True  # False: set at deploy time, never written to parameter files
+    binds: tuple[str, Path] | None = None  # (resource id, path) whose value it carries
 
 
 @dataclass
@@ -296,6 +297,32 @@ def _environment_states(
     return out
 
 
+_CAPACITY: Path = ("sku", "capacity")
+_RUN_TIME_NOTE = (
+    "set by autoscale at run time: pass the live value when redeploying "
+    "(iac-gen plan --write-params)"
+)
+
+
+def _autoscaled_capacities(base: DesiredState) -> list[tuple[str, Path]]:
+    """`sku.capacity` of every deployment an autoscale setting of this spec targets.
+
+    Autoscale moves it at run time, and a redeploy that writes the designed count would scale
+    the deployment down under load; as a parameter, the pipeline can pass what runs.
+    """
+    by_id = {str(r["id"]).lower(): str(r["id"]) for r in base.resources}
+    out: list[tuple[str, Path]] = []
+    for res in base.resources:
+        if str(res.get("type", "")).lower() != "microsoft.insights/autoscalesettings":
+            continue
+        target = str((res.get("properties") or {}).get("targetResourceUri", "")).lower()
+        if target in by_id and _has_path(
+            next(r for r in base.resources if r["id"] == by_id[target]), _CAPACITY
+        ):
+            out.append((by_id[target], _CAPACITY))
+    return out
+
+
 def _overlay_parameters(
     base: DesiredState,
     states: Mapping[str, tuple[Scope, DesiredState]],
@@ -305,6 +332,7 @@ def _overlay_parameters(
     found: dict[tuple[str, Path], dict[str, Any]] = {}
     order: list[tuple[str, Path]] = []
     by_id = {r["id"]: r for r in base.resources}
+    run_time = _autoscaled_capacities(base)
     for env, (_scope, state) in states.items():
         for res in state.resources:
             original = by_id.get(res["id"])
@@ -323,6 +351,15 @@ def _overlay_parameters(
                     found[key] = {}
                     order.append(key)
                 found[key][env] = get_path(res, path) if _has_path(res, path) else None
+    for key in run_time:
+        if key not in found:
+            found[key] = {
+                env: get_path(res, key[1])
+                for env, (_scope, state) in states.items()
+                for res in state.resources
+                if res["id"] == key[0] and _has_path(res, key[1])
+            }
+            order.append(key)
     index = {r["id"]: i for i, r in enumerate(base.resources)}
     params: dict[tuple[str, Path], Parameter] = {}
     for key in sorted(order, key=lambda k: (index[k[0]], [str(p) for p in k[1]])):
@@ -333,9 +370,12 @@ def _overlay_parameters(
         params[key] = Parameter(
             name=names.make(_camel(words)),
             type=_param_type(default if default is not None else next(iter(found[key].values()))),
-            description=f"{_dotted(path)} of {res['name']} (varies by environment)",
+            description=f"{_dotted(path)} of {res['name']} ("
+            + (_RUN_TIME_NOTE if key in run_time else "varies by environment")
+            + ")",
             default=default,
             values={env: found[key].get(env, default) for env in states},
+            binds=key,
         )
     return params
 

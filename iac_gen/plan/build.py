@@ -149,6 +149,18 @@ def steps_from_drift(
     return steps, unknown
 
 
+def _capacity_parameters(specs: Sequence[Spec]) -> dict[str, str]:
+    """Deployment id -> the compiled template's `sku.capacity` parameter (emit names them)."""
+    from iac_gen.emit.plan import build_plan
+
+    out: dict[str, str] = {}
+    for spec in specs:
+        for param in build_plan(spec).parameters:
+            if param.binds is not None and param.binds[1] == ("sku", "capacity"):
+                out[param.binds[0].lower()] = param.name
+    return out
+
+
 def _under(body: dict[str, Any], endpoints: set[str]) -> bool:
     """Whether a companion belongs to one of `endpoints` (its scope, target or name says so)."""
     props = body.get("properties") or {}
@@ -182,6 +194,7 @@ def plan(
     steps, unknown = steps_from_drift(result, by_id)
     context = PlanContext(
         steps=steps,
+        capacity_params=_capacity_parameters(resolved),
         desired=by_id,
         live={str(body.get("id", "")).lower(): body for body in live.resources},
         specs=resolved,

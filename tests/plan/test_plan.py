@@ -113,6 +113,11 @@ def test_autoscale_moved_capacity_is_a_hazard_with_the_live_value() -> None:
     (hit,) = [h for h in result["hazards"] if h["hazard"] == "PLAN001"]
     assert hit["live"] == 7 and hit["resource"] == "credit-scoring/blue"
     assert result["parameters"]["credit-scoring"][hit["parameter"]] == 7
+    # The name is the compiled template's own parameter, so the pipeline can pass it.
+    from iac_gen.emit.plan import build_plan
+
+    names = {p.name for p in build_plan(resolve(spec, "prod")).parameters}
+    assert hit["parameter"] == "blueSkuCapacity" and hit["parameter"] in names
     assert ("deployment", "update", "credit-scoring/blue") in changed(result)
 
 

@@ -25,6 +25,8 @@ class PlanContext:
     live: dict[str, dict[str, Any]]  # lower-cased id -> live body
     specs: list[Any]
     params: dict[str, dict[str, Any]] = field(default_factory=dict)  # endpoint -> name -> value
+    # lower-cased deployment id -> the compiled template's parameter for its sku.capacity
+    capacity_params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

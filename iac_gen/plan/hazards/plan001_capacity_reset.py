@@ -27,15 +27,6 @@ def _autoscaled(ctx: PlanContext) -> set[str]:
     return targets
 
 
-def parameter_name(deployment: str) -> str:
-    """The compiled template's capacity parameter of a deployment (emit's camel-case naming)."""
-    words = [w for w in deployment.replace("_", "-").split("-") if w]
-    head, *rest = words or ["deployment"]
-    return (
-        head[:1].lower() + head[1:] + "".join(w[:1].upper() + w[1:] for w in rest) + "SkuCapacity"
-    )
-
-
 def check(ctx: PlanContext) -> Iterator[dict[str, Any]]:
     scaled = _autoscaled(ctx)
     for rid, body in sorted(ctx.desired.items()):
@@ -49,13 +40,17 @@ def check(ctx: PlanContext) -> Iterator[dict[str, Any]]:
         if not isinstance(have, int) or isinstance(have, bool) or have == want:
             continue
         endpoint, deployment = str(body["name"]).split("/")[-2:]
-        name = parameter_name(deployment)
-        ctx.params.setdefault(endpoint, {})[name] = have
+        name = ctx.capacity_params.get(rid)
+        if name is not None:
+            ctx.params.setdefault(endpoint, {})[name] = have
+            advice = f"pass {name}={have}, e.g. from `plan --write-params`"
+        else:
+            advice = "the template does not take it as a parameter"
         yield finding(
             "PLAN001",
             f"{endpoint}/{deployment}",
             f"autoscale has {deployment} at {have} instances; deploying the template sets "
-            f"{want} (pass {name}={have}, e.g. from `plan --write-params`)",
+            f"{want} ({advice})",
             live=have,
             template=want,
             parameter=name,
