@@ -351,6 +351,7 @@ def _overlay_parameters(
                     found[key] = {}
                     order.append(key)
                 found[key][env] = get_path(res, path) if _has_path(res, path) else None
+    varying = set(found)
     for key in run_time:
         if key not in found:
             found[key] = {
@@ -371,7 +372,12 @@ def _overlay_parameters(
             name=names.make(_camel(words)),
             type=_param_type(default if default is not None else next(iter(found[key].values()))),
             description=f"{_dotted(path)} of {res['name']} ("
-            + (_RUN_TIME_NOTE if key in run_time else "varies by environment")
+            + "; ".join(
+                [
+                    *(["varies by environment"] if key in varying else []),
+                    *([_RUN_TIME_NOTE] if key in run_time else []),
+                ]
+            )
             + ")",
             default=default,
             values={env: found[key].get(env, default) for env in states},

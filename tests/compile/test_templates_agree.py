@@ -244,7 +244,8 @@ def test_environment_parameters(compiled: dict[str, Path]) -> None:
         "defaultValue": 3,
         "metadata": {
             "description": "sku.capacity of mlw-risk-prod/credit-scoring/blue "
-            "(varies by environment)"
+            "(varies by environment; set by autoscale at run time: pass the live value when "
+            "redeploying (iac-gen plan --write-params))"
         },
     }
     dev = json.loads((folder / "main.dev.parameters.json").read_text(encoding="utf-8"))

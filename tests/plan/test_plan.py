@@ -234,3 +234,21 @@ def test_every_hazard_is_registered_and_fired_by_a_test() -> None:
     text = Path(__file__).read_text(encoding="utf-8")
     for hazard_id in ids:
         assert f'"{hazard_id}"' in text, f"{hazard_id} has no test here"
+
+
+def test_autoscaled_capacity_is_a_template_parameter_even_when_no_environment_changes_it(
+    tmp_path: Path,
+) -> None:
+    spec = ROOT / "fixtures" / "drift-autoscale" / "spec.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "iac_gen", "compile", str(spec), "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    (main,) = tmp_path.glob("*/main.json")
+    template = json.loads(main.read_text(encoding="utf-8"))
+    capacity = [n for n in template["parameters"] if n.endswith("SkuCapacity")]
+    assert capacity, sorted(template["parameters"])
+    refs = json.dumps(template["resources"])
+    assert all(f"parameters('{n}')" in refs for n in capacity)
