@@ -19,6 +19,7 @@ from typing import Any
 from iac_gen.diagnostics import error
 from iac_gen.live.reader import ReadContext
 from iac_gen.live.registry import READERS, recognise
+from iac_gen.live.shapes import check_shapes
 from iac_gen.live.state import LiveState
 from iac_gen.strict_json import JsonProblem, loads
 
@@ -65,7 +66,9 @@ def read_live(path: Path, target: Mapping[str, str] | None = None) -> LiveState:
     if reader is None:
         known = "; ".join(f"{r.name} ({r.description})" for r in READERS.values())
         raise error("IAC414", f"unrecognised live input shape; expected one of: {known}", name)
-    return reader.read(data, ReadContext(file=name, target=dict(target or {})))
+    state = reader.read(data, ReadContext(file=name, target=dict(target or {})))
+    check_shapes(state.resources, name)
+    return state
 
 
 def nested_within(value: Any, limit: int) -> bool:

@@ -92,3 +92,143 @@ def test_ordinary_nesting_is_read(tmp_path: Path) -> None:
     body[1]["tags"] = {"deep": "x"}
     body[1]["properties"]["properties"] = {"deep": nested}
     assert len(read_live(_write(tmp_path, body)).resources) == 4
+
+
+# -- D8: wrong shapes are bad items (IAC415), named by id and path -----------------------------
+
+SPEC = FIXTURES / "example/spec.yaml"
+TARGET = {
+    "subscription": "8f6b6269-84f2-4d09-9e31-1127efcd1e40",
+    "resource_group": "rg-mlops-prod",
+    "workspace": "mlw-risk-prod",
+}
+
+
+def _endpoint(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(i for i in items if i["type"] == ENDPOINT_TYPE)
+
+
+def test_properties_that_are_not_objects(tmp_path: Path) -> None:
+    for kind in range(4):
+        body = _arm()
+        body[kind]["properties"] = "x"
+        message = _one_error(_write(tmp_path, body))
+        assert "error IAC415 live resource /subscriptions/" in message
+        assert "`properties` is a string; expected an object" in message
+    bundle = json.loads((FIXTURES / "example/live.json").read_text(encoding="utf-8"))
+    every = [dict(r, properties="x") for r in bundle["resources"]]
+    assert "expected an object" in _one_error(_write(tmp_path, {"value": every}))
+
+
+@pytest.mark.parametrize("field", ["traffic", "mirrorTraffic"])
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("x", "a string"), (5, "a number"), (True, "true/false"), (["blue"], "an array")],
+)
+def test_traffic_that_is_not_an_object(tmp_path: Path, field: str, value: Any, kind: str) -> None:
+    body = _arm()
+    _endpoint(body)["properties"][field] = value
+    message = _one_error(_write(tmp_path, body))
+    assert f"`properties.{field}` is {kind}; expected an object" in message
+
+
+@pytest.mark.parametrize("share", ["50", 50.5, True, None, {"x": 1}])
+def test_traffic_shares_must_be_whole_numbers(tmp_path: Path, share: Any) -> None:
+    body = _arm()
+    _endpoint(body)["properties"]["traffic"] = {"blue": share}
+    if share is None:  # null is "not set", as Azure writes absent values
+        assert read_live(_write(tmp_path, body)).resources
+        return
+    assert "`properties.traffic.blue` is" in _one_error(_write(tmp_path, body))
+
+
+def test_durations_and_number_texts_that_cannot_be_compared(tmp_path: Path) -> None:
+    body = _arm()
+    blue = next(r for r in body if r["name"] == "blue")
+    blue["properties"]["requestSettings"]["requestTimeout"] = "P" + "9" * 40 + "D"
+    message = _one_error(_write(tmp_path, body))
+    assert "`properties.requestSettings.requestTimeout` is a duration longer than" in message
+    bundle = json.loads((FIXTURES / "example/live.json").read_text(encoding="utf-8"))
+    autoscale = next(r for r in bundle["resources"] if "autoscale" in r["type"].lower())
+    for text in ("9" * 5000, "\u00b2"):
+        autoscale["properties"]["profiles"][0]["capacity"]["maximum"] = text
+        message = _one_error(_write(tmp_path, {"value": bundle["resources"]}))
+        assert "`properties.profiles[0].capacity.maximum` is text of" in message
+
+
+def test_values_of_the_right_type_are_left_to_drift(tmp_path: Path) -> None:
+    """A wrong but well-formed value is drift, not bad input."""
+    body = _arm()
+    _endpoint(body)["properties"]["traffic"] = {"blue": 500, "nobody": -3}
+    blue = next(r for r in body if r["name"] == "blue")
+    blue["properties"]["requestSettings"]["requestTimeout"] = "soon"
+    blue["sku"]["capacity"] = "three"
+    assert len(read_live(_write(tmp_path, body)).resources) == 4
+
+
+def _cli() -> list[dict[str, Any]]:
+    path = FIXTURES / "live-cli/endpoint-and-deployments.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("request_settings.request_timeout_ms", "1e308"),
+        ("request_settings.max_queue_wait_ms", "-1e308"),
+        ("liveness_probe.initial_delay", "1e308"),
+        ("readiness_probe.period", "1e300"),
+        ("request_settings.request_timeout_ms", "NaN"),
+        ("liveness_probe.initial_delay", "Infinity"),
+    ],
+)
+def test_cli_numbers_that_are_no_duration(tmp_path: Path, field: str, value: str) -> None:
+    items = _cli()
+    section, leaf = field.split(".")
+    items[1][section][leaf] = "PLACEHOLDER"
+    raw = json.dumps(items).replace('"PLACEHOLDER"', value)
+    message = _one_error(_write(tmp_path, raw=raw), target=TARGET)
+    if value in ("NaN", "Infinity"):
+        assert f"error IAC413 live input is not valid JSON: {value} is not a JSON number" in message
+    else:
+        assert f"error IAC415 Azure ML CLI item 1 (blue): `{field}` is longer than" in message
+
+
+@pytest.mark.parametrize("value", ["x", {"a": "x"}, {}, 5, True, ["x"]], ids=repr)
+def test_cli_output_with_every_field_replaced(tmp_path: Path, value: Any) -> None:
+    """Every field (but the names that build ids) a string, a dict, ...: a LiveState whose
+    bodies pass the shape rules, or one IAC415 line; then drift runs to a result."""
+    from iac_gen.drift import analyse
+    from iac_gen.spec.load import load_specs
+
+    items = _cli()
+    for item in items:
+        for key in list(item):
+            if key not in ("name", "endpoint_name", "id"):
+                item[key] = copy.deepcopy(value)
+    path = _write(tmp_path, items)
+    try:
+        state = read_live(path, target=TARGET)
+    except InputError as exc:
+        [diagnostic] = exc.diagnostics
+        assert diagnostic.code == "IAC415"
+        return
+    result = analyse(load_specs([SPEC]), state, None, "prod")
+    assert result["status"] in ("drifted", "not_checked")
+
+
+def test_shape_rules_cover_every_duration_and_number_text_drift_compares() -> None:
+    """The drift tables list the fields compared as durations / whole numbers; each must have
+    its shape rule here, or a value there could still crash the engine."""
+    from iac_gen.drift import tables
+    from iac_gen.live import shapes
+
+    ruled = {
+        (path.replace("[]", ".*").replace("..", "."), want)
+        for rules in shapes.RULES.values()
+        for path, want in rules
+    }
+    for path in tables.DURATIONS:
+        assert (path, shapes.DURATION) in ruled, path
+    for path in tables.NUMBER_STRINGS:
+        assert (path, shapes.NUMBER_TEXT) in ruled, path
