@@ -3,6 +3,8 @@
 Bounded size, strict UTF-8, strict JSON (`iac_gen.strict_json`: no NaN/Infinity, no duplicate
 keys, no huge integers, no lone surrogates) with bounded nesting, shape recognised by the
 registry, secrets scrubbed by every reader. Problems raise `InputError` (codes IAC410-IAC417).
+A file that is one page of a longer answer (`iac_gen.live.pages`) is read, and the pages it
+lacks are recorded as not checked, whatever its shape.
 
 Codes: IAC410 cannot be read, IAC411 not UTF-8, IAC412 too large, IAC413 not acceptable JSON
 (syntax, NaN/Infinity, duplicate keys, integers over 40 digits, lone surrogates, nesting over
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from iac_gen.diagnostics import error
+from iac_gen.live.pages import incomplete, next_page_scope
 from iac_gen.live.reader import ReadContext
 from iac_gen.live.registry import READERS, recognise
 from iac_gen.live.shapes import check_shapes
@@ -68,6 +71,9 @@ def read_live(path: Path, target: Mapping[str, str] | None = None) -> LiveState:
         raise error("IAC414", f"unrecognised live input shape; expected one of: {known}", name)
     state = reader.read(data, ReadContext(file=name, target=dict(target or {})))
     check_shapes(state.resources, name)
+    scope = next_page_scope(data, name)
+    for reason in incomplete(data):
+        state.not_checked.append({"id": scope, "reason": f"live input is incomplete: {reason}"})
     return state
 
 
