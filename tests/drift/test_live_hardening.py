@@ -140,3 +140,62 @@ def test_complete_graph_pages_are_not_flagged(tmp_path: Path) -> None:
     assert [e["reason"] for e in truncated.not_checked] == [
         "live input is incomplete: Resource Graph cut the result short (`resultTruncated` is true)"
     ]
+
+
+# -- D17: same names in another subscription or resource group are not the designed ones ----
+
+
+def _decoys(old: str, new: str) -> list[dict[str, Any]]:
+    """The example's live resources moved to another resource group or subscription."""
+    return json.loads(json.dumps(_example_bodies()).replace(old, new))
+
+
+SUB = "8f6b6269-84f2-4d09-9e31-1127efcd1e40"
+OTHER_SUB = "00000000-1111-4222-8333-444444444444"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("rg-mlops-prod", "rg-other"), ("rg-mlops-prod", "RG-OTHER"), (SUB, OTHER_SUB)],
+    ids=["resource-group", "resource-group-upper", "subscription"],
+)
+def test_only_decoys_present_is_missing_not_in_sync(tmp_path: Path, old: str, new: str) -> None:
+    decoys = _decoys(old, new)
+    assert all(old not in json.dumps(b) for b in decoys)
+    result = _drift(_write(tmp_path, {"value": decoys}))
+    assert result["status"] == "drifted"
+    statuses = {r["name"]: r["status"] for r in result["resources"]}
+    assert statuses["credit-scoring"] == "missing"
+    assert statuses["credit-scoring/blue"] == "missing"
+    assert statuses["credit-scoring/green"] == "missing"
+    assert "unmanaged" not in statuses.values()  # another scope's resources are not ours
+    assert any(f["change"] == "missing_resource" for f in result["findings"])
+
+
+@pytest.mark.parametrize("decoy_first", [True, False], ids=["decoy-first", "right-first"])
+def test_right_and_decoy_present_uses_the_right_one(tmp_path: Path, decoy_first: bool) -> None:
+    right = _example_bodies()
+    decoys = _decoys("rg-mlops-prod", "rg-other")
+    endpoint = next(b for b in decoys if b["type"].endswith("onlineEndpoints"))
+    endpoint["properties"]["authMode"] = "Key"  # the decoy would drift if it were used
+    bodies = decoys + right if decoy_first else right + decoys
+    result = _drift(_write(tmp_path, {"value": bodies}))
+    assert result["status"] == "in_sync", result["findings"]
+    ids = {r["id"].lower() for r in result["resources"]}
+    assert not any("rg-other" in i for i in ids)
+
+
+def test_decoy_through_the_cli_exits_1(tmp_path: Path) -> None:
+    """The issue's repro: every id moved to rg-other read as in sync, exit 0."""
+    live = _write(tmp_path, _decoys("rg-mlops-prod", "rg-other"))
+    code, out = _cli(live)
+    assert code == 1, out
+    assert out.startswith("drift: drifted")
+
+
+def test_scope_compares_case_insensitively(tmp_path: Path) -> None:
+    """Azure echoes ids in any casing; the designed resources in RG-MLOPS-PROD are ours."""
+    upper = _decoys("rg-mlops-prod", "RG-MLOPS-PROD")
+    upper = json.loads(json.dumps(upper).replace(SUB, SUB.upper()))
+    result = _drift(_write(tmp_path, {"value": upper}))
+    assert result["status"] == "in_sync", result["findings"]
