@@ -232,3 +232,87 @@ def test_shape_rules_cover_every_duration_and_number_text_drift_compares() -> No
         assert (path, shapes.DURATION) in ruled, path
     for path in tables.NUMBER_STRINGS:
         assert (path, shapes.NUMBER_TEXT) in ruled, path
+
+
+# -- D18: a bundle must agree with itself ------------------------------------------------------
+
+
+def _bundle() -> dict[str, Any]:
+    return json.loads((FIXTURES / "live-bundle/bundle.json").read_text(encoding="utf-8"))
+
+
+def _redigest(bundle: dict[str, Any]) -> dict[str, Any]:
+    """What a careless editor cannot do but a deliberate one can: recompute both digests.
+    Used to show the consistency rules hold on their own, not only through the digest."""
+    from iac_gen.live.bundle import content_digest, resources_digest
+
+    bundle["resources_sha256"] = resources_digest(bundle["resources"])
+    bundle["content_sha256"] = content_digest(bundle)
+    return bundle
+
+
+def test_bundle_is_schema_1_1_with_a_content_digest() -> None:
+    from iac_gen.live.bundle import content_digest
+
+    bundle = _bundle()
+    assert bundle["schema_version"] == "1.1"
+    assert bundle["content_sha256"] == content_digest(bundle)
+
+
+@pytest.mark.parametrize("case", ["same", "upper"])
+def test_bundle_with_duplicate_resources_is_refused(tmp_path: Path, case: str) -> None:
+    bundle = _bundle()
+    endpoint = copy.deepcopy(_endpoint(bundle["resources"]))
+    endpoint["properties"]["authMode"] = "Key"
+    if case == "upper":
+        endpoint["id"] = endpoint["id"].upper()
+    for order in (0, len(bundle["resources"])):
+        edited = copy.deepcopy(bundle)
+        edited["resources"].insert(order, endpoint)
+        message = _one_error(_write(tmp_path, _redigest(edited)))
+        assert "error IAC415 resource" in message and "appears twice" in message
+
+
+@pytest.mark.parametrize("member", ["read", "errors", "summary", "scope", "secrets_removed"])
+def test_bundle_members_are_covered_by_the_content_digest(tmp_path: Path, member: str) -> None:
+    bundle = _bundle()
+    edits: dict[str, Any] = {
+        "read": lambda b: b["read"][0].update(status="missing"),
+        "errors": lambda b: b["errors"].append({"id": "/x", "reason": "403"}),
+        "summary": lambda b: b["summary"].update(read=99),
+        "scope": lambda b: b["scope"].update(resource_group="rg-other"),
+        "secrets_removed": lambda b: b["secrets_removed"].append({"id": "/x", "path": "p"}),
+    }
+    edits[member](bundle)
+    message = _one_error(_write(tmp_path, bundle))
+    assert "error IAC416 export bundle does not match content_sha256" in message
+
+
+def test_bundle_whose_errors_contradict_read_is_refused(tmp_path: Path) -> None:
+    """`errors` lists a failed read while `read` says all was read: was in sync, exit 0."""
+    bundle = _bundle()
+    rid = bundle["read"][2]["id"]
+    bundle["errors"] = [{"id": rid, "reason": "403 AuthorizationFailed"}]
+    message = _one_error(_write(tmp_path, _redigest(bundle)))
+    assert "error IAC416 export bundle contradicts itself: `errors`" in message
+
+
+def test_bundle_whose_summary_contradicts_read_is_refused(tmp_path: Path) -> None:
+    bundle = _bundle()
+    bundle["summary"] = {"read": 4, "missing": 0, "not_checked": 1}
+    message = _one_error(_write(tmp_path, _redigest(bundle)))
+    assert "error IAC416 export bundle contradicts itself: `summary`" in message
+
+
+def test_schema_1_0_bundles_are_still_read_and_checked(tmp_path: Path) -> None:
+    old = json.loads((FIXTURES / "live-bundle/bundle-1.0.json").read_text(encoding="utf-8"))
+    assert old["schema_version"] == "1.0" and "content_sha256" not in old
+    state = read_live(FIXTURES / "live-bundle/bundle-1.0.json")
+    assert len(state.resources) == 4 and state.not_checked == []
+    old["errors"] = [{"id": old["read"][1]["id"], "reason": "403"}]
+    assert "contradicts itself: `errors`" in _one_error(_write(tmp_path, old))
+    future = dict(_bundle(), schema_version="2.0")
+    message = _one_error(_write(tmp_path, future))
+    assert (
+        "error IAC416 export bundle schema_version '2.0' is not one this iac-gen reads" in message
+    )
