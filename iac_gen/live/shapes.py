@@ -13,7 +13,7 @@ well-formed value is drift, for the engine to report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -102,45 +102,77 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
         ("properties.metrics[]", OBJECT),
     ),
 }
-_PARSED = {
-    rtype: tuple((tuple(path.replace("[]", ".[]").split(".")), want) for path, want in rules)
-    for rtype, rules in RULES.items()
-}
+
+
+class _Node:
+    """One step of the rule paths, so a body is walked once along the keys it has."""
+
+    __slots__ = ("children", "wants")
+
+    def __init__(self) -> None:
+        self.wants: list[str] = []
+        self.children: dict[str, _Node] = {}
+
+
+def _tree(*rule_sets: tuple[tuple[str, str], ...]) -> _Node:
+    root = _Node()
+    for rules in rule_sets:
+        for path, want in rules:
+            node = root
+            for part in path.replace("[]", ".[]").split("."):
+                node = node.children.setdefault(part, _Node())
+            node.wants.append(want)
+    return root
+
+
+_COMMON = _tree(RULES["*"])
+_TREES = {rtype: _tree(RULES["*"], rules) for rtype, rules in RULES.items() if rtype != "*"}
 
 
 def check_shapes(resources: Sequence[dict[str, Any]], file: str) -> None:
     """Raise IAC415 for the first body (in the given order) that breaks a rule."""
-    common = _PARSED["*"]
     for body in resources:
-        specific = _PARSED.get(str(body.get("type", "")).lower(), ())
-        for parts, want in (*common, *specific):
-            for where, value in _found(body, parts, ""):
-                problem = _problem(value, want)
-                if problem:
-                    raise error(
-                        "IAC415",
-                        f"live resource {body.get('id')}: `{where}` is {problem}; expected {want}",
-                        file,
-                    )
+        tree = _TREES.get(str(body.get("type", "")).lower(), _COMMON)
+        found = _walk(body, tree, [])
+        if found is not None:
+            where, problem, want = found
+            raise error(
+                "IAC415",
+                f"live resource {body.get('id')}: `{where}` is {problem}; expected {want}",
+                file,
+            )
 
 
-def _found(value: Any, parts: tuple[str, ...], where: str) -> Iterator[tuple[str, Any]]:
-    """(path, value) of every present, non-null value at `parts` below `value`."""
-    if not parts:
-        if value is not None:
-            yield where, value
-        return
-    head, rest = parts[0], parts[1:]
-    if head == "[]":
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from _found(item, rest, f"{where}[{index}]")
-    elif head == "*":
-        if isinstance(value, dict):
-            for key, item in value.items():
-                yield from _found(item, rest, f"{where}.{key}")
-    elif isinstance(value, dict) and head in value:
-        yield from _found(value[head], rest, f"{where}.{head}" if where else head)
+def _walk(value: Any, node: _Node, trail: list[str]) -> tuple[str, str, str] | None:
+    """(path, problem, wanted) of the first value below `value` that breaks a rule."""
+    for part, child in node.children.items():
+        if part == "[]":
+            if type(value) is list:
+                for index, item in enumerate(value):
+                    found = _visit(item, child, [*trail[:-1], f"{trail[-1]}[{index}]"])
+                    if found is not None:
+                        return found
+        elif part == "*":
+            if type(value) is dict:
+                for key, item in value.items():
+                    found = _visit(item, child, [*trail, str(key)])
+                    if found is not None:
+                        return found
+        elif type(value) is dict and part in value:
+            found = _visit(value[part], child, [*trail, part])
+            if found is not None:
+                return found
+    return None
+
+
+def _visit(value: Any, node: _Node, trail: list[str]) -> tuple[str, str, str] | None:
+    if value is None:  # absent and null are alike: "not set"
+        return None
+    for want in node.wants:
+        problem = _problem(value, want)
+        if problem:
+            return ".".join(trail), problem, want
+    return _walk(value, node, trail) if node.children else None
 
 
 def _problem(value: Any, want: str) -> str | None:
