@@ -316,3 +316,14 @@ def test_schema_1_0_bundles_are_still_read_and_checked(tmp_path: Path) -> None:
     assert (
         "error IAC416 export bundle schema_version '2.0' is not one this iac-gen reads" in message
     )
+
+
+def test_bundle_whose_read_names_a_resource_twice_is_refused(tmp_path: Path) -> None:
+    """`read` with the same id as read and as not_checked: which one holds?"""
+    bundle = _bundle()
+    entry = dict(bundle["read"][1], id=bundle["read"][1]["id"].upper(), status="not_checked")
+    bundle["read"].append(dict(entry, reason="403"))
+    bundle["errors"] = [{"id": entry["id"], "reason": "403"}]
+    bundle["summary"]["not_checked"] = 1
+    message = _one_error(_write(tmp_path, _redigest(bundle)))
+    assert "error IAC416 export bundle contradicts itself: `read` names a resource twice" in message

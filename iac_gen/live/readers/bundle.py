@@ -70,6 +70,13 @@ def read(data: Any, ctx: ReadContext) -> LiveState:
             ctx.file,
         )
     reject_duplicates(data["resources"], ctx.file)
+    statuses = [str(e["id"]).lower() for e in data["read"]]
+    if len(set(statuses)) != len(statuses):
+        raise error(
+            "IAC416",
+            "export bundle contradicts itself: `read` names a resource twice",
+            ctx.file,
+        )
     if derived_errors(data["read"]) != data["errors"]:
         raise error(
             "IAC416",
