@@ -65,6 +65,16 @@ def _target_of(body: Mapping[str, Any]) -> tuple[WorkspaceRef, ResourceKey] | No
     return parsed[0], parsed[1]
 
 
+def placed_on(body: Mapping[str, Any]) -> WorkspaceRef | None:
+    """The workspace (with subscription and resource group) of the deployment an autoscale
+    setting scales or of the endpoint a diagnostic setting sits on; None if unknown."""
+    kind = tables.COMPANION_KINDS.get(str(body.get("type", "")).lower())
+    if kind is None:
+        return None
+    found = _target_of(body) if kind == "autoscale" else _endpoint_of(str(body.get("id", "")))
+    return found[0] if found is not None else None
+
+
 def designed_companions(spec: Spec, resources: Iterable[Mapping[str, Any]]) -> list[Designed]:
     """The companion resources of one spec's desired state, keyed by what they attach to."""
     bodies = list(resources)

@@ -5,6 +5,11 @@ treats those names; ARM ids are parsed case-insensitively. Only online endpoints
 deployments take part; other resource types in a live bundle are out of scope. Live
 resources in workspaces that no spec targets are out of scope too, so a fleet export can be
 checked against a subset of specs without every other workspace looking unmanaged.
+
+The subscription and resource group count as well wherever the spec's target names them
+(`in_scope`): a workspace of the same name in another subscription (dev beside prod) or
+resource group holds other resources, not the designed ones, so they can neither stand in
+for a missing designed resource nor look unmanaged beside it.
 """
 
 from __future__ import annotations
@@ -90,6 +95,51 @@ def designed_resources(
         ws, key = found
         out.append(Designed(key, ws, body, spec, notes.get(str(body.get("id", "")).lower(), [])))
     return out
+
+
+def in_scope(
+    designed: Sequence[Designed], live: Iterable[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """`live` without the resources that sit in a targeted workspace's name but in another
+    subscription or resource group than every spec targeting that workspace name.
+
+    Endpoints and deployments are placed by their id, autoscale settings by the deployment
+    they scale, diagnostic settings by the endpoint they sit on; resources that cannot be
+    placed, or whose workspace no spec targets, are left for `match` to judge.
+    """
+    from iac_gen.drift.companions import placed_on
+
+    scopes: dict[str, list[tuple[str | None, str | None]]] = {}
+    for item in designed:
+        target = item.spec.target
+        wanted = (_lower(target.subscription), _lower(target.resource_group))
+        scopes.setdefault(item.key.workspace, []).append(wanted)
+    if not scopes:
+        return list(live)
+    kept: list[Mapping[str, Any]] = []
+    for body in live:
+        ws: WorkspaceRef | None = None
+        if kind_of(body) is not None:
+            found = _key_from_body(body)
+            ws = found[0] if found is not None else None
+        else:
+            ws = placed_on(body)
+        wanted_here = scopes.get(ws.workspace) if ws is not None else None
+        if ws is not None and wanted_here is not None and not _compatible(ws, wanted_here):
+            continue  # same workspace name, another subscription or resource group
+        kept.append(body)
+    return kept
+
+
+def _compatible(ws: WorkspaceRef, wanted: list[tuple[str | None, str | None]]) -> bool:
+    return any(
+        (sub is None or sub == ws.subscription) and (rg is None or rg == ws.resource_group)
+        for sub, rg in wanted
+    )
+
+
+def _lower(value: str | None) -> str | None:
+    return value.strip().lower() if value and value.strip() else None
 
 
 def match(

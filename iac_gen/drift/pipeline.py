@@ -34,7 +34,7 @@ from iac_gen.drift import tables
 from iac_gen.drift.asset_ids import parse_ml_id
 from iac_gen.drift.companions import COMPARED, match_companions, shape
 from iac_gen.drift.compare import compare
-from iac_gen.drift.match import Designed, Pair, match
+from iac_gen.drift.match import Designed, Pair, in_scope, match
 from iac_gen.drift.normalise import Flat, normalise, reconcile, split
 from iac_gen.drift.outcomes import Outcomes, Side, resource_entry, resource_label, traffic_entry
 from iac_gen.drift.policies import (
@@ -102,7 +102,8 @@ def unsettled_reason(body: Mapping[str, Any]) -> str | None:
 
 
 def step_match(run: DriftRun) -> None:
-    run.pairs = match(run.designed, run.live_resources, run.live_not_checked)
+    live = in_scope(run.designed, run.live_resources)  # same names elsewhere are not ours
+    run.pairs = match(run.designed, live, run.live_not_checked)
     for pair in run.pairs:
         if pair.designed is None or pair.live is None or pair.kind not in _ML_KINDS:
             continue
@@ -114,7 +115,7 @@ def step_match(run: DriftRun) -> None:
         run.pairs.extend(
             match_companions(
                 run.companions,
-                run.live_resources,
+                live,
                 run.pairs,
                 run.live_not_checked,
                 run.live_reads,

@@ -3,8 +3,12 @@
 Format (JSON Schema `schemas/bundle.schema.json`): `schema_version`, `kind`, `tool`,
 `exported_at`, `arm_endpoint`, `api_versions`, `scope`, `resources` (ARM GET bodies, secrets
 removed, sorted by id), `read` (one status per resource: read / missing / not_checked with a
-reason), `errors`, `secrets_removed` and `resources_sha256` (SHA-256 of the canonical JSON of
-`resources`, so a reviewer can check the bundle was not edited).
+reason), `errors` (the not_checked entries of `read`), `secrets_removed`, `summary` (counts of
+`read` by status), `resources_sha256` (SHA-256 of the canonical JSON of `resources`) and, since
+schema 1.1, `content_sha256`: SHA-256 of the canonical JSON of every member that decides a
+drift verdict (`DIGESTED`: resources, read, errors, summary, scope, secrets_removed), so an
+edited read status is noticed like an edited resource. Both digests are unkeyed: they catch
+edits and damage, not a forger who recomputes them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from typing import Any
 from iac_gen import __version__
 from iac_gen.provenance import iso_now
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+READABLE_VERSIONS = ("1.0", "1.1")  # 1.0: no content_sha256; read is checked for consistency
+DIGESTED = ("resources", "read", "errors", "summary", "scope", "secrets_removed")
 BUNDLE_KIND = "iac-gen/live-bundle"
 STATUSES = ("read", "missing", "not_checked")
 
@@ -29,6 +35,25 @@ def canonical_json(data: Any) -> str:
 
 def resources_digest(resources: list[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical_json(resources).encode("utf-8")).hexdigest()
+
+
+def content_digest(bundle: Mapping[str, Any]) -> str:
+    """SHA-256 of the members that decide a verdict (`DIGESTED`), as canonical JSON."""
+    covered = {key: bundle.get(key) for key in DIGESTED}
+    return hashlib.sha256(canonical_json(covered).encode("utf-8")).hexdigest()
+
+
+def derived_errors(read: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """`errors` as `read` implies them: one {id, reason} per not_checked entry, in order."""
+    return [
+        {"id": e["id"], "reason": e.get("reason", "")} for e in read if e["status"] == "not_checked"
+    ]
+
+
+def derived_summary(read: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """`summary` as `read` implies it: the number of entries per status."""
+    statuses = [e["status"] for e in read]
+    return {s: statuses.count(s) for s in STATUSES}
 
 
 def timestamp() -> str:
@@ -54,16 +79,12 @@ def build_bundle(
     for entry in read:
         statuses[str(entry["id"]).lower()] = dict(entry)
     read_list = [statuses[k] for k in sorted(statuses)]
-    errors = [
-        {"id": e["id"], "reason": e.get("reason", "")}
-        for e in read_list
-        if e["status"] == "not_checked"
-    ]
+    errors = derived_errors(read_list)
     removed = sorted(
         ({"id": r["id"], "path": r["path"]} for r in secrets_removed),
         key=lambda r: (r["id"].lower(), r["path"]),
     )
-    return {
+    bundle = {
         "schema_version": SCHEMA_VERSION,
         "kind": BUNDLE_KIND,
         "tool": {"name": "iac-gen", "version": __version__},
@@ -76,5 +97,7 @@ def build_bundle(
         "errors": errors,
         "secrets_removed": removed,
         "resources_sha256": resources_digest(ordered),
-        "summary": {s: sum(1 for e in read_list if e["status"] == s) for s in STATUSES},
+        "summary": derived_summary(read_list),
     }
+    bundle["content_sha256"] = content_digest(bundle)
+    return bundle

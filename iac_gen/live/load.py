@@ -1,21 +1,36 @@
 """`read_live(path)`: open a live-state file of any supported shape, safely.
 
-Bounded size, strict UTF-8, JSON errors with line and column, shape recognised by the
+Bounded size, strict UTF-8, strict JSON (`iac_gen.strict_json`: no NaN/Infinity, no duplicate
+keys, no huge integers, no lone surrogates) with bounded nesting, shape recognised by the
 registry, secrets scrubbed by every reader. Problems raise `InputError` (codes IAC410-IAC417).
+A file that is one page of a longer answer (`iac_gen.live.pages`) is read, and the pages it
+lacks are recorded as not checked, whatever its shape.
+
+Codes: IAC410 cannot be read, IAC411 not UTF-8, IAC412 too large, IAC413 not acceptable JSON
+(syntax, NaN/Infinity, duplicate keys, integers over 40 digits, lone surrogates, nesting over
+`MAX_DEPTH`), IAC414 unknown shape, IAC415 bad items, IAC416 bundle schema/digest/consistency,
+IAC417 an id that cannot be built.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from iac_gen.diagnostics import error
+from iac_gen.live.pages import incomplete, next_page_scope
 from iac_gen.live.reader import ReadContext
 from iac_gen.live.registry import READERS, recognise
+from iac_gen.live.shapes import check_shapes
 from iac_gen.live.state import LiveState
+from iac_gen.strict_json import JsonProblem, loads
 
 MAX_BYTES = 256 * 1024 * 1024
+# Azure's deepest body (an autoscale rule's dimension values) nests about a dozen levels, a
+# bundle adds two. The readers, the drift engine and the reports walk values recursively, so
+# anything deeper is refused here rather than found as a RecursionError later.
+MAX_DEPTH = 64
 
 
 def read_live(path: Path, target: Mapping[str, str] | None = None) -> LiveState:
@@ -39,13 +54,44 @@ def read_live(path: Path, target: Mapping[str, str] | None = None) -> LiveState:
     except UnicodeDecodeError as exc:
         raise error("IAC411", f"live input is not UTF-8 (byte {exc.start})", name) from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = loads(text)
+    except JsonProblem as exc:
         raise error(
-            "IAC413", f"live input is not valid JSON: {exc.msg}", name, exc.lineno, exc.colno
+            "IAC413", f"live input is not valid JSON: {exc.message}", name, exc.line, exc.col
         ) from None
+    if not nested_within(data, MAX_DEPTH):
+        raise error(
+            "IAC413",
+            f"live input is not valid JSON: nested too deeply (more than {MAX_DEPTH} levels)",
+            name,
+        )
     reader = recognise(data)
     if reader is None:
         known = "; ".join(f"{r.name} ({r.description})" for r in READERS.values())
         raise error("IAC414", f"unrecognised live input shape; expected one of: {known}", name)
-    return reader.read(data, ReadContext(file=name, target=dict(target or {})))
+    state = reader.read(data, ReadContext(file=name, target=dict(target or {})))
+    check_shapes(state.resources, name)
+    scope = next_page_scope(data, name)
+    for reason in incomplete(data):
+        state.not_checked.append({"id": scope, "reason": f"live input is incomplete: {reason}"})
+    return state
+
+
+def nested_within(value: Any, limit: int) -> bool:
+    """True when no array or object in `value` lies more than `limit` levels deep.
+
+    Level by level, without recursion (the value may be as deep as the parser allowed); one
+    pass over every container, a fraction of what parsing the same text costs.
+    """
+    frontier = [value] if type(value) is dict or type(value) is list else []
+    level = 0
+    while frontier:
+        level += 1
+        if level > limit:
+            return False
+        below: list[Any] = []
+        for item in frontier:
+            children = item.values() if type(item) is dict else item
+            below.extend(c for c in children if type(c) is dict or type(c) is list)
+        frontier = below
+    return True

@@ -187,7 +187,7 @@ def samples() -> dict[str, Any]:
         "live-bad/edited-bundle.json": edited,
         "live-bad/unknown-shape.json": {"endpoints": [{"name": EP}]},
         "live-bad/item-without-id.json": [{"type": d.ENDPOINT_TYPE, "id": "not-an-arm-id"}],
-        "live-bad/truncated-graph.json": {"data": rows[:1], "resultTruncated": "true"},
+        "live-graph/graph-truncated.json": {"data": rows[:1], "resultTruncated": "true"},
     }
 
 

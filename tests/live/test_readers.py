@@ -177,7 +177,6 @@ def test_graph_rows_without_properties_are_not_checked() -> None:
             "edited-bundle.json",
             "error IAC416 export bundle resources do not match resources_sha256",
         ),
-        ("truncated-graph.json", "error IAC415 Resource Graph result is truncated"),
     ],
 )
 def test_bad_inputs(name: str, expected: str) -> None:

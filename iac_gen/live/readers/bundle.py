@@ -1,13 +1,30 @@
-"""The export bundle written by `iac-gen export` (checked against its schema and digest)."""
+"""The export bundle written by `iac-gen export`, checked before a word of it is believed.
+
+Refused (IAC416) when it breaks its schema, when a digest does not match, or when its parts
+contradict each other: `errors` or `summary` other than what `read` implies (export derives
+both from `read`, so a difference means an edit or damage, and neither side can be trusted to
+be the true one - refusing is clearer than guessing which lists the failed read). Duplicate
+resources (ids equal ignoring case) are bad items (IAC415), as in every reader: which copy
+wins would decide the verdict. Schema 1.0 bundles (before `content_sha256`) are still read:
+their `read` list is not digested, but it must agree with `errors` and `summary`, so a lone
+edit of one of them is still refused.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from iac_gen.diagnostics import error
-from iac_gen.live.bundle import BUNDLE_KIND, resources_digest
+from iac_gen.live.bundle import (
+    BUNDLE_KIND,
+    READABLE_VERSIONS,
+    content_digest,
+    derived_errors,
+    derived_summary,
+    resources_digest,
+)
 from iac_gen.live.reader import ReadContext, Reader
-from iac_gen.live.readers.common import clean
+from iac_gen.live.readers.common import clean, reject_duplicates
 from iac_gen.live.state import LiveState
 
 
@@ -20,6 +37,15 @@ def read(data: Any, ctx: ReadContext) -> LiveState:
 
     from iac_gen.resources import load_schema
 
+    version = data.get("schema_version")
+    if version not in READABLE_VERSIONS:
+        shown = version if isinstance(version, str) and len(version) < 20 else "?"
+        raise error(
+            "IAC416",
+            f"export bundle schema_version {shown!r} is not one this iac-gen reads "
+            f"({', '.join(READABLE_VERSIONS)}); export again with this version",
+            ctx.file,
+        )
     validator = jsonschema.Draft202012Validator(load_schema("bundle.schema.json"))
     problems = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if problems:
@@ -34,6 +60,34 @@ def read(data: Any, ctx: ReadContext) -> LiveState:
         raise error(
             "IAC416",
             "export bundle resources do not match resources_sha256 (edited after export?)",
+            ctx.file,
+        )
+    if "content_sha256" in data and content_digest(data) != data["content_sha256"]:
+        raise error(
+            "IAC416",
+            "export bundle does not match content_sha256 (read, errors, summary, scope or "
+            "secrets_removed edited after export?)",
+            ctx.file,
+        )
+    reject_duplicates(data["resources"], ctx.file)
+    statuses = [str(e["id"]).lower() for e in data["read"]]
+    if len(set(statuses)) != len(statuses):
+        raise error(
+            "IAC416",
+            "export bundle contradicts itself: `read` names a resource twice",
+            ctx.file,
+        )
+    if derived_errors(data["read"]) != data["errors"]:
+        raise error(
+            "IAC416",
+            "export bundle contradicts itself: `errors` does not list exactly the not_checked "
+            "entries of `read`",
+            ctx.file,
+        )
+    if derived_summary(data["read"]) != data["summary"]:
+        raise error(
+            "IAC416",
+            "export bundle contradicts itself: `summary` does not count the entries of `read`",
             ctx.file,
         )
     resources, removed = clean(list(data["resources"]))

@@ -10,6 +10,7 @@ the endpoint in the same file, or from the target (subscription, resource group,
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from iac_gen.arm_enums import AUTH_MODE, COMPUTE_TYPE, IDENTITY, SCALE_TYPE, arm_enum, identity_type
@@ -17,6 +18,7 @@ from iac_gen.diagnostics import error
 from iac_gen.durations import seconds_to_duration
 from iac_gen.live.reader import ReadContext, Reader
 from iac_gen.live.readers.common import clean, reject_duplicates
+from iac_gen.live.shapes import MAX_DURATION_SECONDS
 from iac_gen.live.state import LiveState
 
 ML = "Microsoft.MachineLearningServices"
@@ -87,9 +89,21 @@ def _asset(value: Any) -> Any:
     return value
 
 
-def _seconds(value: Any, scale: str = "1") -> Any:
+class _BadValue(Exception):
+    """A CLI value this reader cannot convert; becomes IAC415 naming the item and field."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"`{field}` {problem}")
+        self.message = f"`{field}` {problem}"
+
+
+def _seconds(value: Any, field: str, scale: str = "1") -> Any:
+    """A number of CLI units as an ISO 8601 duration; other types stay for drift to report.
+    A number past 10^15 seconds (1e308 ms) has no exact duration and is refused."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
+    if abs(Decimal(str(value)) * Decimal(scale)) > MAX_DURATION_SECONDS:
+        raise _BadValue(field, "is longer than 10^15 seconds; not a duration Azure returns")
     return seconds_to_duration(value, scale)
 
 
@@ -115,13 +129,17 @@ def _identity(value: Any) -> Any:
     return out
 
 
-def _probe(value: Any) -> Any:
+def _probe(value: Any, field: str) -> Any:
     if not isinstance(value, dict):
         return value
     out = _camel_keys(value)
-    for key in ("initialDelay", "period", "timeout"):
+    for key, cli in (
+        ("initialDelay", "initial_delay"),
+        ("period", "period"),
+        ("timeout", "timeout"),
+    ):
         if key in out:
-            out[key] = _seconds(out[key])
+            out[key] = _seconds(out[key], f"{field}.{cli}")
     return out
 
 
@@ -183,15 +201,15 @@ def _deployment(item: dict[str, Any], rid: str) -> dict[str, Any]:
         conv: dict[str, Any] = {}
         for key, value in request.items():
             if key == "request_timeout_ms":
-                conv["requestTimeout"] = _seconds(value, "0.001")
+                conv["requestTimeout"] = _seconds(value, f"request_settings.{key}", "0.001")
             elif key == "max_queue_wait_ms":
-                conv["maxQueueWait"] = _seconds(value, "0.001")
+                conv["maxQueueWait"] = _seconds(value, f"request_settings.{key}", "0.001")
             else:
                 conv[_camel(key)] = value
         props["requestSettings"] = conv
     for key in ("liveness_probe", "readiness_probe", "startup_probe"):
         if key in item:
-            props[_camel(key)] = _probe(item[key])
+            props[_camel(key)] = _probe(item[key], key)
     scale = item.get("scale_settings")
     if isinstance(scale, dict):
         conv = {}
@@ -199,7 +217,7 @@ def _deployment(item: dict[str, Any], rid: str) -> dict[str, Any]:
             if key in ("type", "scale_type"):
                 conv["scaleType"] = _enum(value, SCALE_TYPE)
             elif key == "polling_interval":
-                conv["pollingInterval"] = _seconds(value)
+                conv["pollingInterval"] = _seconds(value, f"scale_settings.{key}")
             else:
                 conv[_camel(key)] = value
         props["scaleSettings"] = conv
@@ -276,7 +294,12 @@ def read(data: Any, ctx: ReadContext) -> LiveState:
                     "pass --subscription, --resource-group and --workspace",
                     ctx.file,
                 )
-            bodies.append(_deployment(item, rid))
+            try:
+                bodies.append(_deployment(item, rid))
+            except _BadValue as exc:
+                raise error(
+                    "IAC415", f"Azure ML CLI item {n} ({name}): {exc.message}", ctx.file
+                ) from None
         else:
             rid = endpoint_ids.get(name.lower())
             if rid is None:

@@ -1,11 +1,13 @@
 """Azure Resource Graph results: `{"data": [...]}` (REST/SDK) or an array of rows (`az graph
-query -o json` prints `{"data": ...}`; saved rows are often a bare array)."""
+query -o json` prints `{"data": ...}`; saved rows are often a bare array).
+
+A page of a longer answer (`resultTruncated`, `$skipToken`, `totalRecords` above the rows) is
+judged by `iac_gen.live.pages`, the rule `read_live` applies to every shape."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from iac_gen.diagnostics import error
 from iac_gen.live.graph_rows import has_full_properties, is_graph_row, row_to_body
 from iac_gen.live.reader import ReadContext, Reader
 from iac_gen.live.readers.common import clean, reject_duplicates, require_resource
@@ -26,13 +28,6 @@ def detect(data: Any) -> bool:
 
 def read(data: Any, ctx: ReadContext) -> LiveState:
     rows = _rows(data) or []
-    if isinstance(data, dict) and str(data.get("resultTruncated", "false")).lower() == "true":
-        raise error(
-            "IAC415",
-            "Resource Graph result is truncated (resultTruncated=true); page with $skipToken "
-            "or use `iac-gen export --graph`",
-            ctx.file,
-        )
     bodies: list[dict[str, Any]] = []
     not_checked: list[dict[str, str]] = []
     for n, row in enumerate(rows):

@@ -1,0 +1,213 @@
+"""The JSON types the drift engine relies on in live resource bodies, checked once for all
+readers.
+
+Azure always returns objects where these paths say object, lists where they say array, whole
+numbers for traffic shares, ISO 8601 durations the engine can compare and whole-number strings
+Azure Monitor uses for capacities. A hand-edited or hostile file can hold anything (`"properties":
+"x"`, `"traffic": true`, a duration of 10^40 days); without this check such a value surfaced as
+AttributeError or decimal.InvalidOperation deep in the drift engine. A body that breaks one of
+these rules is a bad item (IAC415), named by resource id and path; the value itself is never
+echoed (it may be a secret). Values of the right type are never judged here: a wrong but
+well-formed value is drift, for the engine to report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from iac_gen.diagnostics import error
+from iac_gen.durations import parse_duration
+
+OBJECT = "an object"
+ARRAY = "an array"
+WHOLE = "a whole number"
+DURATION = "an ISO 8601 duration"
+NUMBER_TEXT = "a whole number (or its digits as text)"
+
+ML = "microsoft.machinelearningservices/workspaces"
+ENDPOINT = f"{ML}/onlineendpoints"
+DEPLOYMENT = f"{ENDPOINT}/deployments"
+AUTOSCALE = "microsoft.insights/autoscalesettings"
+DIAGNOSTICS = "microsoft.insights/diagnosticsettings"
+
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+_RULE = "properties.profiles[].rules[]."
+# Longest duration compared exactly (about 31.7 million years); Decimal arithmetic on larger
+# ones fails, and no Azure setting comes near.
+MAX_DURATION_SECONDS = Decimal(10) ** 15
+MAX_NUMBER_DIGITS = 40
+
+# (path, what it must be when present and not null). `[]` is every item of an array, `*`
+# every value of an object. Parents come before their children.
+RULES: dict[str, tuple[tuple[str, str], ...]] = {
+    "*": (
+        ("properties", OBJECT),
+        ("sku", OBJECT),
+        ("identity", OBJECT),
+        ("identity.userAssignedIdentities", OBJECT),
+        ("tags", OBJECT),
+        ("systemData", OBJECT),
+    ),
+    ENDPOINT: (
+        ("properties.traffic", OBJECT),
+        ("properties.traffic.*", WHOLE),
+        ("properties.mirrorTraffic", OBJECT),
+        ("properties.mirrorTraffic.*", WHOLE),
+        ("properties.properties", OBJECT),
+    ),
+    DEPLOYMENT: (
+        ("properties.requestSettings", OBJECT),
+        ("properties.requestSettings.requestTimeout", DURATION),
+        ("properties.requestSettings.maxQueueWait", DURATION),
+        *((f"properties.{p}", OBJECT) for p in _PROBES),
+        *(
+            (f"properties.{p}.{name}", DURATION)
+            for p in _PROBES
+            for name in ("initialDelay", "period", "timeout")
+        ),
+        ("properties.scaleSettings", OBJECT),
+        ("properties.scaleSettings.pollingInterval", DURATION),
+        ("properties.codeConfiguration", OBJECT),
+        ("properties.environmentVariables", OBJECT),
+        ("properties.properties", OBJECT),
+        ("properties.dataCollector", OBJECT),
+        ("properties.containerResourceRequirements", OBJECT),
+    ),
+    AUTOSCALE: (
+        ("properties.profiles", ARRAY),
+        ("properties.profiles[]", OBJECT),
+        ("properties.profiles[].capacity", OBJECT),
+        *(
+            (f"properties.profiles[].capacity.{k}", NUMBER_TEXT)
+            for k in ("minimum", "maximum", "default")
+        ),
+        ("properties.profiles[].rules", ARRAY),
+        ("properties.profiles[].rules[]", OBJECT),
+        (_RULE + "metricTrigger", OBJECT),
+        (_RULE + "metricTrigger.timeGrain", DURATION),
+        (_RULE + "metricTrigger.timeWindow", DURATION),
+        (_RULE + "metricTrigger.dimensions", ARRAY),
+        (_RULE + "scaleAction", OBJECT),
+        (_RULE + "scaleAction.cooldown", DURATION),
+        (_RULE + "scaleAction.value", NUMBER_TEXT),
+        ("properties.notifications", ARRAY),
+        ("properties.predictiveAutoscalePolicy", OBJECT),
+    ),
+    DIAGNOSTICS: (
+        ("properties.logs", ARRAY),
+        ("properties.logs[]", OBJECT),
+        ("properties.metrics", ARRAY),
+        ("properties.metrics[]", OBJECT),
+    ),
+}
+
+
+class _Node:
+    """One step of the rule paths, so a body is walked once along the keys it has."""
+
+    __slots__ = ("children", "wants")
+
+    def __init__(self) -> None:
+        self.wants: list[str] = []
+        self.children: dict[str, _Node] = {}
+
+
+def _tree(*rule_sets: tuple[tuple[str, str], ...]) -> _Node:
+    root = _Node()
+    for rules in rule_sets:
+        for path, want in rules:
+            node = root
+            for part in path.replace("[]", ".[]").split("."):
+                node = node.children.setdefault(part, _Node())
+            node.wants.append(want)
+    return root
+
+
+_COMMON = _tree(RULES["*"])
+_TREES = {rtype: _tree(RULES["*"], rules) for rtype, rules in RULES.items() if rtype != "*"}
+
+
+def check_shapes(resources: Sequence[dict[str, Any]], file: str) -> None:
+    """Raise IAC415 for the first body (in the given order) that breaks a rule."""
+    for body in resources:
+        tree = _TREES.get(str(body.get("type", "")).lower(), _COMMON)
+        found = _walk(body, tree, [])
+        if found is not None:
+            where, problem, want = found
+            raise error(
+                "IAC415",
+                f"live resource {body.get('id')}: `{where}` is {problem}; expected {want}",
+                file,
+            )
+
+
+def _walk(value: Any, node: _Node, trail: list[str]) -> tuple[str, str, str] | None:
+    """(path, problem, wanted) of the first value below `value` that breaks a rule."""
+    for part, child in node.children.items():
+        if part == "[]":
+            if type(value) is list:
+                for index, item in enumerate(value):
+                    found = _visit(item, child, [*trail[:-1], f"{trail[-1]}[{index}]"])
+                    if found is not None:
+                        return found
+        elif part == "*":
+            if type(value) is dict:
+                for key, item in value.items():
+                    found = _visit(item, child, [*trail, str(key)])
+                    if found is not None:
+                        return found
+        elif type(value) is dict and part in value:
+            found = _visit(value[part], child, [*trail, part])
+            if found is not None:
+                return found
+    return None
+
+
+def _visit(value: Any, node: _Node, trail: list[str]) -> tuple[str, str, str] | None:
+    if value is None:  # absent and null are alike: "not set"
+        return None
+    for want in node.wants:
+        problem = _problem(value, want)
+        if problem:
+            return ".".join(trail), problem, want
+    return _walk(value, node, trail) if node.children else None
+
+
+def _problem(value: Any, want: str) -> str | None:
+    """What is wrong with `value` for `want`, in words, or None."""
+    if want == OBJECT:
+        return None if isinstance(value, dict) else _kind(value)
+    if want == ARRAY:
+        return None if isinstance(value, list) else _kind(value)
+    if want == WHOLE:
+        return None if type(value) is int else _kind(value)
+    if want == NUMBER_TEXT:
+        if type(value) is int or isinstance(value, float):
+            return None
+        if isinstance(value, str):
+            digits = value.strip().lstrip("-")
+            if digits.isdigit() and not (digits.isascii() and len(digits) <= MAX_NUMBER_DIGITS):
+                return f"text of {len(digits)} digit characters"
+            return None
+        return _kind(value)
+    if want == DURATION and isinstance(value, str):
+        seconds = parse_duration(value)
+        if seconds is not None and abs(seconds) > MAX_DURATION_SECONDS:
+            return "a duration longer than 10^15 seconds"
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return ARRAY
+    if isinstance(value, dict):
+        return OBJECT
+    return "null"
