@@ -459,6 +459,8 @@ def _replace_file(path: Path, target: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        interrupts.checkpoint("file")
+        interrupts.check()  # a signal while writing: keep the old file
         # mkstemp makes 0600; evidence is meant to be shared, and a replaced file keeps its own
         os.chmod(tmp, stat.S_IMODE(existing.st_mode) if existing else _file_mode())
         if existing and (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):

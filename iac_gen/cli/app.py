@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from iac_gen import __version__
+from iac_gen import __version__, interrupts
 from iac_gen.diagnostics import InputError
 from iac_gen.exit_codes import ExitCode
 
@@ -69,6 +69,7 @@ def _crash_log(exc: BaseException) -> Path:
 def main() -> None:
     """Console-script entry point: run the app, map errors to the exit-code contract."""
     _register()
+    interrupts.install()  # SIGINT/SIGTERM: exit 130/143, never a half-written output
     try:
         app()
     except InputError as exc:
