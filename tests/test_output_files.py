@@ -289,3 +289,14 @@ def test_dash_is_standard_output_for_export(emulator, tmp_path: Path, monkeypatc
     assert bundle["resources"] and bundle["summary"]["not_checked"] == 0
     assert json.loads(run.stderr.strip().splitlines()[-1])["status"] == "complete"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_tree_write_refuses_a_fifo_where_an_output_goes(tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / "drift.md")
+    with pytest.raises(InputError) as exc:
+        write_tree(out, {"drift.json": "{}\n", "drift.md": "# x\n"})
+    assert codes(exc) == ["IAC302"] and "FIFO" in str(exc.value)
+    assert stat.S_ISFIFO(os.lstat(out / "drift.md").st_mode)
+    assert sorted(p.name for p in out.iterdir()) == ["drift.md"]  # nothing written
