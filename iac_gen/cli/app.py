@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from iac_gen import __version__
+from iac_gen import __version__, interrupts
 from iac_gen.diagnostics import Diagnostic, InputError, Location
 from iac_gen.exit_codes import ExitCode
 
@@ -116,6 +116,7 @@ def main() -> None:
     printed as one diagnostic line (exit 2) instead of Click's usage block.
     """
     _register()
+    interrupts.install()  # SIGINT/SIGTERM: exit 130/143, never a half-written output
     try:
         code = app(prog_name="iac-gen", standalone_mode=False)
     except InputError as exc:

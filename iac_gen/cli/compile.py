@@ -41,8 +41,7 @@ def compile_command(
     location: str | None = options.LOCATION,
 ) -> None:
     from iac_gen.diagnostics import error
-    from iac_gen.emit.compile import TARGETS, compile_specs
-    from iac_gen.output_files import write_tree
+    from iac_gen.emit.compile import TARGETS, compile_specs, write_compiled
     from iac_gen.spec.load import load_specs
 
     if target not in TARGETS:
@@ -54,7 +53,7 @@ def compile_command(
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
     loaded = load_specs(specs, overrides)
     files = compile_specs(loaded, env=env, target=target)
-    write_tree(out, files)
+    write_compiled(out, files)
     counts: dict[str, int] = {}
     for rel in files:
         endpoint = rel.split("/", 1)[0]

@@ -127,9 +127,8 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
 
 def write_reports(result: dict[str, Any], out_dir: Path, formats: list[str]) -> list[Path]:
     """Render drift.json, the chosen formats and manifest.json, then write them all or none."""
-    from iac_gen.drift.report_files import render_reports
-    from iac_gen.output_files import write_tree
+    from iac_gen.drift.report_files import render_reports, write_report_files
 
     inputs = [Path(entry["path"]) for entry in result["inputs"]]
     files = render_reports(result, formats, inputs, out_dir)
-    return write_tree(out_dir, files)
+    return write_report_files(out_dir, files)

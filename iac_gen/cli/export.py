@@ -95,7 +95,12 @@ class _Reporter:
 )
 def export_command(
     out: Path = typer.Option(
-        ..., "-o", "--out", metavar="FILE", help="Bundle file to write (JSON)."
+        ...,
+        "-o",
+        "--out",
+        metavar="FILE",
+        help="Bundle file to write (JSON); '-' for standard output "
+        "(the summary then goes to standard error).",
     ),
     subscription: list[str] = typer.Option(
         [],
@@ -227,7 +232,11 @@ def export_command(
         for diag in error("IAC333", message, where).diagnostics:
             typer.echo(str(diag), err=True)
         raise typer.Exit(ExitCode.INCOMPLETE) from None
-    write_file(out, text)
+    to_stdout = str(out) == "-"
+    if to_stdout:
+        typer.echo(text, nl=False)
+    else:
+        write_file(out, text)
     summary = dict(bundle["summary"])
     incomplete = summary["not_checked"] > 0
     if output is SummaryFormat.json:
@@ -237,12 +246,13 @@ def export_command(
             "status": "not_checked" if incomplete else "complete",
             **summary,
         }
-        typer.echo(json.dumps(doc, sort_keys=True))
+        typer.echo(json.dumps(doc, sort_keys=True), err=to_stdout)
     elif not quiet:
         typer.echo(
             f"wrote {escape(str(out))}: {len(bundle['resources'])} resources "
             f"(read {summary['read']}, missing {summary['missing']}, "
-            f"not_checked {summary['not_checked']})"
+            f"not_checked {summary['not_checked']})",
+            err=to_stdout,
         )
     if incomplete:
         raise typer.Exit(ExitCode.INCOMPLETE)

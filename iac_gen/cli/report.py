@@ -24,7 +24,11 @@ def report_command(
         ..., "--format", "-f", help=formats_help(), show_default=False
     ),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="File to write (atomically); standard output when omitted."
+        None,
+        "--output",
+        "-o",
+        help="File to write (atomically; a FIFO or device such as /dev/stdout directly); "
+        "standard output when omitted or '-'.",
     ),
 ) -> None:
     from iac_gen.diagnostics import error
@@ -44,7 +48,7 @@ def report_command(
         text = reporter.render_lint(data)
     else:
         text = reporter.render(data)
-    if output is None:
+    if output is None or str(output) == "-":
         typer.echo(text, nl=False)
     else:
         write_file(output, text)

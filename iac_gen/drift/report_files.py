@@ -59,6 +59,22 @@ def render_reports(
     return files
 
 
+def owned_report(rel: str) -> bool:
+    """The evidence files a drift run owns in its report folder: every format's file and
+    the manifest. A rerun removes those it does not write (a run with `--format json` after
+    one with all formats leaves no stale drift.md claiming "in sync")."""
+    from iac_gen.report.registry import REPORTERS
+
+    return rel == MANIFEST or rel in {r.filename for r in REPORTERS.values()}
+
+
+def write_report_files(out_dir: Path, files: dict[str, str]) -> list[Path]:
+    """Write rendered evidence all or none, removing stale evidence in the same commit."""
+    from iac_gen.output_files import write_tree
+
+    return write_tree(out_dir, files, stale=owned_report)
+
+
 def _manifest(
     files: dict[str, str], inputs: Sequence[Path], out_dir: Path, result: dict[str, Any]
 ) -> str | None:

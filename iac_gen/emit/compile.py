@@ -4,7 +4,9 @@ or none."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from iac_gen.desired import desired_state
 from iac_gen.diagnostics import Diagnostic, InputError
@@ -15,6 +17,13 @@ from iac_gen.emit.plan import build_plan
 from iac_gen.spec.model import Spec
 
 TARGETS = ("all", "arm", "bicep", "resources")
+
+# Parameter files compile names after an environment (`_ENV_NAME` in emit/plan.py) and the
+# template they belong to: a rerun that writes that template owns all of them.
+_ENV_PARAMETERS = re.compile(
+    r"main\.[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\.(?P<kind>parameters\.json|bicepparam)"
+)
+_TEMPLATE_OF = {"parameters.json": "main.json", "bicepparam": "main.bicep"}
 
 
 def resources_json(spec: Spec, env: str | None) -> str:
@@ -135,3 +144,28 @@ def _compile_shared(
     finally:
         _SHARED = None
     return first + second
+
+
+def stale_rule(files: Mapping[str, str]) -> Callable[[str], bool]:
+    """Which existing files a compile writing `files` owns (see `write_tree`'s `stale`):
+    in an endpoint folder it writes, the environment parameter files of each template kind
+    it writes (`main.json` -> `main.<env>.parameters.json`, `main.bicep` ->
+    `main.<env>.bicepparam`). So a rerun after an environment was removed drops its files;
+    nothing else in the folder (a user's files, the other template kind) is touched."""
+
+    def owned(rel: str) -> bool:
+        endpoint, _, name = rel.rpartition("/")
+        match = _ENV_PARAMETERS.fullmatch(name)
+        if not endpoint or "/" in endpoint or match is None:
+            return False
+        return f"{endpoint}/{_TEMPLATE_OF[match['kind']]}" in files
+
+    return owned
+
+
+def write_compiled(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
+    """Write compile's files under `out_dir`, all or none, removing in the same commit the
+    parameter files of environments the specs no longer define (`stale_rule`)."""
+    from iac_gen.output_files import write_tree
+
+    return write_tree(out_dir, files, stale=stale_rule(files))
