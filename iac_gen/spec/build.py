@@ -20,11 +20,14 @@ from iac_gen.spec.model import (
     Deployment,
     Endpoint,
     Identity,
+    InlineEnvironment,
+    InlineModel,
     Monitoring,
     Ownership,
     Policies,
     Probe,
     RequestSettings,
+    Route,
     ScaleRule,
     ScaleSettings,
     ScheduleProfile,
@@ -53,6 +56,48 @@ def _probe(value: Mapping[str, Any] | None) -> Probe | None:
     )
 
 
+def _version(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _inline_model(value: Any) -> InlineModel | None:
+    if not isinstance(value, Mapping):
+        return None
+    return InlineModel(
+        path=value.get("path"),
+        name=value.get("name"),
+        version=_version(value.get("version")),
+        type=value.get("type"),
+        description=value.get("description"),
+        properties=_str_map(value.get("properties")),
+        tags=_str_map(value.get("tags")),
+    )
+
+
+def _inline_environment(value: Any) -> InlineEnvironment | None:
+    if not isinstance(value, Mapping):
+        return None
+    build = value.get("build") or {}
+    routes = value.get("inference_config") or {}
+    return InlineEnvironment(
+        name=value.get("name"),
+        version=_version(value.get("version")),
+        image=value.get("image"),
+        conda_file=value.get("conda_file"),
+        build_path=build.get("path"),
+        dockerfile_path=build.get("dockerfile_path"),
+        inference_config={
+            key: Route(path=route["path"], port=route["port"])
+            for key, route in routes.items()
+            if isinstance(route, Mapping)
+        },
+        os_type=value.get("os_type"),
+        description=value.get("description"),
+        tags=_str_map(value.get("tags")),
+        properties=_str_map(value.get("properties")),
+    )
+
+
 def build_target(value: Mapping[str, Any] | None) -> Target:
     value = value or {}
     return Target(
@@ -77,6 +122,7 @@ def build_deployment(value: Mapping[str, Any]) -> Deployment:
         tags=_str_map(value.get("tags")),
         properties=_str_map(value.get("properties")),
         model=model if isinstance(model, str) else None,
+        inline_model=_inline_model(model),
         model_mount_path=value.get("model_mount_path"),
         code_configuration=(
             CodeConfiguration(code=code.get("code"), scoring_script=code.get("scoring_script"))
@@ -84,6 +130,7 @@ def build_deployment(value: Mapping[str, Any]) -> Deployment:
             else None
         ),
         environment=env if isinstance(env, str) else None,
+        inline_environment=_inline_environment(env),
         environment_variables=_str_map(value.get("environment_variables")),
         instance_type=value.get("instance_type"),
         instance_count=value.get("instance_count"),
@@ -229,6 +276,7 @@ def build_spec(
     files: tuple[Path, ...],
     locations: Mapping[str, Location],
     environment: str | None = None,
+    implied_endpoint: bool = False,
 ) -> Spec:
     """The typed `Spec` of a schema-valid canonical document."""
     policies = data.get("policies") or {}
@@ -261,4 +309,5 @@ def build_spec(
         files=files,
         locations=locations if isinstance(locations, LazyLocations) else dict(locations),
         document=data,
+        implied_endpoint=implied_endpoint,
     )

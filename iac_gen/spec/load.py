@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from iac_gen.diagnostics import Diagnostic, InputError, Location
-from iac_gen.spec.cliv2 import ParsedFile, classify, group
+from iac_gen.spec.cliv2 import ParsedFile, classify, find_placeholder, group
 from iac_gen.spec.discover import discover
 from iac_gen.spec.document import SpecDocument
 from iac_gen.spec.model import Spec
@@ -67,6 +67,28 @@ def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | N
     kind, compute_kind = classify(doc.data, explicit)
     if kind is None:
         return None
+    if kind == "batch":
+        diags.append(
+            Diagnostic(
+                "IAC112",
+                "this is a batch endpoint or deployment file; iac-gen compiles online "
+                "endpoints (managedOnline*/kubernetesOnline* files) only",
+                doc.positions.get(("$schema",), doc.positions.get((), Location(display, 1, 1))),
+            )
+        )
+        return None
+    placeholder = find_placeholder(doc.data) if kind in ("endpoint", "deployment") else None
+    if placeholder is not None:
+        raw, text = placeholder
+        diags.append(
+            Diagnostic(
+                "IAC113",
+                f"{text!r} is an unfilled placeholder; replace it with the real value (as the "
+                "sample's script does with sed or --set) before compiling",
+                doc.positions.get(raw, doc.positions.get((), Location(display, 1, 1))),
+            )
+        )
+        return None
     return ParsedFile(path, doc.data, doc.positions, kind, compute_kind)
 
 
@@ -109,6 +131,7 @@ def _check(doc: SpecDocument, diags: list[Diagnostic]) -> Spec | None:
         source=doc.source,
         format=doc.format,
         files=tuple(doc.files),
+        implied_endpoint=doc.implied_endpoint,
     )
     diags.extend(found)
     if spec is None or found:
