@@ -53,6 +53,8 @@ def drift_command(
     resource_group: str | None = options.RESOURCE_GROUP,
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
+    traffic: str | None = options.TRAFFIC,
+    mirror_traffic: str | None = options.MIRROR_TRAFFIC,
 ) -> None:
     from iac_gen.drift import analyse
     from iac_gen.drift.analysis import failing_findings, gate_exit_code
@@ -62,6 +64,7 @@ def drift_command(
     fail_on = str(fail_on_choice.value)
     chosen = [str(f.value) for f in formats] or list(FORMATS)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    overrides.update(options.traffic_overrides(traffic, mirror_traffic))
     waiver_set = load_waivers(waivers) if waivers is not None else None
     loaded, live_state = load_inputs(specs, live, overrides)
     result = analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)

@@ -37,7 +37,7 @@ def spec_tags(spec: Spec, own: Mapping[str, str]) -> dict[str, str]:
     resource's own tags win on a clash."""
     tags: dict[str, str] = {}
     owner = spec.ownership
-    if owner is not None:
+    if owner is not None and not owner.from_tags:
         for key, value in (
             ("owner", owner.owner),
             ("team", owner.team),

@@ -256,15 +256,39 @@ def _monitoring(value: Mapping[str, Any] | None) -> Monitoring | None:
     return Monitoring(log_analytics_workspace=value.get("log_analytics_workspace"), alerts=built)
 
 
-def _ownership(value: Mapping[str, Any] | None) -> Ownership | None:
-    if value is None:
+# Endpoint tags that carry ownership in CLI v2 files, which have no `ownership` key (`az ml`
+# refuses unknown keys); iac-gen writes `ownership` back as these same tags.
+_OWNERSHIP_TAGS = {
+    "owner": "owner",
+    "team": "team",
+    "runbook": "runbook",
+    "change-ticket": "change_ticket",
+    "change_ticket": "change_ticket",
+    "changeticket": "change_ticket",
+}
+
+
+def _ownership(value: Mapping[str, Any] | None, tags: Any) -> Ownership | None:
+    """`ownership` (native spec or sidecar file), completed from the endpoint's tags."""
+    from_tags: dict[str, str] = {}
+    for key, text in (tags or {}).items():
+        field = _OWNERSHIP_TAGS.get(str(key).lower())
+        if field and isinstance(text, str) and text.strip():
+            from_tags.setdefault(field, text)
+    if value is None and not from_tags:
         return None
+    value = value or {}
+    approvers = value.get("approvers")
+    if approvers is None and "approvers" in {str(k).lower() for k in (tags or {})}:
+        text = next(v for k, v in tags.items() if str(k).lower() == "approvers")
+        approvers = [a.strip() for a in str(text).split(",") if a.strip()]
     return Ownership(
-        owner=value.get("owner"),
-        team=value.get("team"),
-        approvers=tuple(value.get("approvers") or ()),
-        runbook=value.get("runbook"),
-        change_ticket=value.get("change_ticket"),
+        owner=value.get("owner") or from_tags.get("owner"),
+        team=value.get("team") or from_tags.get("team"),
+        approvers=tuple(approvers or ()),
+        runbook=value.get("runbook") or from_tags.get("runbook"),
+        change_ticket=value.get("change_ticket") or from_tags.get("change_ticket"),
+        from_tags=not value,
     )
 
 
@@ -291,7 +315,7 @@ def build_spec(
         deployments=tuple(build_deployment(d) for d in data.get("deployments") or ()),
         autoscale={k: build_autoscale(v) for k, v in (data.get("autoscale") or {}).items()},
         monitoring=_monitoring(data.get("monitoring")),
-        ownership=_ownership(data.get("ownership")),
+        ownership=_ownership(data.get("ownership"), data.get("tags")),
         scorers=tuple(
             Scorer(s["principal_id"], s.get("principal_type") or "ServicePrincipal")
             for s in access.get("scorers") or ()

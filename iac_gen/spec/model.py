@@ -240,6 +240,7 @@ class Ownership:
     approvers: tuple[str, ...] = ()
     runbook: str | None = None
     change_ticket: str | None = None
+    from_tags: bool = False  # read from the endpoint's tags only: not written back as tags
 
 
 @dataclass(frozen=True)
