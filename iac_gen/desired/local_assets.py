@@ -17,6 +17,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from iac_gen.diagnostics import Diagnostic, InputError
 from iac_gen.spec.model import Spec
 
 _OBJECT_SEED = b"Initialize for october 2021 AML CLI version"  # azure-ai-ml get_object_hash
@@ -86,8 +87,10 @@ def object_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def local_assets(spec: Spec) -> list[LocalAsset]:
-    """Every local code folder and model path of `spec` (already validated: they exist)."""
+def local_assets(spec: Spec, *, missing_ok: bool = False) -> list[LocalAsset]:
+    """Every local code folder and model path of `spec`. Loading has checked that they
+    exist; a spec built in code may name one that does not: InputError (IAC227), or skipped
+    with `missing_ok` (compile then leaves it out of assets.json, as it has nothing to hash)."""
     from iac_gen.assets.content_hash import content_hash
     from iac_gen.spec.semantics import is_url
 
@@ -106,6 +109,19 @@ def local_assets(spec: Spec) -> list[LocalAsset]:
             if not value or value.startswith("azureml:") or is_url(value):
                 continue
             source = Path(os.path.normpath(spec.path_base(spec_path) / value))
+            if not source.exists():
+                if missing_ok:
+                    continue
+                raise InputError(
+                    [
+                        Diagnostic(
+                            "IAC227",
+                            f"{role} path '{value}' does not exist (resolved from "
+                            f"{spec.path_base(spec_path)})",
+                            spec.locate(spec_path),
+                        )
+                    ]
+                )
             found.append(
                 LocalAsset(
                     spec.endpoint.name,

@@ -35,7 +35,7 @@ def assets_json(spec: Spec, env: str | None) -> str | None:
         from iac_gen.spec.overlay import resolve
 
         spec = resolve(spec, env)
-    found = local_assets(spec)
+    found = local_assets(spec, missing_ok=True)
     return canonical_json([a.to_dict() for a in found]) if found else None
 
 

@@ -78,3 +78,15 @@ def test_assets_command_prints_upload_commands(tmp_path: Path) -> None:
     assert sum("az storage blob upload-batch" in line for line in lines) == 2
     json_out = CliRunner().invoke(app_module.app, [*args, "--format", "json"])
     assert [r["role"] for r in json.loads(json_out.output)] == ["code", "model"]
+
+
+def test_a_folder_removed_after_loading_is_one_line(tmp_path: Path) -> None:
+    from iac_gen.diagnostics import InputError
+
+    (spec,) = load_specs([layout(tmp_path, False)], TARGET)
+    import shutil
+
+    shutil.rmtree(tmp_path / "src")
+    with pytest.raises(InputError) as err:
+        local_assets(spec)
+    assert [d.code for d in err.value.diagnostics] == ["IAC227"]
