@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 AUTH_MODE = {"key": "Key", "aml_token": "AMLToken", "aad_token": "AADToken"}
 ACCESS = {"enabled": "Enabled", "disabled": "Disabled"}
 IDENTITY = {
@@ -36,3 +39,41 @@ def identity_type(value: str) -> str:
     """Both identity kinds, in any order and spacing -> `SystemAssigned,UserAssigned`."""
     parts = sorted(p.strip().lower() for p in value.split(",") if p.strip())
     return arm_enum(IDENTITY, ",".join(parts))
+
+
+def camel_to_snake(text: str) -> str:
+    """azure-ai-ml's `camel_to_snake` (`_utils/utils.py`), comma lists included: the casing
+    transform its StringTransformedEnum fields apply before comparing (`Key` -> `key`,
+    `AMLToken` -> `aml_token`, `SystemAssigned, UserAssigned` ->
+    `system_assigned,user_assigned`)."""
+
+    def convert(part: str) -> str:
+        part = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", part)
+        return re.sub("([a-z0-9])([A-Z])", r"\1_\2", part).lower()
+
+    if "," in text:
+        return ",".join(convert(t.strip()) for t in text.split(","))
+    return convert(text)
+
+
+# CLI v2 fields azure-ai-ml reads case-insensitively, with its casing transform and the
+# allowed values (azure/ai/ml/_schema: _endpoint/endpoint.py, _endpoint/online/online_endpoint.py,
+# identity.py, _deployment/online/online_deployment.py, scale_settings_schema.py). A value
+# the transform maps onto an allowed one is read as that value; others are left for the
+# schema to report.
+ENDPOINT_ENUMS: dict[tuple[str, ...], tuple[Callable[[str], str], frozenset[str]]] = {
+    ("auth_mode",): (camel_to_snake, frozenset(AUTH_MODE)),
+    ("identity", "type"): (camel_to_snake, frozenset(IDENTITY)),
+    ("public_network_access",): (str.lower, frozenset(ACCESS)),
+}
+DEPLOYMENT_ENUMS: dict[tuple[str, ...], tuple[Callable[[str], str], frozenset[str]]] = {
+    ("type",): (camel_to_snake, frozenset(COMPUTE_TYPE)),
+    ("egress_public_network_access",): (str.lower, frozenset(ACCESS)),
+    ("scale_settings", "type"): (camel_to_snake, frozenset(SCALE_TYPE)),
+}
+
+
+def sdk_enum(value: str, transform: Callable[[str], str], allowed: frozenset[str]) -> str:
+    """`value` as azure-ai-ml reads it, or unchanged when it is not an allowed value."""
+    converted = transform(value)
+    return converted if converted in allowed else value

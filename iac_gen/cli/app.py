@@ -46,6 +46,7 @@ def _root(
 
 def _register() -> None:
     from iac_gen.cli import (  # noqa: F401  (imported for their @app.command side effect)
+        assets,
         compile,
         drift,
         export,

@@ -39,6 +39,8 @@ def compile_command(
     resource_group: str | None = options.RESOURCE_GROUP,
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
+    traffic: str | None = options.TRAFFIC,
+    mirror_traffic: str | None = options.MIRROR_TRAFFIC,
 ) -> None:
     from iac_gen.diagnostics import error
     from iac_gen.emit.compile import TARGETS, compile_specs, write_compiled
@@ -51,6 +53,7 @@ def compile_command(
             "iac-gen",
         )
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    overrides.update(options.traffic_overrides(traffic, mirror_traffic))
     loaded = load_specs(specs, overrides)
     files = compile_specs(loaded, env=env, target=target)
     write_compiled(out, files)

@@ -53,6 +53,8 @@ def drift_command(
     resource_group: str | None = options.RESOURCE_GROUP,
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
+    traffic: str | None = options.TRAFFIC,
+    mirror_traffic: str | None = options.MIRROR_TRAFFIC,
 ) -> None:
     from iac_gen.drift import analyse
     from iac_gen.drift.analysis import failing_findings, gate_exit_code
@@ -63,6 +65,7 @@ def drift_command(
     fail_on = str(fail_on_choice.value)
     chosen = [str(f.value) for f in formats] or list(FORMATS)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    overrides.update(options.traffic_overrides(traffic, mirror_traffic))
     waiver_set = load_waivers(waivers) if waivers is not None else None
     for warning in blanket_warnings(waiver_set):
         typer.echo(str(warning), err=True)

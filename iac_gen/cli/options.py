@@ -30,6 +30,24 @@ RESOURCE_GROUP = typer.Option(
 WORKSPACE = typer.Option(None, "--workspace", help="Azure ML workspace where the spec names none.")
 LOCATION = typer.Option(None, "--location", help="Azure region where the spec names none.")
 ENV = typer.Option(None, "--env", help="Apply this environment overlay from the spec.")
+TRAFFIC = typer.Option(
+    None,
+    "--traffic",
+    help='Traffic split, as `az ml online-endpoint update --traffic`: "blue=90 green=10". '
+    "Replaces the spec's traffic (one endpoint).",
+)
+MIRROR_TRAFFIC = typer.Option(
+    None,
+    "--mirror-traffic",
+    help='Mirrored traffic, as `az ml online-endpoint update --mirror-traffic`: "green=10". '
+    "Replaces the spec's mirror_traffic (one endpoint).",
+)
+
+
+def traffic_overrides(traffic: str | None, mirror_traffic: str | None) -> dict[str, str]:
+    """`--traffic` / `--mirror-traffic` as given; `load_specs` parses and checks them."""
+    given = {"traffic": traffic, "mirror_traffic": mirror_traffic}
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def target_overrides(

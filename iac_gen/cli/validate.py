@@ -23,12 +23,15 @@ def validate_command(
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
     env: str | None = options.ENV,
+    traffic: str | None = options.TRAFFIC,
+    mirror_traffic: str | None = options.MIRROR_TRAFFIC,
 ) -> None:
     from iac_gen.spec.load import load_specs
     from iac_gen.spec.one_line import escape
     from iac_gen.spec.overlay import resolve
 
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    overrides.update(options.traffic_overrides(traffic, mirror_traffic))
     loaded = load_specs(specs, overrides)
     resolved = [resolve(spec, env) for spec in loaded]  # all checked before anything prints
     for spec, shown in zip(loaded, resolved, strict=True):

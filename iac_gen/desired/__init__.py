@@ -8,6 +8,7 @@ expressions); what cannot be known offline is listed in `DesiredState.unresolved
 from __future__ import annotations
 
 from iac_gen.desired.access import role_assignment_bodies
+from iac_gen.desired.environments import environment_resource, is_local_build
 from iac_gen.desired.ids import Scope
 from iac_gen.desired.ml import deployment_body, endpoint_body
 from iac_gen.desired.monitor import alert_bodies, autoscale_body, diagnostics_body
@@ -46,6 +47,16 @@ def desired_state(spec: Spec) -> DesiredState:
     scope = require_target(spec)
     state = DesiredState()
     state.resources.append(endpoint_body(spec, scope))
+    # Inline environments are registered before the deployments that use them.
+    seen: set[str] = set()
+    for dep in spec.deployments:
+        env = dep.inline_environment
+        if env is None or is_local_build(env):
+            continue
+        resource = environment_resource(spec, dep.name, env, scope)
+        if resource["id"].lower() not in seen:
+            seen.add(resource["id"].lower())
+            state.resources.append(resource)
     for dep in spec.deployments:
         state.resources.append(deployment_body(spec, dep, scope, state.unresolved))
     for dep_name, auto in sorted(spec.autoscale.items()):

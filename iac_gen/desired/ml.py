@@ -20,6 +20,7 @@ from iac_gen.arm_enums import (
     arm_enum,
     identity_type,
 )
+from iac_gen.desired.environments import environment_resource, is_local_build
 from iac_gen.desired.ids import DEPLOYMENT_TYPE, ENDPOINT_TYPE, Scope, parse_asset
 from iac_gen.desired.state import Unresolved
 from iac_gen.durations import iso_duration_ms, iso_duration_s
@@ -36,7 +37,7 @@ def spec_tags(spec: Spec, own: Mapping[str, str]) -> dict[str, str]:
     resource's own tags win on a clash."""
     tags: dict[str, str] = {}
     owner = spec.ownership
-    if owner is not None:
+    if owner is not None and not owner.from_tags:
         for key, value in (
             ("owner", owner.owner),
             ("team", owner.team),
@@ -222,16 +223,41 @@ def deployment_body(
                 "targetUtilizationPercentage": ss.target_utilization_percentage,
             }
         )
+    environment_id = _asset(
+        dep.environment, "environments", scope, rid, "properties.environmentId", unresolved
+    )
+    if dep.inline_environment is not None:
+        if is_local_build(dep.inline_environment):
+            unresolved.append(
+                Unresolved(
+                    rid,
+                    "properties.environmentId",
+                    f"the environment's local build context {dep.inline_environment.build_path!r} "
+                    "must be uploaded before ARM can build it; its id is a template parameter",
+                )
+            )
+        else:
+            environment_id = environment_resource(spec, dep.name, dep.inline_environment, scope)[
+                "id"
+            ]
+    model_id = _asset(dep.model, "models", scope, rid, "properties.model", unresolved)
+    if dep.inline_model is not None:
+        unresolved.append(
+            Unresolved(
+                rid,
+                "properties.model",
+                f"local model {dep.inline_model.path!r} must be uploaded and registered before "
+                "ARM can deploy it; its id is a template parameter",
+            )
+        )
     props = {
         "endpointComputeType": arm_enum(COMPUTE_TYPE, dep.type),
         "description": dep.description,
         "properties": dict(dep.properties) or None,
-        "model": _asset(dep.model, "models", scope, rid, "properties.model", unresolved),
+        "model": model_id,
         "modelMountPath": dep.model_mount_path,
         "codeConfiguration": code or None,
-        "environmentId": _asset(
-            dep.environment, "environments", scope, rid, "properties.environmentId", unresolved
-        ),
+        "environmentId": environment_id,
         "environmentVariables": {str(k): str(v) for k, v in dep.environment_variables.items()}
         or None,
         "instanceType": dep.instance_type,
@@ -266,4 +292,8 @@ def deployment_body(
     }
     if dep.instance_count is not None:
         body["sku"] = {"name": "Default", "capacity": int(dep.instance_count)}
+    elif dep.type == "kubernetes":
+        # azure-ai-ml always sends a sku for Kubernetes deployments and the service requires
+        # one (KubernetesOnlineDeployment._to_rest_object: capacity only when counted).
+        body["sku"] = {"name": "Default"}
     return body

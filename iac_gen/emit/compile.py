@@ -35,11 +35,28 @@ def resources_json(spec: Spec, env: str | None) -> str:
     return canonical_json(desired_state(spec).sorted_resources())
 
 
+def assets_json(spec: Spec, env: str | None) -> str | None:
+    """The local folders the deployments need uploaded first (see `iac-gen assets`), or None
+    when there are none: deployment, role, path, content hash, blob path."""
+    from iac_gen.desired.local_assets import local_assets
+
+    if env is not None:
+        from iac_gen.spec.overlay import resolve
+
+        spec = resolve(spec, env)
+    found = local_assets(spec, missing_ok=True)
+    return canonical_json([a.to_dict() for a in found]) if found else None
+
+
 def compile_spec(spec: Spec, *, env: str | None = None, target: str = "all") -> dict[str, str]:
     """Files for one endpoint, keyed by name inside its folder."""
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}")
     files: dict[str, str] = {}
+    if target in ("all", "resources"):
+        assets = assets_json(spec, env)
+        if assets is not None:
+            files["assets.json"] = assets
     if target == "resources":
         files["resources.json"] = resources_json(spec, env)
         return files

@@ -38,6 +38,10 @@ NESTED_DEPLOYMENT_TYPE = "Microsoft.Resources/deployments"
 NESTED_DEPLOYMENT_API = "2022-09-01"
 TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 WORKSPACE_TYPE = "Microsoft.MachineLearningServices/workspaces"
+# Workspace assets the template registers before the deployments that use them.
+ASSET_VERSION_TYPES = frozenset(
+    f"{WORKSPACE_TYPE}/{kind}/versions" for kind in ("environments", "codes", "models")
+)
 
 # Subtrees that hold free text or user maps: never rewritten into expressions.
 _VERBATIM = {
@@ -480,6 +484,10 @@ def build_plan(spec: Spec) -> Plan:
             symbols[res["id"].lower()] = "endpoint"
         elif res["type"] == DEPLOYMENT_TYPE:
             symbols[res["id"].lower()] = _symbol("deployment", res["name"].rsplit("/", 1)[-1])
+        elif res["type"] in ASSET_VERSION_TYPES:
+            _ws, asset, version = res["name"].split("/")
+            kind = res["type"].split("/")[2][:-1]
+            symbols[res["id"].lower()] = _symbol(kind, asset, version[:12])
     templatize = _Templatizer(scope, symbols)
     ws = param_ref(WORKSPACE_PARAM)
 
@@ -498,6 +506,7 @@ def build_plan(spec: Spec) -> Plan:
     existing: list[Resource] = []
     traffic_body: dict[str, Any] | None = None
     deployment_symbols: list[str] = []
+    assets: list[str] = []
     for res in base.resources:
         body = bodies[res["id"]]
         rtype = res["type"]
@@ -538,10 +547,31 @@ def build_plan(spec: Spec) -> Plan:
                     condition=condition,
                 )
             )
+        elif rtype in ASSET_VERSION_TYPES:
+            _ws, asset, version = res["name"].split("/")
+            ref = templatize.id_expr(res["id"])
+            assert ref is not None
+            resources.append(
+                Resource(
+                    symbols[res["id"].lower()],
+                    rtype,
+                    res["apiVersion"],
+                    _ws_name(asset, version),
+                    _ws_name(asset, version),
+                    ref,
+                    envelope(body),
+                )
+            )
+            assets.append(symbols[res["id"].lower()])
         elif rtype == DEPLOYMENT_TYPE:
             symbol = symbols[res["id"].lower()]
             ref = templatize.id_expr(res["id"])
             assert ref is not None
+            uses = [
+                symbols[text.lower()]
+                for text in _strings(res.get("properties", {}))
+                if symbols.get(text.lower()) in assets
+            ]
             resources.append(
                 Resource(
                     symbol,
@@ -552,7 +582,9 @@ def build_plan(spec: Spec) -> Plan:
                     ref,
                     envelope(body),
                     parent="endpoint",
-                    depends_on=[endpoint_symbol, *deployment_symbols[-1:]],
+                    depends_on=list(
+                        dict.fromkeys([endpoint_symbol, *uses, *deployment_symbols[-1:]])
+                    ),
                 )
             )
             deployment_symbols.append(symbol)
@@ -564,8 +596,9 @@ def build_plan(spec: Spec) -> Plan:
             resources.append(companion)
 
     if traffic_body is not None:
+        last = max(i for i, r in enumerate(resources) if r.symbol in deployment_symbols)
         resources.insert(
-            1 + len(deployment_symbols),
+            last + 1,
             _traffic_step(ep, traffic_body, resources[0], envelope, deployment_symbols),
         )
     return Plan(ep, spec.target.api_version, parameters, resources, envs, base, existing)

@@ -20,11 +20,14 @@ from iac_gen.spec.model import (
     Deployment,
     Endpoint,
     Identity,
+    InlineEnvironment,
+    InlineModel,
     Monitoring,
     Ownership,
     Policies,
     Probe,
     RequestSettings,
+    Route,
     ScaleRule,
     ScaleSettings,
     ScheduleProfile,
@@ -53,6 +56,48 @@ def _probe(value: Mapping[str, Any] | None) -> Probe | None:
     )
 
 
+def _version(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _inline_model(value: Any) -> InlineModel | None:
+    if not isinstance(value, Mapping):
+        return None
+    return InlineModel(
+        path=value.get("path"),
+        name=value.get("name"),
+        version=_version(value.get("version")),
+        type=value.get("type"),
+        description=value.get("description"),
+        properties=_str_map(value.get("properties")),
+        tags=_str_map(value.get("tags")),
+    )
+
+
+def _inline_environment(value: Any) -> InlineEnvironment | None:
+    if not isinstance(value, Mapping):
+        return None
+    build = value.get("build") or {}
+    routes = value.get("inference_config") or {}
+    return InlineEnvironment(
+        name=value.get("name"),
+        version=_version(value.get("version")),
+        image=value.get("image"),
+        conda_file=value.get("conda_file"),
+        build_path=build.get("path"),
+        dockerfile_path=build.get("dockerfile_path"),
+        inference_config={
+            key: Route(path=route["path"], port=route["port"])
+            for key, route in routes.items()
+            if isinstance(route, Mapping)
+        },
+        os_type=value.get("os_type"),
+        description=value.get("description"),
+        tags=_str_map(value.get("tags")),
+        properties=_str_map(value.get("properties")),
+    )
+
+
 def build_target(value: Mapping[str, Any] | None) -> Target:
     value = value or {}
     return Target(
@@ -77,6 +122,7 @@ def build_deployment(value: Mapping[str, Any]) -> Deployment:
         tags=_str_map(value.get("tags")),
         properties=_str_map(value.get("properties")),
         model=model if isinstance(model, str) else None,
+        inline_model=_inline_model(model),
         model_mount_path=value.get("model_mount_path"),
         code_configuration=(
             CodeConfiguration(code=code.get("code"), scoring_script=code.get("scoring_script"))
@@ -84,6 +130,7 @@ def build_deployment(value: Mapping[str, Any]) -> Deployment:
             else None
         ),
         environment=env if isinstance(env, str) else None,
+        inline_environment=_inline_environment(env),
         environment_variables=_str_map(value.get("environment_variables")),
         instance_type=value.get("instance_type"),
         instance_count=value.get("instance_count"),
@@ -209,15 +256,39 @@ def _monitoring(value: Mapping[str, Any] | None) -> Monitoring | None:
     return Monitoring(log_analytics_workspace=value.get("log_analytics_workspace"), alerts=built)
 
 
-def _ownership(value: Mapping[str, Any] | None) -> Ownership | None:
-    if value is None:
+# Endpoint tags that carry ownership in CLI v2 files, which have no `ownership` key (`az ml`
+# refuses unknown keys); iac-gen writes `ownership` back as these same tags.
+_OWNERSHIP_TAGS = {
+    "owner": "owner",
+    "team": "team",
+    "runbook": "runbook",
+    "change-ticket": "change_ticket",
+    "change_ticket": "change_ticket",
+    "changeticket": "change_ticket",
+}
+
+
+def _ownership(value: Mapping[str, Any] | None, tags: Any) -> Ownership | None:
+    """`ownership` (native spec or sidecar file), completed from the endpoint's tags."""
+    from_tags: dict[str, str] = {}
+    for key, text in (tags or {}).items():
+        field = _OWNERSHIP_TAGS.get(str(key).lower())
+        if field and isinstance(text, str) and text.strip():
+            from_tags.setdefault(field, text)
+    if value is None and not from_tags:
         return None
+    value = value or {}
+    approvers = value.get("approvers")
+    if approvers is None and "approvers" in {str(k).lower() for k in (tags or {})}:
+        text = next(v for k, v in tags.items() if str(k).lower() == "approvers")
+        approvers = [a.strip() for a in str(text).split(",") if a.strip()]
     return Ownership(
-        owner=value.get("owner"),
-        team=value.get("team"),
-        approvers=tuple(value.get("approvers") or ()),
-        runbook=value.get("runbook"),
-        change_ticket=value.get("change_ticket"),
+        owner=value.get("owner") or from_tags.get("owner"),
+        team=value.get("team") or from_tags.get("team"),
+        approvers=tuple(approvers or ()),
+        runbook=value.get("runbook") or from_tags.get("runbook"),
+        change_ticket=value.get("change_ticket") or from_tags.get("change_ticket"),
+        from_tags=not value,
     )
 
 
@@ -229,6 +300,7 @@ def build_spec(
     files: tuple[Path, ...],
     locations: Mapping[str, Location],
     environment: str | None = None,
+    implied_endpoint: bool = False,
 ) -> Spec:
     """The typed `Spec` of a schema-valid canonical document."""
     policies = data.get("policies") or {}
@@ -243,7 +315,7 @@ def build_spec(
         deployments=tuple(build_deployment(d) for d in data.get("deployments") or ()),
         autoscale={k: build_autoscale(v) for k, v in (data.get("autoscale") or {}).items()},
         monitoring=_monitoring(data.get("monitoring")),
-        ownership=_ownership(data.get("ownership")),
+        ownership=_ownership(data.get("ownership"), data.get("tags")),
         scorers=tuple(
             Scorer(s["principal_id"], s.get("principal_type") or "ServicePrincipal")
             for s in access.get("scorers") or ()
@@ -261,4 +333,5 @@ def build_spec(
         files=files,
         locations=locations if isinstance(locations, LazyLocations) else dict(locations),
         document=data,
+        implied_endpoint=implied_endpoint,
     )

@@ -49,6 +49,7 @@ def check_document(
     files: tuple[Path, ...],
     environment: str | None = None,
     prefix: str = "",
+    implied_endpoint: bool = False,
 ) -> tuple[Spec | None, list[Diagnostic]]:
     """The `Spec` (None if the shape is wrong) and every problem found."""
     locate = locator(locations, Location(str(source), 1, 1))
@@ -65,6 +66,7 @@ def check_document(
         files=files,
         locations=locations,
         environment=environment,
+        implied_endpoint=implied_endpoint,
     )
     diags = semantic_diagnostics(spec, locate, prefix=prefix)
     return spec, diags

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from iac_gen.arm_enums import DEPLOYMENT_ENUMS, ENDPOINT_ENUMS, sdk_enum
 from iac_gen.diagnostics import Diagnostic, Location
 from iac_gen.spec.document import SpecDocument
 from iac_gen.spec.yaml_source import RawPath
@@ -38,6 +39,24 @@ NATIVE_ONLY_KEYS = frozenset(
         "lint",
     }
 )
+# Keys only a batch deployment has (azure-ai-ml _schema/_deployment/batch/): such a file is
+# not an online deployment even without its $schema.
+BATCH_ONLY_KEYS = frozenset(
+    {
+        "mini_batch_size",
+        "output_action",
+        "output_file_name",
+        "retry_settings",
+        "max_concurrency_per_instance",
+        "error_threshold",
+        "logging_level",
+        "job_definition",
+        "deployment_configuration",
+    }
+)
+# A file that holds only these keys (no `name`, no `deployments`) sits next to CLI v2 files
+# and adds what `az ml` has no key for: environment overlays, ownership, target, lint.
+SIDECAR_KEYS = NATIVE_ONLY_KEYS - {"deployments"}
 ENDPOINT_HINT_KEYS = frozenset(
     {"auth_mode", "traffic", "mirror_traffic", "identity", "public_network_access", "compute"}
 )
@@ -51,12 +70,14 @@ class ParsedFile:
     path: Path
     data: dict[str, Any]
     positions: dict[RawPath, Location]
-    kind: str  # native | endpoint | deployment
+    kind: str  # native | endpoint | deployment | sidecar
     compute_kind: str | None = None  # managed | kubernetes, from $schema
 
 
 def classify(data: Mapping[str, Any], explicit: bool) -> tuple[str | None, str | None]:
-    """(native | endpoint | deployment | None to skip, managed | kubernetes | None)."""
+    """(native | endpoint | deployment | sidecar | batch | None to skip, managed | kubernetes |
+    None). `batch` is only returned for files the user named or that look like an online
+    deployment: a batch file found in a folder is skipped like a job or component file."""
     schema = data.get("$schema")
     if isinstance(schema, str):
         match = _SCHEMA_NAME.search(schema)
@@ -66,14 +87,56 @@ def classify(data: Mapping[str, Any], explicit: bool) -> tuple[str | None, str |
         if name == "spec":
             return "native", None
         if "azuremlschemas" in schema.lower() or "azureml" in schema.lower():
+            if "batch" in name:
+                return ("batch", None) if explicit else (None, None)
             return (None, None) if not explicit else ("endpoint", None)
+    if (
+        "name" not in data
+        and "deployments" not in data
+        and data.keys()
+        and (data.keys() <= SIDECAR_KEYS)
+    ):
+        return "sidecar", None
     if NATIVE_ONLY_KEYS & data.keys():
         return "native", None
+    if BATCH_ONLY_KEYS & data.keys():
+        return "batch", None
     if "endpoint_name" in data:
         return "deployment", None
     if explicit or ("name" in data and ENDPOINT_HINT_KEYS & data.keys()):
         return "endpoint", None
     return None, None
+
+
+# `{{ENDPOINT_NAME}}` (sed templates), `<ENDPOINT_NAME>` / `<scoring-script>` (docs), and the
+# samples' own `..._place_holder` stand-ins: values a script fills before calling `az ml`.
+# `${{...}}` is Azure ML's own secret reference syntax, not a placeholder.
+_PLACEHOLDER = re.compile(
+    r"(?<!\$)\{\{[^{}]*\}\}|<[A-Za-z][A-Za-z0-9_-]*>|\b[A-Za-z0-9_]*place_holder\b",
+    re.IGNORECASE,
+)
+_FREE_TEXT = frozenset({"description", "tags"})
+
+
+def find_placeholder(data: Any, raw: RawPath = ()) -> tuple[RawPath, str] | None:
+    """The first unfilled placeholder in a file's values (free text is not searched)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _FREE_TEXT:
+                continue
+            hit = find_placeholder(value, (*raw, key))
+            if hit is not None:
+                return hit
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            hit = find_placeholder(value, (*raw, index))
+            if hit is not None:
+                return hit
+    elif isinstance(data, str):
+        match = _PLACEHOLDER.search(data)
+        if match is not None:
+            return raw, match.group(0)
+    return None
 
 
 def _strip_schema(
@@ -92,17 +155,25 @@ def _endpoint_name(item: ParsedFile) -> str | None:
 
 
 def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]]:
-    """One canonical document per CLI v2 endpoint (see module docstring)."""
+    """One canonical document per CLI v2 endpoint (see module docstring).
+
+    A deployment whose endpoint has no file (the endpoint was made with `az ml
+    online-endpoint create -n NAME`) implies that endpoint: `endpoint_name` with the
+    service's defaults, which lint then names. Sidecar files join the endpoint of their
+    folder (for an implied endpoint: the folder of its deployment files).
+    """
     diags: list[Diagnostic] = []
     folders: dict[Path, list[ParsedFile]] = {}
     for item in files:
         folders.setdefault(item.path.resolve().parent, []).append(item)
     endpoints: dict[Path, ParsedFile] = {}
     members: dict[Path, list[ParsedFile]] = {}
+    sidecars: dict[Path, list[ParsedFile]] = {}
     orphans: list[ParsedFile] = []
     for folder, items in folders.items():
         eps = [i for i in items if i.kind == "endpoint"]
         deps = [i for i in items if i.kind == "deployment"]
+        sidecars[folder] = [i for i in items if i.kind == "sidecar"]
         if len(eps) > 1:
             others = ", ".join(str(i.path) for i in eps)
             for extra in eps[1:]:
@@ -119,33 +190,126 @@ def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]
             members[folder] = list(deps)
         else:
             orphans.extend(deps)
+    implied: dict[str, list[ParsedFile]] = {}
     for dep in orphans:
         wanted = _endpoint_name(dep)
+        if wanted is None:
+            diags.append(
+                Diagnostic(
+                    "IAC111",
+                    "deployment file names no endpoint_name and no endpoint file is next to it; "
+                    "add endpoint_name (azure-ai-ml requires it) or put the endpoint file in "
+                    "its folder",
+                    dep.positions.get((), Location(str(dep.path), 1, 1)),
+                )
+            )
+            continue
         matches = [f for f, ep in endpoints.items() if ep.data.get("name") == wanted]
         if len(matches) == 1:
             members[matches[0]].append(dep)
             continue
-        reason = (
-            "no endpoint file for it was given"
-            if not matches
-            else "several endpoint files have that name"
-        )
+        if matches:
+            diags.append(
+                Diagnostic(
+                    "IAC111",
+                    f"deployment file names endpoint '{wanted}' but several endpoint files "
+                    "have that name; pass only one of them",
+                    dep.positions.get(("endpoint_name",), Location(str(dep.path), 1, 1)),
+                )
+            )
+            continue
+        implied.setdefault(wanted, []).append(dep)
+    docs: list[SpecDocument] = []
+    for folder, ep in endpoints.items():
+        doc = _fold(ep, sorted(members[folder], key=lambda i: str(i.path)), diags)
+        _join_sidecars(doc, sidecars.pop(folder, []), diags)
+        docs.append(doc)
+    for name, deps in sorted(implied.items()):
+        deps = sorted(deps, key=lambda i: str(i.path))
+        implied_ep = _implied_endpoint(name, deps, diags)
+        if implied_ep is None:
+            continue
+        doc = _fold(implied_ep, deps, diags)
+        doc.implied_endpoint = True
+        folder = deps[0].path.resolve().parent
+        _join_sidecars(doc, sidecars.pop(folder, []), diags)
+        docs.append(doc)
+    for items in sidecars.values():
+        for side in items:
+            diags.append(
+                Diagnostic(
+                    "IAC114",
+                    "this file holds only iac-gen keys (environments, ownership, ...) but no "
+                    "CLI v2 endpoint or deployment file is in its folder; put it next to them",
+                    side.positions.get((), Location(str(side.path), 1, 1)),
+                )
+            )
+    return docs, diags
+
+
+def _implied_endpoint(
+    name: str, deps: list[ParsedFile], diags: list[Diagnostic]
+) -> ParsedFile | None:
+    """The endpoint `az ml online-endpoint create -n NAME` makes: a name, service defaults."""
+    first = deps[0]
+    where = first.positions.get(("endpoint_name",), Location(str(first.path), 1, 1))
+    if any(d.compute_kind == "kubernetes" or d.data.get("type") == "kubernetes" for d in deps):
         diags.append(
             Diagnostic(
                 "IAC111",
-                f"deployment file names endpoint '{wanted}' but {reason}; pass the endpoint "
-                "file (or its folder) too",
-                dep.positions.get(("endpoint_name",), Location(str(dep.path), 1, 1)),
+                f"deployment file names endpoint '{name}' but no endpoint file was given; a "
+                "Kubernetes endpoint needs its file (it names the compute), pass it too",
+                where,
             )
         )
-    docs: list[SpecDocument] = []
-    for folder, ep in endpoints.items():
-        docs.append(_fold(ep, sorted(members[folder], key=lambda i: str(i.path)), diags))
-    return docs, diags
+        return None
+    return ParsedFile(first.path, {"name": name}, {(): where, ("name",): where}, "endpoint")
+
+
+def _join_sidecars(doc: SpecDocument, items: list[ParsedFile], diags: list[Diagnostic]) -> None:
+    """Add a sidecar's keys to the endpoint document; it may not restate a CLI v2 key."""
+    for side in sorted(items, key=lambda i: str(i.path)):
+        for key, value in side.data.items():
+            if key in doc.data:
+                diags.append(
+                    Diagnostic(
+                        "IAC114",
+                        f"'{key}' is set by two files next to endpoint '{doc.data.get('name')}'; "
+                        "set it once",
+                        side.positions.get((key,), Location(str(side.path), 1, 1)),
+                    )
+                )
+                continue
+            doc.data[key] = value
+            doc.positions.update(
+                {raw: loc for raw, loc in side.positions.items() if raw and raw[0] == key}
+            )
+        doc.files.append(side.path)
+
+
+def _normalise(
+    body: dict[str, Any],
+    enums: Mapping[tuple[str, ...], Any],
+) -> None:
+    """Read values as azure-ai-ml reads them: its case-insensitive enums become our spelling;
+    scalar environment variable values become text (`WORKER_COUNT: 2` -> "2"), as the
+    service stores them. Anything else is left for the schema to report."""
+    for path, (transform, allowed) in enums.items():
+        node: Any = body
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and isinstance(node.get(path[-1]), str):
+            node[path[-1]] = sdk_enum(node[path[-1]], transform, allowed)
+    variables = body.get("environment_variables")
+    if isinstance(variables, dict):
+        for key, value in variables.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                variables[key] = str(value)
 
 
 def _fold(ep: ParsedFile, deps: list[ParsedFile], diags: list[Diagnostic]) -> SpecDocument:
     data, positions = _strip_schema(ep.data, ep.positions, ())
+    _normalise(data, ENDPOINT_ENUMS)
     if ep.compute_kind == "kubernetes" and not data.get("compute"):
         diags.append(
             Diagnostic(
@@ -160,6 +324,7 @@ def _fold(ep: ParsedFile, deps: list[ParsedFile], diags: list[Diagnostic]) -> Sp
         positions[("deployments",)] = positions.get((), Location(str(ep.path), 1, 1))
     for index, dep in enumerate(deps):
         body, where = _strip_schema(dep.data, dep.positions, ("deployments", index))
+        _normalise(body, DEPLOYMENT_ENUMS)
         if dep.compute_kind and "type" not in body:
             body["type"] = dep.compute_kind
         deployments.append(body)
@@ -171,5 +336,5 @@ def _fold(ep: ParsedFile, deps: list[ParsedFile], diags: list[Diagnostic]) -> Sp
         format="cliv2",
         data=data,
         positions=positions,
-        files=[ep.path, *(d.path for d in deps)],
+        files=list(dict.fromkeys([ep.path, *(d.path for d in deps)])),
     )

@@ -31,7 +31,12 @@ CODES: dict[str, str] = {
     "IAC107": "text not in the expected form",
     "IAC108": "other schema violation (e.g. empty list where one item is needed)",
     "IAC110": "several CLI v2 endpoint files in one folder",
-    "IAC111": "CLI v2 deployment file whose endpoint file was not given",
+    "IAC111": "CLI v2 deployment file whose endpoint cannot be implied (no endpoint_name, "
+    "several endpoint files of that name, or a Kubernetes endpoint without its file)",
+    "IAC112": "batch endpoint or deployment file (only online endpoints compile)",
+    "IAC113": "unfilled placeholder ({{...}}, <...>, ..._place_holder) in a CLI v2 file",
+    "IAC114": "iac-gen sidecar file (environments, ownership, ...) with no CLI v2 endpoint "
+    "next to it, or restating a key",
     "IAC201": "invalid endpoint name",
     "IAC202": "invalid deployment name",
     "IAC203": "duplicate deployment name",
@@ -57,21 +62,30 @@ CODES: dict[str, str] = {
     "IAC223": "more than 20 deployments",
     "IAC224": "environment overlay adds (or renames) a key the base spec lacks",
     "IAC225": "environment overlay names a deployment the base spec lacks",
-    "IAC226": "local code path absolute or outside the spec's folder",
-    "IAC227": "local code folder does not exist",
+    "IAC226": "local path (code, model, conda file, build context) is absolute",
+    "IAC227": "local path does not exist, is not the kind required (folder or file), or "
+    "cannot be used (NUL byte, over-long name)",
     "IAC228": "autoscale not min <= default <= max",
     "IAC229": "autoscale for an undeclared deployment",
     "IAC230": "autoscale schedule range or time window inconsistent",
     "IAC231": "lint suppression with an empty reason",
     "IAC232": "the same endpoint defined twice",
     "IAC233": "Kubernetes endpoint and deployment names longer than 62 characters together",
-    "IAC235": "inline model or environment (cannot be deployed by a template)",
+    # IAC235 (inline model or environment refused) is retired: inline assets compile now.
     "IAC236": "target value Azure refuses (subscription not a GUID, bad resource group, "
     "workspace or location name)",
+    "IAC237": "local code folder without scoring_script",
+    "IAC238": "workspace asset label (azureml:name@latest) or missing version",
+    "IAC239": "user-assigned identity that is not an ARM id",
+    "IAC240": "inline environment without image or build (or with both), or inline model "
+    "without path",
     "IAC310": "a target option (--subscription, ...) differs from the spec's target",
     "IAC311": "--env names an environment the spec does not define",
     "IAC312": "a target option (--subscription, ...) holds a value Azure refuses",
     "IAC313": "SOURCE_DATE_EPOCH names a time after the year 9999",
+    "IAC314": "--traffic / --mirror-traffic entry that is not NAME=PERCENT, or names a "
+    "deployment twice",
+    "IAC315": "--traffic / --mirror-traffic given for more than one endpoint",
 }
 
 # Codes a fixture folder cannot show (a missing path, a 1 MiB file, an unreadable file, the

@@ -26,6 +26,7 @@ class SpecDocument:
     data: dict[str, Any]
     positions: dict[RawPath, Location]
     files: list[Path] = field(default_factory=list)
+    implied_endpoint: bool = False  # CLI v2 deployments whose endpoint has no file
 
     @property
     def display(self) -> str:

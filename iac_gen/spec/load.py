@@ -7,12 +7,13 @@ diagnostics of all files are collected and raised together as one `InputError`.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from iac_gen.diagnostics import Diagnostic, InputError, Location
-from iac_gen.spec.cliv2 import ParsedFile, classify, group
+from iac_gen.spec.cliv2 import ParsedFile, classify, find_placeholder, group
 from iac_gen.spec.discover import discover
 from iac_gen.spec.document import SpecDocument
 from iac_gen.spec.model import Spec
@@ -71,6 +72,28 @@ def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | N
     kind, compute_kind = classify(doc.data, explicit)
     if kind is None:
         return None
+    if kind == "batch":
+        diags.append(
+            Diagnostic(
+                "IAC112",
+                "this is a batch endpoint or deployment file; iac-gen compiles online "
+                "endpoints (managedOnline*/kubernetesOnline* files) only",
+                doc.positions.get(("$schema",), doc.positions.get((), Location(display, 1, 1))),
+            )
+        )
+        return None
+    placeholder = find_placeholder(doc.data) if kind in ("endpoint", "deployment") else None
+    if placeholder is not None:
+        raw, text = placeholder
+        diags.append(
+            Diagnostic(
+                "IAC113",
+                f"{text!r} is an unfilled placeholder; replace it with the real value (as the "
+                "sample's script does with sed or --set) before compiling",
+                doc.positions.get(raw, doc.positions.get((), Location(display, 1, 1))),
+            )
+        )
+        return None
     return ParsedFile(path, doc.data, doc.positions, kind, compute_kind)
 
 
@@ -128,6 +151,68 @@ def _apply_target(doc: SpecDocument, overrides: Mapping[str, str], diags: list[D
             )
 
 
+TRAFFIC_OPTIONS = {"traffic": "--traffic", "mirror_traffic": "--mirror-traffic"}
+_SPLIT = re.compile(r"[\s,]+")
+_ENTRY = re.compile(r"^([^=\s]+)=(\d{1,3})$")
+
+
+def parse_traffic(option: str, text: str) -> tuple[dict[str, int] | None, Diagnostic | None]:
+    """`"blue=90 green=10"` (the `az ml online-endpoint update --traffic` syntax) -> a map."""
+    where = Location(option, 0, 0)
+    split: dict[str, int] = {}
+    for entry in (e for e in _SPLIT.split(text.strip()) if e):
+        match = _ENTRY.match(entry)
+        if match is None:
+            return None, Diagnostic(
+                "IAC314",
+                f'{option} entry {entry!r} is not <deployment>=<percent> (e.g. "blue=90 green=10")',
+                where,
+            )
+        if match.group(1) in split:
+            return None, Diagnostic(
+                "IAC314", f"{option} names deployment {match.group(1)!r} twice", where
+            )
+        split[match.group(1)] = int(match.group(2))
+    return split, None
+
+
+def _apply_traffic(
+    docs: list[SpecDocument], overrides: Mapping[str, str], diags: list[Diagnostic]
+) -> None:
+    """`--traffic` / `--mirror-traffic` replace the spec's maps, as `az ml` replaces the live
+    endpoint's; the result is checked like written traffic (sums, names, mirror rules)."""
+    given = {k: v for k, v in overrides.items() if k in TRAFFIC_OPTIONS}
+    if not given:
+        return
+    if len(docs) != 1:
+        names = ", ".join(str(d.data.get("name")) for d in docs) or "(none)"
+        diags.append(
+            Diagnostic(
+                "IAC315",
+                f"{' and '.join(TRAFFIC_OPTIONS[k] for k in given)} set one endpoint's traffic "
+                f"but {len(docs)} endpoints were given ({names}); give one endpoint's files",
+                Location(TRAFFIC_OPTIONS[next(iter(given))], 0, 0),
+            )
+        )
+        return
+    (doc,) = docs
+    for key, text in given.items():
+        option = TRAFFIC_OPTIONS[key]
+        split, problem = parse_traffic(option, text)
+        if problem is not None:
+            diags.append(problem)
+            continue
+        assert split is not None
+        doc.data[key] = split
+        where = Location(option, 0, 0)
+        doc.positions = {
+            raw: loc for raw, loc in doc.positions.items() if not (raw and raw[0] == key)
+        }
+        doc.positions[(key,)] = where
+        for name in split:
+            doc.positions[(key, name)] = where
+
+
 def _check(doc: SpecDocument, diags: list[Diagnostic]) -> Spec | None:
     from iac_gen.spec.check import check_document
     from iac_gen.spec.overlay import resolve_checked
@@ -138,6 +223,7 @@ def _check(doc: SpecDocument, diags: list[Diagnostic]) -> Spec | None:
         source=doc.source,
         format=doc.format,
         files=tuple(doc.files),
+        implied_endpoint=doc.implied_endpoint,
     )
     diags.extend(found)
     if spec is None or found:
@@ -198,6 +284,7 @@ def _load_specs(paths: Sequence[Path], target_overrides: Mapping[str, str] | Non
             )
         )
     specs: list[Spec] = []
+    _apply_traffic(documents, target_overrides or {}, diags)
     for doc in documents:
         _apply_target(doc, target_overrides or {}, diags)
         spec = _check(doc, diags)

@@ -72,6 +72,50 @@ class CodeConfiguration:
 
 
 @dataclass(frozen=True)
+class InlineModel:
+    """A model declared in the deployment file (CLI v2 `model: {path: ...}`).
+
+    `path` is as written, relative to the file that names it (`Spec.path_base`). A template
+    cannot upload the files, so the model's id is a template parameter.
+    """
+
+    path: str | None = None
+    name: str | None = None
+    version: str | None = None
+    type: str | None = None
+    description: str | None = None
+    properties: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    port: int
+
+
+@dataclass(frozen=True)
+class InlineEnvironment:
+    """An environment declared in the deployment file (`image`, `conda_file`, `build`, ...).
+
+    It becomes an `environments/versions` resource named as azure-ai-ml names it (see
+    `iac_gen.desired.environments`). Paths are relative to the file that names them.
+    """
+
+    name: str | None = None
+    version: str | None = None
+    image: str | None = None
+    conda_file: str | None = None
+    build_path: str | None = None
+    dockerfile_path: str | None = None
+    inference_config: Mapping[str, Route] = field(default_factory=dict)  # liveness_route, ...
+    os_type: str | None = None
+    description: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    properties: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ScaleSettings:
     type: str = "default"  # default | target_utilization
     min_instances: int | None = None
@@ -88,9 +132,11 @@ class Deployment:
     tags: Mapping[str, str] = field(default_factory=dict)
     properties: Mapping[str, str] = field(default_factory=dict)
     model: str | None = None
+    inline_model: InlineModel | None = None
     model_mount_path: str | None = None
     code_configuration: CodeConfiguration | None = None
     environment: str | None = None
+    inline_environment: InlineEnvironment | None = None
     environment_variables: Mapping[str, str] = field(default_factory=dict)
     instance_type: str | None = None
     instance_count: int | None = None
@@ -194,6 +240,7 @@ class Ownership:
     approvers: tuple[str, ...] = ()
     runbook: str | None = None
     change_ticket: str | None = None
+    from_tags: bool = False  # read from the endpoint's tags only: not written back as tags
 
 
 @dataclass(frozen=True)
@@ -241,6 +288,7 @@ class Spec:
     files: tuple[Path, ...] = ()  # every file the spec was read from
     locations: Mapping[str, Location] = field(default_factory=dict)
     document: Mapping[str, Any] = field(default_factory=dict)  # canonical native document
+    implied_endpoint: bool = False  # CLI v2 deployment files without an endpoint file
 
     def deployment(self, name: str) -> Deployment | None:
         for dep in self.deployments:
@@ -257,3 +305,10 @@ class Spec:
                 return loc
             probe = probe.rpartition(".")[0]
         return Location(str(self.source), 1, 1)
+
+    def path_base(self, path: str) -> Path:
+        """The folder a relative path written at spec path `path` is resolved from: the folder
+        of the file that names it, as azure-ai-ml resolves it (a CLI v2 deployment file's own
+        folder, not the endpoint file's)."""
+        loc = self.locate(path)
+        return Path(loc.file).parent if loc.file else self.source.parent

@@ -175,6 +175,7 @@ def resolve_checked(spec: Spec, env: str) -> tuple[Spec | None, list[Diagnostic]
         files=spec.files,
         environment=env,
         prefix=f"environment '{env}': ",
+        implied_endpoint=spec.implied_endpoint,
     )
     return resolved, diags
 

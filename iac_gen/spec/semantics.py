@@ -6,6 +6,7 @@ Facts come from the Azure ML docs and SDK (names, traffic, mirror traffic, limit
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,63 @@ MAX_MIRROR_PERCENT = 50
 MAX_KUBERNETES_NAME_TOTAL = 62  # endpoint name + deployment name on Kubernetes
 
 Locate = Callable[[str], Location]
+UAI_ID_RE = re.compile(
+    r"^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/"
+    r"microsoft\.managedidentity/userassignedidentities/[^/]+$",
+    re.IGNORECASE,
+)
+NAME_MAX = 255  # bytes in one path component (Linux, macOS, Windows)
+_URL_RE = re.compile(r"^(?:https?|azureml|wasbs?|abfss?|adl)://", re.IGNORECASE)
+
+
+def is_url(value: str) -> bool:
+    """A remote location (storage, datastore or registry URI), not a local path."""
+    return _URL_RE.match(value) is not None
+
+
+def path_problem(path: Path, kind: str) -> str | None:
+    """Why `path` is not a usable `kind` (dir | file | any), or None. Never raises: a NUL
+    byte or an over-long name is a problem of the input, not of the program."""
+    text = str(path)
+    if "\0" in text:
+        return "contains a NUL byte"
+    for part in path.parts:
+        if len(os.fsencode(part)) > NAME_MAX:
+            return f"has a name longer than {NAME_MAX} bytes"
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except (OSError, ValueError) as exc:
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    if not exists:
+        return "does not exist"
+    if kind == "dir" and not is_dir:
+        return "is a file, not a folder"
+    if kind == "file" and is_dir:
+        return "is a folder, not a file"
+    return None
+
+
+def unpinned(ref: str) -> str | None:
+    """Why an asset reference cannot be deployed by a template, or None. A workspace label
+    (`azureml:name@latest`) is resolved by azure-ai-ml on the client, by asking the workspace,
+    before its PUT; ARM would send it verbatim and the service refuses it. A missing version
+    is refused by azure-ai-ml itself ("Version must be provided")."""
+    # A registry label (azureml://registries/.../labels/latest) is sent as written by
+    # azure-ai-ml too and resolved by the service; lint MOE023 reports it as unpinned.
+    if not ref.startswith("azureml:") or ref.startswith("azureml:/"):
+        return None
+    body = ref[len("azureml:") :]
+    if body.startswith("AzureML-"):
+        return None  # curated environment: azure-ai-ml sends it as written, labels included
+    if "@" in body:
+        name, _, label = body.partition("@")
+        return (
+            f"names label '{label}', which a template cannot resolve (ARM needs a version); "
+            f"pin one: azureml:{name}:<version>"
+        )
+    if ":" not in body:
+        return f"has no version; pin one: azureml:{body}:<version>"
+    return None
 
 
 def valid_name(name: str) -> bool:
@@ -190,6 +248,15 @@ class _Checker:
         if ident is None:
             return
         uai = ident.user_assigned_identities
+        for index, value in enumerate(uai):
+            if not UAI_ID_RE.match(value):
+                self.add(
+                    "IAC239",
+                    f"identity.user_assigned_identities.{index}.resource_id",
+                    f"user-assigned identity '{value}' is not an ARM id; give "
+                    "/subscriptions/<id>/resourceGroups/<group>/providers/"
+                    "Microsoft.ManagedIdentity/userAssignedIdentities/<name>",
+                )
         if len(uai) > 1:
             self.add(
                 "IAC212",
@@ -290,46 +357,85 @@ class _Checker:
         self.code_path(dep, base)
 
     def inline_assets(self, dep: Deployment, base: str) -> None:
-        raw = _raw_deployment(self.spec, dep.name)
-        for key in ("model", "environment"):
-            if isinstance(raw.get(key), dict):
+        env = dep.inline_environment
+        if env is not None:
+            path = f"{base}.environment"
+            if env.image is None and env.build_path is None:
                 self.add(
-                    "IAC235",
-                    f"{base}.{key}",
-                    f"inline {key} definitions cannot be deployed from a template; register the "
-                    f"{key} and use azureml:<name>:<version>",
+                    "IAC240",
+                    path,
+                    "inline environment needs an image or a build context (build.path)",
                 )
+            elif env.image is not None and env.build_path is not None:
+                self.add(
+                    "IAC240",
+                    path,
+                    "inline environment gives both image and build; give one of them",
+                )
+            if env.conda_file is not None:
+                self.local_path(env.conda_file, f"{path}.conda_file", "conda file", "file")
+            if env.build_path is not None and not is_url(env.build_path):
+                self.local_path(env.build_path, f"{path}.build.path", "build context", "dir")
+        model = dep.inline_model
+        if model is not None:
+            if model.path is None:
+                self.add(
+                    "IAC240",
+                    f"{base}.model",
+                    "inline model needs a path (a local file or folder); or reference a "
+                    "registered one as azureml:<name>:<version>",
+                )
+            elif not is_url(model.path):
+                self.local_path(model.path, f"{base}.model.path", "model path", "any")
+        for key, ref, kind in (
+            ("model", dep.model, "model"),
+            ("environment", dep.environment, "environment"),
+            (
+                "code_configuration.code",
+                dep.code_configuration.code if dep.code_configuration else None,
+                "code",
+            ),
+        ):
+            problem = unpinned(ref) if ref else None
+            if problem:
+                self.add("IAC238", f"{base}.{key}", f"{kind} '{ref}' {problem}")
 
     def code_path(self, dep: Deployment, base: str) -> None:
         code = dep.code_configuration.code if dep.code_configuration else None
-        if not code or code.startswith("azureml:"):
+        if not code or code.startswith("azureml:") or is_url(code):
             return
         path = f"{base}.code_configuration.code"
-        folder = self.spec.source.parent
-        candidate = Path(code)
-        if candidate.is_absolute() or code.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", code):
+        if self.local_path(code, path, "code folder", "dir"):
+            assert dep.code_configuration is not None
+            if not dep.code_configuration.scoring_script:
+                self.add(
+                    "IAC237",
+                    f"{base}.code_configuration",
+                    f"code_configuration gives the local folder '{code}' but no scoring_script; "
+                    "name the scoring script, relative to that folder",
+                )
+
+    def local_path(self, value: str, path: str, what: str, kind: str) -> bool:
+        """Check a local path as azure-ai-ml resolves it: from the folder of the file that
+        names it (it may leave the spec's folder). True when it is usable."""
+        if (
+            Path(value).is_absolute()
+            or value.startswith(("/", "\\"))
+            or re.match(r"^[A-Za-z]:", value)
+        ):
             self.add(
                 "IAC226",
                 path,
-                f"code path '{code}' is absolute; use a folder relative to the spec's folder",
+                f"{what} '{value}' is absolute, which ties the spec to one machine; use a path "
+                "relative to the file that names it",
             )
-            return
-        resolved = (folder / candidate).resolve()
-        try:
-            resolved.relative_to(folder.resolve())
-        except ValueError:
-            self.add(
-                "IAC226",
-                path,
-                f"code path '{code}' leaves the spec's folder; keep code inside {folder}",
-            )
-            return
-        if not resolved.is_dir():
-            self.add(
-                "IAC227",
-                path,
-                f"code folder '{code}' does not exist next to the spec ({folder})",
-            )
+            return False
+        folder = self.spec.path_base(path)
+        problem = path_problem(folder / value, kind)
+        if problem:
+            self.add("IAC227", path, f"{what} '{value}' {problem} (resolved from {folder})")
+            return False
+        return True
 
     def autoscale(self) -> None:
         declared = {d.name for d in self.spec.deployments}

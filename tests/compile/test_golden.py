@@ -56,7 +56,9 @@ def test_output_layout(compiled: dict[str, Path]) -> None:
         "main.prod.parameters.json",
         "resources.json",
     ]
+    # cliv2-basic deploys the local folder ./src: assets.json says what to upload first.
     assert sorted(p.name for p in compiled["cliv2-basic"].iterdir()) == [
+        "assets.json",
         "main.bicep",
         "main.bicepparam",
         "main.json",

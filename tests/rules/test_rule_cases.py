@@ -275,13 +275,16 @@ CASES: dict[str, list[tuple[str, Build, str]]] = {
         )
     ],
     "MOE034": [
-        ("auth_mode", lambda: with_endpoint(good_spec(), auth_mode=None), "auth_mode"),
         (
-            "network",
-            lambda: with_endpoint(good_spec(), public_network_access=None),
-            "public_network_access",
+            "implied endpoint",
+            lambda: replace(
+                with_endpoint(
+                    good_spec(), auth_mode=None, public_network_access=None, identity=None
+                ),
+                implied_endpoint=True,
+            ),
+            "name",
         ),
-        ("identity", lambda: with_endpoint(good_spec(), identity=None), "identity"),
     ],
     "MOE035": [
         (

@@ -40,6 +40,11 @@ def load_text(tmp_path: Path, text: str) -> list[str]:
     return []
 
 
+UAI = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
+    "Microsoft.ManagedIdentity/userAssignedIdentities/uai"
+)
+
 DEPS = "".join(
     f"  - name: {n}\n    instance_type: Standard_DS3_v2\n    instance_count: {c}\n"
     for n, c in (("blue", 1), ("green", 50))
@@ -58,12 +63,12 @@ DEPS = "".join(
         ("traffic: {blue: 99, green: 0}\n", ["IAC205"]),
         (
             "identity:\n  type: system_assigned,user_assigned\n  user_assigned_identities:\n"
-            "    - resource_id: /x\n",
+            f"    - resource_id: {UAI}\n",
             [],
         ),
         (
             "identity:\n  type: system_assigned\n  user_assigned_identities:\n"
-            "    - resource_id: /x\n",
+            f"    - resource_id: {UAI}\n",
             ["IAC213"],
         ),
     ],
