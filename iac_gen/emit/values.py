@@ -158,8 +158,13 @@ def bicep_unescape(body: str) -> str:
     return _UNESCAPE.sub(one, body)
 
 
+# Words Bicep's lexer reads as literals or keywords: a property named one of them is quoted
+# (pycep, like Bicep's own parser, reads `null: 'x'` as a literal, not a name).
+_BICEP_WORDS = frozenset({"true", "false", "null"})
+
+
 def bicep_key(key: str) -> str:
-    return key if IDENTIFIER.match(key) else bicep_string(key)
+    return key if IDENTIFIER.match(key) and key not in _BICEP_WORDS else bicep_string(key)
 
 
 def bicep_literal(value: Any, indent: int = 0) -> str:

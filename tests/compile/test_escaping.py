@@ -102,6 +102,15 @@ def _blue(resources: list[dict[str, Any]]) -> dict[str, Any]:
     prop_key="[]",
     dep_description="d",
 )
+@example(
+    description="d",
+    tag_key="null",
+    tag_value="v",
+    env_key="true",
+    env_value="v",
+    prop_key="false",
+    dep_description="d",
+)
 @given(
     description=TEXT,
     tag_key=TEXT,
