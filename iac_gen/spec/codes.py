@@ -91,4 +91,5 @@ CODES: dict[str, str] = {
 # Codes a fixture folder cannot show (a missing path, a 1 MiB file, an unreadable file, the
 # SOURCE_DATE_EPOCH environment variable);
 # unit tests cover them instead.
-NOT_FROM_FIXTURES = frozenset({"IAC001", "IAC002", "IAC013", "IAC313"})
+# --traffic / --mirror-traffic problems (IAC314, IAC315) come from options, not files.
+NOT_FROM_FIXTURES = frozenset({"IAC001", "IAC002", "IAC013", "IAC313", "IAC314", "IAC315"})

@@ -100,13 +100,17 @@ def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | N
 def _checked_options(
     overrides: Mapping[str, str] | None, diags: list[Diagnostic]
 ) -> dict[str, str]:
-    """The target options Azure would accept; IAC312 for each one it would refuse."""
+    """The options with every target value Azure would refuse left out (IAC312 for each);
+    other options (`--traffic`, `--mirror-traffic`) pass through unchanged."""
     from iac_gen.spec.schema_check import describe
     from iac_gen.spec.targets import problem
 
     given: dict[str, str] = {}
     for key, value in (overrides or {}).items():
-        if key not in TARGET_OPTIONS or not value:
+        if key not in TARGET_OPTIONS:
+            given[key] = value
+            continue
+        if not value:
             continue
         rule = problem(key, value)
         if rule is None:

@@ -10,7 +10,12 @@ import pytest
 from iac_gen.desired.local_assets import local_assets, object_hash, upload_commands
 from iac_gen.spec.load import load_specs
 
-TARGET = {"subscription": "s", "resource_group": "g", "workspace": "w", "location": "l"}
+TARGET = {
+    "subscription": "00000000-0000-0000-0000-000000000000",
+    "resource_group": "rg-ci",
+    "workspace": "mlw-ci",
+    "location": "westeurope",
+}
 SPEC = (
     "name: churn-api\nauth_mode: key\ndeployments:\n  - name: blue\n"
     "    model:\n      path: ../model\n    environment: azureml:e:1\n"

@@ -311,4 +311,6 @@ def test_kubernetes_spec_compiles_to_every_target(tmp_path: Path) -> None:
     resources = json.loads((folder / "resources.json").read_text(encoding="utf-8"))
     deployment = next(r for r in resources if r["type"].endswith("/deployments"))
     assert deployment["properties"]["endpointComputeType"] == "Kubernetes"
-    assert "instanceType" not in deployment["properties"] and "sku" not in deployment
+    assert "instanceType" not in deployment["properties"]
+    # As the recorded update PUT sent it: a Kubernetes deployment always names its sku.
+    assert deployment["sku"] == {"name": "Default"}
