@@ -45,6 +45,7 @@ def compile_command(
     from iac_gen.diagnostics import error
     from iac_gen.emit.compile import TARGETS, compile_specs, write_compiled
     from iac_gen.spec.load import load_specs
+    from iac_gen.spec.one_line import escape
 
     if target not in TARGETS:
         raise error(
@@ -62,4 +63,4 @@ def compile_command(
         endpoint = rel.split("/", 1)[0]
         counts[endpoint] = counts.get(endpoint, 0) + 1
     for endpoint, count in counts.items():
-        typer.echo(f"wrote {out / endpoint} ({count} files)")
+        typer.echo(f"wrote {escape(str(out / endpoint))} ({count} files)")

@@ -61,6 +61,7 @@ def drift_command(
     from iac_gen.drift.inputs import load_inputs
     from iac_gen.drift.waivers import blanket_warnings, load_waivers
     from iac_gen.report.redact import redact_result
+    from iac_gen.spec.one_line import escape
 
     fail_on = str(fail_on_choice.value)
     chosen = [str(f.value) for f in formats] or list(FORMATS)
@@ -78,7 +79,7 @@ def drift_command(
     written = write_reports(result, report, chosen) if report is not None else []
     typer.echo(verdict(result, failing_findings(result, fail_on), fail_on))
     for path in written:
-        typer.echo(f"wrote {path}")
+        typer.echo(f"wrote {escape(str(path))}")
     raise typer.Exit(int(gate_exit_code(result, fail_on)))
 
 
@@ -106,8 +107,8 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
     lines.append("  findings: " + (", ".join(counted) if counted else "none"))
     for finding in failing[:SHOWN_FINDINGS]:
         lines.append(
-            f"  {finding['severity'].upper():<8} {finding['resource']}: {finding['field']} - "
-            f"{finding['message']}"
+            f"  {finding['severity'].upper():<8} {escape(str(finding['resource']))}: "
+            f"{escape(str(finding['field']))} - {escape(str(finding['message']))}"
         )
     if len(failing) > SHOWN_FINDINGS:
         lines.append(f"  ... and {len(failing) - SHOWN_FINDINGS} more (see drift.json)")

@@ -48,3 +48,20 @@ def test_lint_text_escapes_the_file_name(tmp_path: Path) -> None:
     findings = [line for line in out.splitlines() if " MOE" in line]
     assert findings and all("\\u202e" in line for line in findings)
     assert not any(c in out for c in RAW)
+
+
+def test_drift_finding_lines_escape_live_values() -> None:
+    from iac_gen.cli.drift import verdict
+
+    finding = {
+        "severity": "info",
+        "resource": f"credit-scoring/{HOSTILE}",
+        "field": f"tags.{HOSTILE}",
+        "message": f'tags.x is "{HOSTILE}" in Azure; the design says "4711"',
+    }
+    result = json.loads((ROOT / "tests/report/data/not_checked.json").read_text("utf-8"))
+    text = verdict(result, [finding], "info")
+    shown = [line for line in text.splitlines() if line.lstrip().startswith("INFO")]
+    assert len(shown) == 1
+    assert not any(c in text for c in RAW)
+    assert "\\x1b]0;owned\\x07" in shown[0] and "\\u202e" in shown[0]
