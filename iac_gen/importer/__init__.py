@@ -147,7 +147,7 @@ def _incomplete(items: Sequence[Imported], live: Any, result: ImportResult) -> N
 def _native_file(item: Imported, depth: int) -> str:
     schema = "../" * depth + SCHEMA_FILE
     header = [f"yaml-language-server: $schema={schema}", HEADER]
-    return render(item.document, header, [(n.path, n.message) for n in item.notes])
+    return render(item.document, header, [(n.path, n.message) for n in item.notes if n.comment])
 
 
 def _cliv2_files(item: Imported) -> dict[str, str]:
@@ -158,6 +158,8 @@ def _cliv2_files(item: Imported) -> dict[str, str]:
     dep_notes: dict[str, list[tuple[str, str]]] = {}
     ep_notes: list[tuple[str, str]] = []
     for note in item.notes:
+        if not note.comment:
+            continue
         parts = note.path.split(".")
         if parts[0] == "deployments" and len(parts) > 1:
             dep_notes.setdefault(parts[1], []).append((".".join(parts[2:]), note.message))
@@ -226,7 +228,7 @@ def import_live(
 
 
 def _unique(notes: Sequence[Note]) -> list[Note]:
-    seen: dict[tuple[str, str], None] = {}
+    seen: dict[tuple[str, str], Note] = {}
     for note in notes:
-        seen.setdefault((note.path, note.message), None)
-    return [Note(p, m) for p, m in seen]
+        seen.setdefault((note.path, note.message), note)
+    return list(seen.values())

@@ -44,6 +44,7 @@ class Note:
 
     path: str
     message: str
+    comment: bool = True  # False: only listed (the field does not exist where the spec writes)
 
 
 @dataclass
@@ -219,6 +220,14 @@ def _text(value: Any) -> str:
 def _leftover_notes(reader: Reader, spec_prefix: str, notes: list[Note], versioned: set[str]):
     for path, value in reader.leftovers():
         if path in versioned:
+            notes.append(
+                Note(
+                    spec_prefix.rstrip("."),
+                    f"{path} is {_text(value)} in Azure; only older api-versions have it, "
+                    "so the spec (newer api-version) does not write it",
+                    comment=False,
+                )
+            )
             continue
         notes.append(
             Note(

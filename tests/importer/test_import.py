@@ -213,3 +213,25 @@ def test_cli_import_writes_all_or_nothing(tmp_path: Path) -> None:
         ],
     )
     assert only.exit_code == 0 and (tmp_path / "o/mlw-risk-prod/credit-scoring/blue.yml").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["native", "cliv2"])
+@pytest.mark.parametrize("path", CASES)
+def test_import_golden(path: Path, fmt: str, golden: Any) -> None:
+    """What import writes for each live fixture, reviewed like code (`make golden`);
+    `notes.txt` is what it prints as not expressible."""
+    from iac_gen.importer import SCHEMA_FILE
+    from iac_gen.resources import load_schema
+
+    result = import_live(_read(path), format=fmt)
+    case = str(path.relative_to(ROOT / "fixtures")).removesuffix(".json").replace("/", "__")
+    base = ROOT / "tests" / "importer" / "expected" / case / f"import-{fmt}"
+    for name, text in sorted(result.files.items()):
+        if name == SCHEMA_FILE:  # a copy of the spec schema, for the editor line
+            assert json.loads(text) == load_schema(SCHEMA_FILE)
+            continue
+        golden.check(base / name, text)
+    listing = [f"{rel}: {message}" for rel, message in result.notes]
+    listing += [f"not imported: {line}" for line in result.aside]
+    listing += [f"incomplete: {line}" for line in result.incomplete]
+    golden.check(base / "notes.txt", "".join(f"{line}\n" for line in listing))
