@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from iac_gen.importer import import_live
 from iac_gen.live import read_live
@@ -153,7 +154,12 @@ def test_fleet_of_workspaces_writes_one_folder_each(tmp_path: Path) -> None:
 
     bodies = fleet(subscriptions=("00000000-0000-4000-8000-000000000001",), workspace="mlw-a")
     bodies += fleet(subscriptions=("00000000-0000-4000-8000-000000000002",), workspace="mlw-b")
-    result = import_live(LiveState(bodies, format="resource-graph"))
+    export = tmp_path / "graph.json"  # a Resource Graph query result, as `az graph query` prints
+    export.write_text(json.dumps({"count": len(bodies), "data": bodies}), encoding="utf-8")
+    live = read_live(export)
+    assert live.format == "resource-graph"
+    result = import_live(live)
+    assert result.notes == []
     folders = {name.split("/")[0] for name in result.files if "/" in name}
     assert folders == {"mlw-a", "mlw-b"}
     assert len(result.endpoints) == 4
@@ -235,3 +241,99 @@ def test_import_golden(path: Path, fmt: str, golden: Any) -> None:
     listing += [f"not imported: {line}" for line in result.aside]
     listing += [f"incomplete: {line}" for line in result.incomplete]
     golden.check(base / "notes.txt", "".join(f"{line}\n" for line in listing))
+
+
+@st.composite
+def richer_specs(draw: st.DrawFn) -> Any:
+    """The drift property specs plus what only a native spec says: ownership (tags on every
+    resource), schedule profiles, mirror traffic, endpoint properties and a user identity."""
+    import dataclasses
+
+    from iac_gen.spec.model import Identity, Ownership, ScheduleProfile
+
+    spec = draw(generated_specs())
+    owner = Ownership(
+        owner=draw(st.sampled_from(["team-a@contoso.com", "ml-platform@contoso.com"])),
+        approvers=tuple(draw(st.lists(st.sampled_from(["a@x.com", "b@x.com"]), max_size=2))),
+        change_ticket=draw(st.none() | st.just("CHG-1")),
+    )
+    autoscale = {}
+    for dep, auto in spec.autoscale.items():
+        start = draw(st.none() | st.sampled_from(["06:30", "18:00"]))
+        end = "20:00" if start else None  # the spec takes both or neither
+        schedules = ()
+        if draw(st.booleans()):
+            schedules = (
+                ScheduleProfile(
+                    name="weekend",
+                    days=tuple(draw(st.sampled_from([["Saturday", "Sunday"], ["Friday"]]))),
+                    min_instances=auto.min_instances,
+                    max_instances=auto.max_instances,
+                    default_instances=auto.default_instances,
+                    timezone=draw(st.sampled_from(["UTC", "W. Europe Standard Time"])),
+                    start=start,
+                    end=end,
+                ),
+            )
+        autoscale[dep] = dataclasses.replace(auto, schedules=schedules)
+    endpoint = spec.endpoint
+    names = [d.name for d in spec.deployments]
+    live = [n for n, pct in endpoint.traffic.items() if pct]
+    spare = [n for n in names if n not in live]
+    mirror = {spare[0]: draw(st.integers(1, 50))} if spare and draw(st.booleans()) else {}
+    uai = (
+        "/subscriptions/8f6b6269-84f2-4d09-9e31-1127efcd1e40/resourceGroups/rg-id/providers/"
+        "Microsoft.ManagedIdentity/userAssignedIdentities/id-scorer"
+    )
+    identity = draw(
+        st.sampled_from(
+            [
+                endpoint.identity,
+                Identity("user_assigned", (uai,)),
+                Identity("system_assigned,user_assigned", (uai,)),
+            ]
+        )
+    )
+    endpoint = dataclasses.replace(
+        endpoint,
+        mirror_traffic=mirror,
+        identity=identity,
+        properties=draw(st.sampled_from([{}, {"purpose": "scoring"}])),
+    )
+    return dataclasses.replace(
+        spec,
+        endpoint=endpoint,
+        autoscale=autoscale,
+        ownership=owner if draw(st.booleans()) else None,
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(richer_specs())
+def test_property_native_only_fields_round_trip(tmp_path_factory: Any, spec: Any) -> None:
+    from iac_gen.desired import desired_state
+    from iac_gen.emulator.data import served
+
+    bodies = [
+        json.loads(json.dumps(served(b)))
+        for b in desired_state(spec).resources
+        if not str(b["type"]).lower().endswith(("metricalerts", "roleassignments"))
+    ]
+    live = LiveState(bodies, format="bundle")
+    result = import_live(live)
+    assert result.notes == []
+    (loaded,) = load(tmp_path_factory.mktemp("imp"), result)
+    analysis = drift([loaded], live)
+    assert [f for f in analysis["findings"] if f["change"] != "not_comparable"] == []
+    assert analysis["status"] == "in_sync"
+    assert {k: v.schedules for k, v in loaded.autoscale.items()} == {
+        k: v.schedules for k, v in spec.autoscale.items()
+    }
+    assert loaded.ownership == spec.ownership
+    uais = [
+        e.identity.user_assigned_identities if e.identity else ()
+        for e in (loaded.endpoint, spec.endpoint)
+    ]
+    assert uais[0] == uais[1]  # a system-assigned identity is the default, so left out
+    assert dict(loaded.endpoint.mirror_traffic) == dict(spec.endpoint.mirror_traffic)
+    assert import_live(served_state([loaded], live)).files == result.files
