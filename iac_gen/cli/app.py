@@ -50,6 +50,7 @@ def _register() -> None:
         compile,
         drift,
         export,
+        import_cmd,
         lint,
         plan,
         report,

@@ -1,0 +1,247 @@
+"""Group a live state by endpoint and assemble one spec document per endpoint.
+
+Ownership tags (`owner`, `team`, ...) become the spec's `ownership` only where every resource
+the spec makes carries the same value (the compiler writes them onto each of them); other
+tags stay on their resource. Autoscale settings join the deployment they target, diagnostic
+settings the endpoint they attach to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from iac_gen.drift import tables
+from iac_gen.drift.asset_ids import WorkspaceRef, parse_ml_id
+from iac_gen.drift.companions import _endpoint_of, _target_of
+from iac_gen.importer.build import (
+    OWNERSHIP_TAGS,
+    Imported,
+    Note,
+    autoscale_document,
+    deployment_document,
+    endpoint_document,
+)
+
+ENDPOINT = "endpoint"
+
+
+def _kind(body: Mapping[str, Any]) -> str | None:
+    rtype = str(body.get("type", "")).lower()
+    if rtype == tables.ENDPOINT_TYPE:
+        return "endpoint"
+    if rtype == tables.DEPLOYMENT_TYPE:
+        return "deployment"
+    return tables.COMPANION_KINDS.get(rtype)
+
+
+def _target(ws: WorkspaceRef, endpoint: Mapping[str, Any]) -> dict[str, str]:
+    parts = str(endpoint["id"]).strip("/").split("/")
+    target = {"subscription": parts[1], "resource_group": parts[3], "workspace": parts[7]}
+    if endpoint.get("location"):
+        target["location"] = str(endpoint["location"])
+    return target
+
+
+def _ownership(tagged: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Ownership fields every tagged document (endpoint, deployments, autoscale) shares."""
+    out: dict[str, Any] = {}
+    for field, tag in OWNERSHIP_TAGS:
+        values = {(doc.get("tags") or {}).get(tag) for doc in tagged}
+        if len(values) != 1:
+            continue
+        value = values.pop()
+        if not value:
+            continue
+        if field == "approvers":
+            parts = value.split(", ")
+            if not all(parts):
+                continue
+            out[field] = parts
+        else:
+            out[field] = value
+    for doc in tagged:
+        tags = doc.get("tags") or {}
+        for field, tag in OWNERSHIP_TAGS:
+            if field in out:
+                tags.pop(tag, None)
+        if not tags:
+            doc.pop("tags", None)
+    return out
+
+
+def assemble(
+    resources: Sequence[Mapping[str, Any]],
+    *,
+    native: bool,
+    only: Sequence[str] = (),
+) -> tuple[list[Imported], list[str]]:
+    """Imported endpoints (sorted by workspace, then name) and what was left aside."""
+    endpoints: dict[tuple[WorkspaceRef, str], Mapping[str, Any]] = {}
+    deployments: dict[tuple[WorkspaceRef, str], list[Mapping[str, Any]]] = {}
+    autoscale: dict[tuple[WorkspaceRef, str], list[tuple[str, Mapping[str, Any]]]] = {}
+    diagnostics: dict[tuple[WorkspaceRef, str], list[Mapping[str, Any]]] = {}
+    aside: list[str] = []
+    for body in resources:
+        kind = _kind(body)
+        rid = str(body.get("id", ""))
+        if kind in ("endpoint", "deployment"):
+            parsed = parse_ml_id(rid)
+            found_key = parsed[1] if parsed is not None else None
+            if parsed is None or found_key is None:
+                aside.append(f"{rid}: not an online endpoint id")
+                continue
+            ws = parsed[0]
+            if kind == "endpoint":
+                endpoints[(ws, found_key.endpoint)] = body
+            else:
+                deployments.setdefault((ws, found_key.endpoint), []).append(body)
+        elif kind == "autoscale":
+            found = _target_of(body)
+            if found is None or not found[1].deployment:
+                aside.append(f"{rid}: autoscale setting that targets no online deployment")
+                continue
+            autoscale.setdefault((found[0], found[1].endpoint), []).append(
+                (found[1].deployment, body)
+            )
+        elif kind == "diagnostics":
+            found = _endpoint_of(rid)
+            if found is None:
+                aside.append(f"{rid}: diagnostic setting on something other than an endpoint")
+                continue
+            diagnostics.setdefault((found[0], found[1].endpoint), []).append(body)
+        elif str(body.get("type", "")).lower() != "microsoft.machinelearningservices/workspaces":
+            aside.append(f"{rid}: {body.get('type')} is not part of an endpoint spec")
+    wanted = {n.lower() for n in only}
+    for orphan in sorted(set(deployments) | set(autoscale) | set(diagnostics)):
+        if orphan not in endpoints and (not wanted or orphan[1] in wanted):
+            aside.append(
+                f"endpoint {orphan[1]} in workspace {orphan[0].workspace}: "
+                "its endpoint body is not in "
+                "the live input, so no spec is written for its deployments and settings"
+            )
+    out: list[Imported] = []
+    for (ws, name), body in sorted(endpoints.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        if wanted and name not in wanted:
+            continue
+        out.append(_one(ws, body, deployments, autoscale, diagnostics, native=native))
+    return out, aside
+
+
+def _one(
+    ws: WorkspaceRef,
+    body: Mapping[str, Any],
+    deployments: Mapping[tuple[WorkspaceRef, str], list[Mapping[str, Any]]],
+    autoscale: Mapping[tuple[WorkspaceRef, str], list[tuple[str, Mapping[str, Any]]]],
+    diagnostics: Mapping[tuple[WorkspaceRef, str], list[Mapping[str, Any]]],
+    *,
+    native: bool,
+) -> Imported:
+    notes: list[Note] = []
+    doc = endpoint_document(body, ws, notes)
+    key = (ws, doc["name"].lower())
+    item = Imported(ws, _target(ws, body), doc["name"], doc, notes, [str(body["id"])])
+    deps = sorted(deployments.get(key, []), key=lambda b: str(b["id"]).lower())
+    dep_docs = [deployment_document(d, ws, notes) for d in deps]
+    item.resource_ids.extend(str(d["id"]) for d in deps)
+    names = {d["name"].lower(): d["name"] for d in dep_docs}
+    for field in ("traffic", "mirror_traffic"):  # Azure compares these names in any casing
+        if field in doc:
+            kept = {names[k.lower()]: v for k, v in doc[field].items() if k.lower() in names}
+            for k, v in doc[field].items():
+                if k.lower() not in names:
+                    notes.append(
+                        Note(
+                            f"{field}.{k}",
+                            f"{v} % is not written: deployment {k!r} is not in the live "
+                            "input, and a spec can route only to deployments it declares",
+                        )
+                    )
+            if kept:
+                doc[field] = kept
+            else:
+                del doc[field]
+    auto_docs: dict[str, dict[str, Any]] = {}
+    auto_tags: list[dict[str, Any]] = []
+    for dep, setting in sorted(autoscale.get(key, []), key=lambda x: str(x[1]["id"]).lower()):
+        item.resource_ids.append(str(setting["id"]))
+        dep_name = names.get(dep)
+        label = f"autoscale setting {setting.get('name')!r}"
+        if dep_name is None:
+            notes.append(
+                Note("autoscale", f"{label} targets deployment {dep!r}, not in the live input")
+            )
+            continue
+        if not native:
+            notes.append(
+                Note(
+                    f"deployments.{dep_name}",
+                    f"{label} scales this deployment; CLI v2 YAML has no autoscale (import "
+                    "with --format native to keep it)",
+                )
+            )
+            continue
+        if dep_name in auto_docs:
+            notes.append(
+                Note(f"autoscale.{dep_name}", f"{label}: a second setting on one deployment")
+            )
+            continue
+        entry = autoscale_document(setting, dep_name, notes)
+        if entry is not None:
+            auto_docs[dep_name] = entry
+            tags = {str(k): str(v) for k, v in sorted((setting.get("tags") or {}).items())}
+            auto_tags.append({"tags": tags, "_for": dep_name})
+    diag = sorted(diagnostics.get(key, []), key=lambda b: str(b.get("name", "")).lower())
+    monitoring: dict[str, Any] = {}
+    for setting in diag:
+        item.resource_ids.append(str(setting["id"]))
+        label = f"diagnostic setting {setting.get('name')!r}"
+        workspace_id = (setting.get("properties") or {}).get("workspaceId")
+        if not native:
+            notes.append(
+                Note(
+                    "",
+                    f"{label} sends endpoint logs to {workspace_id or 'another destination'}; "
+                    "CLI v2 YAML has no monitoring (import with --format native to keep it)",
+                )
+            )
+        elif workspace_id and "log_analytics_workspace" not in monitoring:
+            monitoring["log_analytics_workspace"] = workspace_id
+        # any further setting is reported by the drift check as not part of the design
+    if native:
+        ownership = _ownership([doc, *dep_docs, *auto_tags])
+        for tagged in auto_tags:
+            if tagged.get("tags"):
+                notes.append(
+                    Note(
+                        f"autoscale.{tagged['_for']}",
+                        "the autoscale setting's tags "
+                        f"{sorted(tagged['tags'])} are not ownership tags shared by the "
+                        "endpoint; the spec cannot tag it alone",
+                    )
+                )
+    ordered: dict[str, Any] = {"target": item.target}  # CLI v2 files leave it out
+    for field in (
+        "name",
+        "description",
+        "auth_mode",
+        "public_network_access",
+        "identity",
+        "compute",
+        "tags",
+        "properties",
+        "traffic",
+        "mirror_traffic",
+    ):
+        if field in doc:
+            ordered[field] = doc[field]
+    if dep_docs:
+        ordered["deployments"] = dep_docs
+    if auto_docs:
+        ordered["autoscale"] = dict(sorted(auto_docs.items()))
+    if monitoring:
+        ordered["monitoring"] = monitoring
+    if native and ownership:
+        ordered["ownership"] = ownership
+    item.document = ordered
+    return item
