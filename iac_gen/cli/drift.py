@@ -38,11 +38,15 @@ def drift_command(
     report: Path | None = typer.Option(
         None, "--report", help="Folder for drift.json, the report formats and manifest.json."
     ),
-    formats: list[options.ReportFormat] = typer.Option(
+    formats: list[options.DriftFormat] = typer.Option(
         [],
         "--format",
-        help="Report format to write (repeatable; default: all; drift.json is always "
-        "written): " + formats_help(),
+        help="Report format (repeatable). With --report: the formats to write (default: "
+        "all; drift.json is always written). Without --report: one format, printed to "
+        "standard output (the verdict goes to standard error). " + formats_help() + "; "
+        "github: workflow commands; azure: Azure Pipelines logging commands (printed to "
+        "standard output also with --report); auto: github under GitHub Actions, azure "
+        "under Azure Pipelines, else the text verdict.",
     ),
     fail_on_choice: options.Severity = typer.Option(
         "info",
@@ -61,7 +65,16 @@ def drift_command(
     from iac_gen.report.redact import redact_result
 
     fail_on = str(fail_on_choice.value)
-    chosen = [str(f.value) for f in formats] or list(FORMATS)
+    asked = [str(f.value) for f in formats]
+    console = _console_format(asked)
+    files = [f for f in asked if f not in options.CI_FORMATS]
+    if report is None and len(files) + (console is not None) > 1:
+        raise _usage(
+            "IAC343",
+            f"--format {' '.join(asked)} without --report: give --report DIR to write "
+            "several formats, or one --format to print it",
+        )
+    chosen = files or list(FORMATS)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
     waiver_set = load_waivers(waivers) if waivers is not None else None
     for warning in blanket_warnings(waiver_set):
@@ -73,10 +86,46 @@ def drift_command(
     )
     del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
     written = write_reports(result, report, chosen) if report is not None else []
-    typer.echo(verdict(result, failing_findings(result, fail_on), fail_on))
+    stdout: str | None = None
+    if console in ("github", "azure"):
+        from iac_gen.report import annotations
+
+        stdout = annotations.render(annotations.drift_annotations(result), console)
+    elif report is None and files:
+        import socket
+
+        from iac_gen.report.registry import REPORTERS
+
+        stdout = REPORTERS[files[0]].render(result, hostname=socket.gethostname())
+    # When stdout carries a format, it carries only that: the verdict goes to stderr.
+    to_err = stdout is not None
+    if stdout is not None:
+        typer.echo(stdout, nl=not stdout.endswith("\n") and bool(stdout))
+    typer.echo(verdict(result, failing_findings(result, fail_on), fail_on), err=to_err)
     for path in written:
-        typer.echo(f"wrote {path}")
+        typer.echo(f"wrote {path}", err=to_err)
     raise typer.Exit(int(gate_exit_code(result, fail_on)))
+
+
+def _console_format(asked: list[str]) -> str | None:
+    """The CI format asked for (`auto` resolved from the environment), if any."""
+    import os
+
+    from iac_gen.report.annotations import detect
+
+    for name in asked:
+        if name == "auto":
+            found = detect(os.environ)
+            return None if found == "text" else found
+        if name in ("github", "azure"):
+            return name
+    return None
+
+
+def _usage(code: str, message: str) -> Exception:
+    from iac_gen.diagnostics import Diagnostic, InputError, Location
+
+    return InputError([Diagnostic(code, message, Location("iac-gen drift"))])
 
 
 def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str) -> str:

@@ -21,6 +21,9 @@ class LintFormat(StrEnum):
     json = "json"
     sarif = "sarif"
     junit = "junit"
+    github = "github"
+    azure = "azure"
+    auto = "auto"
 
 
 @app.command("lint", help="Check specs against the lint rule catalog (see `iac-gen rules`).")
@@ -38,7 +41,11 @@ def lint_command(
         [], "--ignore", help="Skip these rules (id or id prefix); repeatable."
     ),
     output_format: LintFormat = typer.Option(
-        LintFormat.text, "--format", help="text, json (lint result), sarif, or junit."
+        LintFormat.text,
+        "--format",
+        help="text, json (lint result), sarif, junit, github (workflow commands), azure "
+        "(Azure Pipelines logging commands), or auto (github under GitHub Actions, azure "
+        "under Azure Pipelines, else text).",
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to this file instead of stdout."
@@ -58,19 +65,31 @@ def lint_command(
     result = run_lint(loaded, select=select, ignore=ignore)
     severity = fail_on.value
 
-    if output_format is LintFormat.text:
+    chosen = output_format.value
+    if chosen == "auto":
+        import os
+
+        from iac_gen.report.annotations import detect
+
+        chosen = detect(os.environ)
+    if chosen == "text":
         report = _shown(render_text(result, severity))
+    elif chosen in ("github", "azure"):
+        from iac_gen.report import annotations
+
+        data = result.to_dict(fail_on=severity, environment=env)
+        report = annotations.render(annotations.lint_annotations(data), chosen)
     else:
         data = result.to_dict(fail_on=severity, environment=env)
-        if output_format is LintFormat.json:
+        if chosen == "json":
             from iac_gen.output_files import dumps_json
 
             report = dumps_json(data)
         else:
-            rendered = _render_with_report_module(output_format.value, data)
+            rendered = _render_with_report_module(chosen, data)
             if rendered is None:
                 typer.echo(
-                    f"iac-gen lint: format {output_format.value} not available in this build",
+                    f"iac-gen lint: format {chosen} not available in this build",
                     err=True,
                 )
                 raise typer.Exit(ExitCode.INVALID)
@@ -78,6 +97,8 @@ def lint_command(
 
     if output is None:
         typer.echo(report, nl=False)
+        if chosen in ("github", "azure"):  # stdout holds only the commands; the verdict
+            typer.echo(_shown(render_text(result, severity).splitlines()[-1]), err=True)
     else:
         from iac_gen.output_files import write_file
 

@@ -62,3 +62,16 @@ SEVERITIES = tuple(s.value for s in Severity)
 
 # Report formats come from the one report registry; the CLI never lists them itself.
 ReportFormat = Enum("ReportFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]
+
+# Formats printed to standard output for a CI system, never written as report files:
+# GitHub workflow commands, Azure Pipelines logging commands, or whichever the environment
+# shows (`auto`: GITHUB_ACTIONS=true -> github, TF_BUILD=True -> azure, else text).
+CI_FORMATS = ("github", "azure", "auto")
+DriftFormat = Enum(  # type: ignore[misc]
+    "DriftFormat", {name: name for name in (*REPORTERS, *CI_FORMATS)}, type=str
+)
+
+# Output-convention errors the commands raise themselves.
+OUTPUT_CODES: dict[str, str] = {
+    "IAC343": "several --format values without --report: only one format can go to stdout",
+}
