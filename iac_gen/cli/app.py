@@ -95,6 +95,7 @@ def _root(
 def _register() -> None:
     from iac_gen.cli import (  # noqa: F401  (imported for their @app.command side effect)
         compile,
+        config_cmd,
         drift,
         export,
         lint,

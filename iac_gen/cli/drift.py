@@ -48,10 +48,12 @@ def drift_command(
         "standard output also with --report); auto: github under GitHub Actions, azure "
         "under Azure Pipelines, else the text verdict.",
     ),
-    fail_on_choice: options.Severity = typer.Option(
-        "info",
+    fail_on_choice: options.Severity | None = typer.Option(
+        None,
         "--fail-on",
-        help="Lowest severity of unwaived drift that fails (exit 1). Default info: any drift.",
+        help="Lowest severity of unwaived drift that fails (exit 1). Default info: any drift "
+        "(or fail_on from iac-gen.toml / IAC_GEN_FAIL_ON).",
+        show_default=False,
     ),
     subscription: str | None = options.SUBSCRIPTION,
     resource_group: str | None = options.RESOURCE_GROUP,
@@ -64,8 +66,14 @@ def drift_command(
     from iac_gen.drift.waivers import blanket_warnings, load_waivers
     from iac_gen.report.redact import redact_result
 
-    fail_on = str(fail_on_choice.value)
-    asked = [str(f.value) for f in formats]
+    found = options.settings()  # iac-gen.toml / IAC_GEN_*: below the command line
+    fail_on = str(found.pick("fail_on", fail_on_choice.value if fail_on_choice else None, "info"))
+    env = found.pick("environment", env)
+    picked = found.pick("waivers", str(waivers) if waivers is not None else None)
+    waivers = Path(picked) if picked else None
+    picked = found.pick("report", str(report) if report is not None else None)
+    report = Path(picked) if picked else None
+    asked = [str(f.value) for f in formats] or list(found.get("formats") or [])
     console = _console_format(asked)
     files = [f for f in asked if f not in options.CI_FORMATS]
     if report is None and len(files) + (console is not None) > 1:

@@ -29,10 +29,12 @@ class LintFormat(StrEnum):
 @app.command("lint", help="Check specs against the lint rule catalog (see `iac-gen rules`).")
 def lint_command(
     specs: list[Path] = options.SPECS,
-    fail_on: options.Severity = typer.Option(
-        options.Severity.high,
+    fail_on: options.Severity | None = typer.Option(
+        None,
         "--fail-on",
-        help="Exit 1 when an unsuppressed finding is at or above this.",
+        help="Exit 1 when an unsuppressed finding is at or above this (default high, or "
+        "fail_on from iac-gen.toml / IAC_GEN_FAIL_ON).",
+        show_default=False,
     ),
     select: list[str] = typer.Option(
         [], "--select", help="Only these rules (id or id prefix); repeatable."
@@ -60,10 +62,12 @@ def lint_command(
     from iac_gen.spec.load import load_specs
     from iac_gen.spec.overlay import resolve
 
+    found = options.settings()
+    severity = str(found.pick("fail_on", fail_on.value if fail_on else None, "high"))
+    env = found.pick("environment", env)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
     loaded = [resolve(spec, env) for spec in load_specs(specs, overrides)]
     result = run_lint(loaded, select=select, ignore=ignore)
-    severity = fail_on.value
 
     chosen = output_format.value
     if chosen == "auto":

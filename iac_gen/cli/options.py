@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum, StrEnum
+from typing import TYPE_CHECKING
 
 import typer
 
 from iac_gen.report.registry import REPORTERS
+
+if TYPE_CHECKING:
+    from iac_gen.config import Config
 
 # Usage errors (what the command-line parser refuses before a command runs), next to the
 # option codes the commands raise themselves (IAC310-311, IAC320-323, IAC330-331, IAC350).
@@ -45,7 +49,20 @@ def target_overrides(
         "workspace": workspace,
         "location": location,
     }
-    return {k: v for k, v in given.items() if v}
+    found = settings()  # IAC_GEN_* and iac-gen.toml fill what the command line leaves out
+    chosen = {k: found.pick(k, v or None) for k, v in given.items()}
+    return {k: v for k, v in chosen.items() if v}
+
+
+def settings() -> Config:
+    """The project settings (`iac-gen.toml`, `[tool.iac-gen]`, `IAC_GEN_*`) for this run.
+
+    Read again on every call: cheap (one small file), and never stale in tests that change
+    the working folder.
+    """
+    from iac_gen.config import load
+
+    return load()
 
 
 class Severity(StrEnum):
