@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from iac_gen.cli import options
+from iac_gen.cli import options, progress
 from iac_gen.cli.app import app
 from iac_gen.report.registry import REPORTERS, formats_help
 
@@ -59,6 +59,8 @@ def drift_command(
     resource_group: str | None = options.RESOURCE_GROUP,
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
+    quiet: bool = progress.QUIET,
+    verbose: bool = progress.VERBOSE,
 ) -> None:
     from iac_gen.drift import analyse
     from iac_gen.drift.analysis import failing_findings, gate_exit_code
@@ -87,13 +89,29 @@ def drift_command(
     waiver_set = load_waivers(waivers) if waivers is not None else None
     for warning in blanket_warnings(waiver_set):
         typer.echo(str(warning), err=True)
-    loaded, live_state = load_inputs(specs, live, overrides)
+    shown = progress.Progress.from_flags("iac-gen drift", quiet, verbose)
+    with shown.phase("reading specs and live state"):
+        loaded, live_state = load_inputs(specs, live, overrides)
+    if shown.level >= 2:
+        for spec in loaded:
+            for path in spec.files or (spec.source,):
+                shown.detail(f"read spec {path}")
+        fmt = getattr(live_state, "format", "") or "unknown shape"
+        count = len(getattr(live_state, "resources", []) or [])
+        shown.detail(f"read live {live} as {fmt} ({count} resources)")
+        if waivers is not None:
+            shown.detail(f"read waivers {waivers}")
     # Redacted once, here: the console verdict and every report see the same clean result.
-    result = redact_result(
-        analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
-    )
+    with shown.phase(f"comparing {len(loaded)} endpoint spec(s)"):
+        result = redact_result(
+            analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
+        )
     del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
-    written = write_reports(result, report, chosen) if report is not None else []
+    written: list[Path] = []
+    if report is not None:
+        with shown.phase(f"writing evidence to {report}"):
+            written = write_reports(result, report, chosen)
+    shown.summary()
     stdout: str | None = None
     if console in ("github", "azure"):
         from iac_gen.report import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from iac_gen.cli import options
+from iac_gen.cli import options, progress
 from iac_gen.cli.app import app
 from iac_gen.exit_codes import ExitCode
 
@@ -57,6 +57,8 @@ def lint_command(
     resource_group: str | None = options.RESOURCE_GROUP,
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
+    quiet: bool = progress.QUIET,
+    verbose: bool = progress.VERBOSE,
 ) -> None:
     from iac_gen.lint import render_text, run_lint
     from iac_gen.spec.load import load_specs
@@ -66,8 +68,15 @@ def lint_command(
     severity = str(found.pick("fail_on", fail_on.value if fail_on else None, "high"))
     env = found.pick("environment", env)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
-    loaded = [resolve(spec, env) for spec in load_specs(specs, overrides)]
-    result = run_lint(loaded, select=select, ignore=ignore)
+    shown = progress.Progress.from_flags("iac-gen lint", quiet, verbose)
+    with shown.phase("reading specs"):
+        loaded = [resolve(spec, env) for spec in load_specs(specs, overrides)]
+    for spec in loaded if shown.level >= 2 else ():
+        for path in spec.files or (spec.source,):
+            shown.detail(f"read spec {path}")
+    with shown.phase(f"linting {len(loaded)} spec(s)"):
+        result = run_lint(loaded, select=select, ignore=ignore)
+    shown.summary()
 
     chosen = output_format.value
     if chosen == "auto":
