@@ -29,25 +29,74 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"iac-gen {__version__}")
-        raise typer.Exit(0)
+def versions() -> dict[str, Any]:
+    """What a pipeline pins or an auditor records: the tool, the normalisation tables, the
+    lint rule catalogue and every document schema this build reads or writes.
+
+    The rule catalogue has no version number of its own, so it is identified by its size
+    and a digest of its rules' ids, severities and titles: any change to a rule changes it.
+    """
+    import hashlib
+    import json
+
+    from iac_gen.drift.analysis import SCHEMA_VERSION as DRIFT_SCHEMA
+    from iac_gen.drift.tables import NORMALISATION_VERSION
+    from iac_gen.lint import SCHEMA_VERSION as LINT_SCHEMA
+    from iac_gen.live.bundle import SCHEMA_VERSION as BUNDLE_SCHEMA
+    from iac_gen.plan.model import SCHEMA_VERSION as PLAN_SCHEMA
+    from iac_gen.report.manifest import MANIFEST_SCHEMA_VERSION
+    from iac_gen.resources import schemas_dir
+    from iac_gen.rules.registry import all_rules
+
+    rules = sorted((r.id, str(r.severity), str(r.title)) for r in all_rules())
+    digest = hashlib.sha256(json.dumps(rules).encode("utf-8")).hexdigest()[:16]
+    spec_id = json.loads((schemas_dir() / "spec.schema.json").read_text(encoding="utf-8"))["$id"]
+    return {
+        "tool": {"name": "iac-gen", "version": __version__},
+        "python": sys.version.split()[0],
+        "normalisation_version": NORMALISATION_VERSION,
+        "rule_catalog": {"rules": len(rules), "digest": digest},
+        "schemas": {
+            "spec": str(spec_id).rsplit(":", 1)[-1],
+            "drift_result": DRIFT_SCHEMA,
+            "lint_result": LINT_SCHEMA,
+            "plan": PLAN_SCHEMA,
+            "export_bundle": BUNDLE_SCHEMA,
+            "manifest": MANIFEST_SCHEMA_VERSION,
+        },
+    }
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
-    version: bool = typer.Option(
-        False, "--version", help="Print the version and exit.", callback=_version, is_eager=True
+    ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="With --version: print the tool, normalisation, rule catalogue and schema "
+        "versions as JSON.",
     ),
 ) -> None:
     """Top-level options."""
+    if version:
+        if as_json:
+            from iac_gen.output_files import dumps_json
+
+            typer.echo(dumps_json(versions()), nl=False)
+        else:
+            typer.echo(f"iac-gen {__version__}")
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:  # `iac-gen --json` alone: show what there is
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
 
 def _register() -> None:
     from iac_gen.cli import (  # noqa: F401  (imported for their @app.command side effect)
         assets,
         compile,
+        config_cmd,
         drift,
         export,
         import_cmd,

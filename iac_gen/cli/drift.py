@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from iac_gen.cli import options
+from iac_gen.cli import options, progress
 from iac_gen.cli.app import app
 from iac_gen.report.registry import REPORTERS, formats_help
 
@@ -38,16 +38,22 @@ def drift_command(
     report: Path | None = typer.Option(
         None, "--report", help="Folder for drift.json, the report formats and manifest.json."
     ),
-    formats: list[options.ReportFormat] = typer.Option(
+    formats: list[options.DriftFormat] = typer.Option(
         [],
         "--format",
-        help="Report format to write (repeatable; default: all; drift.json is always "
-        "written): " + formats_help(),
+        help="Report format (repeatable). With --report: the formats to write (default: "
+        "all; drift.json is always written). Without --report: one format, printed to "
+        "standard output (the verdict goes to standard error). " + formats_help() + "; "
+        "github: workflow commands; azure: Azure Pipelines logging commands (printed to "
+        "standard output also with --report); auto: github under GitHub Actions, azure "
+        "under Azure Pipelines, else the text verdict.",
     ),
-    fail_on_choice: options.Severity = typer.Option(
-        "info",
+    fail_on_choice: options.Severity | None = typer.Option(
+        None,
         "--fail-on",
-        help="Lowest severity of unwaived drift that fails (exit 1). Default info: any drift.",
+        help="Lowest severity of unwaived drift that fails (exit 1). Default info: any drift "
+        "(or fail_on from iac-gen.toml / IAC_GEN_FAIL_ON).",
+        show_default=False,
     ),
     subscription: str | None = options.SUBSCRIPTION,
     resource_group: str | None = options.RESOURCE_GROUP,
@@ -55,6 +61,8 @@ def drift_command(
     location: str | None = options.LOCATION,
     traffic: str | None = options.TRAFFIC,
     mirror_traffic: str | None = options.MIRROR_TRAFFIC,
+    quiet: bool = progress.QUIET,
+    verbose: bool = progress.VERBOSE,
 ) -> None:
     from iac_gen.drift import analyse
     from iac_gen.drift.analysis import failing_findings, gate_exit_code
@@ -63,24 +71,91 @@ def drift_command(
     from iac_gen.report.redact import redact_result
     from iac_gen.spec.one_line import escape
 
-    fail_on = str(fail_on_choice.value)
-    chosen = [str(f.value) for f in formats] or list(FORMATS)
+    found = options.settings()  # iac-gen.toml / IAC_GEN_*: below the command line
+    fail_on = str(found.pick("fail_on", fail_on_choice.value if fail_on_choice else None, "info"))
+    env = found.pick("environment", env)
+    picked = found.pick("waivers", str(waivers) if waivers is not None else None)
+    waivers = Path(picked) if picked else None
+    picked = found.pick("report", str(report) if report is not None else None)
+    report = Path(picked) if picked else None
+    asked = [str(f.value) for f in formats] or list(found.get("formats") or [])
+    console = _console_format(asked)
+    files = [f for f in asked if f not in options.CI_FORMATS]
+    if report is None and len(files) + (console is not None) > 1:
+        raise _usage(
+            "IAC343",
+            f"--format {' '.join(asked)} without --report: give --report DIR to write "
+            "several formats, or one --format to print it",
+        )
+    chosen = files or list(FORMATS)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
     overrides.update(options.traffic_overrides(traffic, mirror_traffic))
     waiver_set = load_waivers(waivers) if waivers is not None else None
     for warning in blanket_warnings(waiver_set):
         typer.echo(str(warning), err=True)
-    loaded, live_state = load_inputs(specs, live, overrides)
+    shown = progress.Progress.from_flags("iac-gen drift", quiet, verbose)
+    with shown.phase("reading specs and live state"):
+        loaded, live_state = load_inputs(specs, live, overrides)
+    if shown.level >= 2:
+        for spec in loaded:
+            for path in spec.files or (spec.source,):
+                shown.detail(f"read spec {path}")
+        fmt = getattr(live_state, "format", "") or "unknown shape"
+        count = len(getattr(live_state, "resources", []) or [])
+        shown.detail(f"read live {live} as {fmt} ({count} resources)")
+        if waivers is not None:
+            shown.detail(f"read waivers {waivers}")
     # Redacted once, here: the console verdict and every report see the same clean result.
-    result = redact_result(
-        analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
-    )
+    with shown.phase(f"comparing {len(loaded)} endpoint spec(s)"):
+        result = redact_result(
+            analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
+        )
     del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
-    written = write_reports(result, report, chosen) if report is not None else []
-    typer.echo(verdict(result, failing_findings(result, fail_on), fail_on))
+    written: list[Path] = []
+    if report is not None:
+        with shown.phase(f"writing evidence to {report}"):
+            written = write_reports(result, report, chosen)
+    shown.summary()
+    stdout: str | None = None
+    if console in ("github", "azure"):
+        from iac_gen.report import annotations
+
+        stdout = annotations.render(annotations.drift_annotations(result), console)
+    elif report is None and files:
+        import socket
+
+        from iac_gen.report.registry import REPORTERS
+
+        stdout = REPORTERS[files[0]].render(result, hostname=socket.gethostname())
+    # When stdout carries a format, it carries only that: the verdict goes to stderr.
+    to_err = stdout is not None
+    if stdout is not None:
+        typer.echo(stdout, nl=not stdout.endswith("\n") and bool(stdout))
+    typer.echo(verdict(result, failing_findings(result, fail_on), fail_on), err=to_err)
     for path in written:
-        typer.echo(f"wrote {escape(str(path))}")
+        typer.echo(f"wrote {escape(str(path))}", err=to_err)
     raise typer.Exit(int(gate_exit_code(result, fail_on)))
+
+
+def _console_format(asked: list[str]) -> str | None:
+    """The CI format asked for (`auto` resolved from the environment), if any."""
+    import os
+
+    from iac_gen.report.annotations import detect
+
+    for name in asked:
+        if name == "auto":
+            found = detect(os.environ)
+            return None if found == "text" else found
+        if name in ("github", "azure"):
+            return name
+    return None
+
+
+def _usage(code: str, message: str) -> Exception:
+    from iac_gen.diagnostics import Diagnostic, InputError, Location
+
+    return InputError([Diagnostic(code, message, Location("iac-gen drift"))])
 
 
 def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from iac_gen.cli import options
+from iac_gen.cli import options, progress
 from iac_gen.cli.app import app
 from iac_gen.exit_codes import ExitCode
 
@@ -21,15 +21,20 @@ class LintFormat(StrEnum):
     json = "json"
     sarif = "sarif"
     junit = "junit"
+    github = "github"
+    azure = "azure"
+    auto = "auto"
 
 
 @app.command("lint", help="Check specs against the lint rule catalog (see `iac-gen rules`).")
 def lint_command(
     specs: list[Path] = options.SPECS,
-    fail_on: options.Severity = typer.Option(
-        options.Severity.high,
+    fail_on: options.Severity | None = typer.Option(
+        None,
         "--fail-on",
-        help="Exit 1 when an unsuppressed finding is at or above this.",
+        help="Exit 1 when an unsuppressed finding is at or above this (default high, or "
+        "fail_on from iac-gen.toml / IAC_GEN_FAIL_ON).",
+        show_default=False,
     ),
     select: list[str] = typer.Option(
         [], "--select", help="Only these rules (id or id prefix); repeatable."
@@ -38,7 +43,11 @@ def lint_command(
         [], "--ignore", help="Skip these rules (id or id prefix); repeatable."
     ),
     output_format: LintFormat = typer.Option(
-        LintFormat.text, "--format", help="text, json (lint result), sarif, or junit."
+        LintFormat.text,
+        "--format",
+        help="text, json (lint result), sarif, junit, github (workflow commands), azure "
+        "(Azure Pipelines logging commands), or auto (github under GitHub Actions, azure "
+        "under Azure Pipelines, else text).",
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the report to this file instead of stdout."
@@ -48,29 +57,52 @@ def lint_command(
     resource_group: str | None = options.RESOURCE_GROUP,
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
+    quiet: bool = progress.QUIET,
+    verbose: bool = progress.VERBOSE,
 ) -> None:
     from iac_gen.lint import render_text, run_lint
     from iac_gen.spec.load import load_specs
     from iac_gen.spec.overlay import resolve
 
+    found = options.settings()
+    severity = str(found.pick("fail_on", fail_on.value if fail_on else None, "high"))
+    env = found.pick("environment", env)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
-    loaded = [resolve(spec, env) for spec in load_specs(specs, overrides)]
-    result = run_lint(loaded, select=select, ignore=ignore)
-    severity = fail_on.value
+    shown = progress.Progress.from_flags("iac-gen lint", quiet, verbose)
+    with shown.phase("reading specs"):
+        loaded = [resolve(spec, env) for spec in load_specs(specs, overrides)]
+    for spec in loaded if shown.level >= 2 else ():
+        for path in spec.files or (spec.source,):
+            shown.detail(f"read spec {path}")
+    with shown.phase(f"linting {len(loaded)} spec(s)"):
+        result = run_lint(loaded, select=select, ignore=ignore)
+    shown.summary()
 
-    if output_format is LintFormat.text:
+    chosen = output_format.value
+    if chosen == "auto":
+        import os
+
+        from iac_gen.report.annotations import detect
+
+        chosen = detect(os.environ)
+    if chosen == "text":
         report = _shown(render_text(result, severity))
+    elif chosen in ("github", "azure"):
+        from iac_gen.report import annotations
+
+        data = result.to_dict(fail_on=severity, environment=env)
+        report = annotations.render(annotations.lint_annotations(data), chosen)
     else:
         data = result.to_dict(fail_on=severity, environment=env)
-        if output_format is LintFormat.json:
+        if chosen == "json":
             from iac_gen.output_files import dumps_json
 
             report = dumps_json(data)
         else:
-            rendered = _render_with_report_module(output_format.value, data)
+            rendered = _render_with_report_module(chosen, data)
             if rendered is None:
                 typer.echo(
-                    f"iac-gen lint: format {output_format.value} not available in this build",
+                    f"iac-gen lint: format {chosen} not available in this build",
                     err=True,
                 )
                 raise typer.Exit(ExitCode.INVALID)
@@ -78,6 +110,8 @@ def lint_command(
 
     if output is None:
         typer.echo(report, nl=False)
+        if chosen in ("github", "azure"):  # stdout holds only the commands; the verdict
+            typer.echo(_shown(render_text(result, severity).splitlines()[-1]), err=True)
     else:
         from iac_gen.output_files import write_file
 

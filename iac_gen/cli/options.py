@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum, StrEnum
+from typing import TYPE_CHECKING
 
 import typer
 
 from iac_gen.report.registry import REPORTERS
+
+if TYPE_CHECKING:
+    from iac_gen.config import Config
 
 # Usage errors (what the command-line parser refuses before a command runs), next to the
 # option codes the commands raise themselves (IAC310-311, IAC320-323, IAC330-331, IAC350).
@@ -63,7 +67,20 @@ def target_overrides(
         "workspace": workspace,
         "location": location,
     }
-    return {k: v for k, v in given.items() if v}
+    found = settings()  # IAC_GEN_* and iac-gen.toml fill what the command line leaves out
+    chosen = {k: found.pick(k, v or None) for k, v in given.items()}
+    return {k: v for k, v in chosen.items() if v}
+
+
+def settings() -> Config:
+    """The project settings (`iac-gen.toml`, `[tool.iac-gen]`, `IAC_GEN_*`) for this run.
+
+    Read again on every call: cheap (one small file), and never stale in tests that change
+    the working folder.
+    """
+    from iac_gen.config import load
+
+    return load()
 
 
 class Severity(StrEnum):
@@ -80,3 +97,16 @@ SEVERITIES = tuple(s.value for s in Severity)
 
 # Report formats come from the one report registry; the CLI never lists them itself.
 ReportFormat = Enum("ReportFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]
+
+# Formats printed to standard output for a CI system, never written as report files:
+# GitHub workflow commands, Azure Pipelines logging commands, or whichever the environment
+# shows (`auto`: GITHUB_ACTIONS=true -> github, TF_BUILD=True -> azure, else text).
+CI_FORMATS = ("github", "azure", "auto")
+DriftFormat = Enum(  # type: ignore[misc]
+    "DriftFormat", {name: name for name in (*REPORTERS, *CI_FORMATS)}, type=str
+)
+
+# Output-convention errors the commands raise themselves.
+OUTPUT_CODES: dict[str, str] = {
+    "IAC343": "several --format values without --report: only one format can go to stdout",
+}

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from iac_gen.report.gate import gate
 from iac_gen.report.redact import redact_result
 from iac_gen.report.sarif import drift_rule_id
 from iac_gen.report.severity import rank
@@ -189,6 +190,7 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
         "tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip(),
         "status": clean.get("status"),
         "environment": clean.get("environment") or "",
+        "gate": gate(clean).line,
     }
 
     spec_inputs = {
@@ -233,11 +235,16 @@ class _Group:
                 whole.setdefault(resource, f)
 
         covered: set[tuple[str, str]] = set()
+        missing_props: dict[str, int] = {}
         for c in sorted(self.coverage, key=lambda c: (str(c.get("resource")), str(c.get("field")))):
             resource, field = str(c.get("resource")), str(c.get("field") or c.get("arm_path"))
             arm_path = str(c.get("arm_path") or "")
             covered.add((resource, field))
             hit = by_key.get((resource, field, arm_path)) or by_key.get((resource, field))
+            if hit is None and resource in whole:
+                # A missing resource is one failure (below), not one failure per property.
+                missing_props[resource] = missing_props.get(resource, 0) + 1
+                continue
             loc = (hit or whole.get(resource) or {}).get("location") or {}
             name = f"{field} [{arm_path}]" if arm_path else field
             case = s.case(name, _classname(resource), loc.get("file") or spec, loc.get("line"))
@@ -284,7 +291,10 @@ class _Group:
                 s.skip(case, f"not comparable: {f.get('message') or 'no reason given'}")
             else:
                 message = f"{f.get('severity')}: {f.get('message') or f.get('change')}"
-                s.fail(case, message, drift_rule_id(f), _detail(f))
+                detail = _detail(f)
+                if missing_props.get(resource):
+                    detail += f"\ndeclared properties not found: {missing_props[resource]}"
+                s.fail(case, message, drift_rule_id(f), detail)
 
         for e in sorted(self.errors, key=lambda e: str(e.get("resource"))):
             resource = resource_name(e.get("resource"))
@@ -295,14 +305,20 @@ class _Group:
 
 def render_lint(lint_result: dict[str, Any]) -> str:
     """JUnit XML for a lint result: one suite per spec file, a case per finding, a passing
-    case per rule that found nothing in that file, suppressed findings skipped."""
+    case per rule that found nothing in that file, suppressed findings skipped. A finding
+    fails only at or above the result's `fail_on` (the gate `lint --fail-on` applied)."""
     clean = redact_result(lint_result)
+    fail_on = str(clean.get("fail_on") or "").lower() or None
     rules = sorted(clean.get("rules") or [], key=lambda r: str(r.get("id")))
     findings = list(clean.get("findings") or [])
     files = {str(f.get("file") or "(no file)") for f in findings}
     files |= {str(i["path"]) for i in clean.get("inputs") or [] if i.get("path")}
     tool = clean.get("tool") or {}
     properties = {"tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip()}
+    if fail_on:
+        outcome = str(clean.get("status") or "")
+        code = 1 if outcome == "failed" else 0
+        properties["gate"] = f"fail on {fail_on}: {outcome} (exit {code})"
     suites: list[_Suite] = []
     for file in sorted(files):
         s = _Suite(file, properties)
@@ -316,6 +332,13 @@ def render_lint(lint_result: dict[str, Any]) -> str:
             case = s.case(name.strip(), f"lint.{f.get('rule')}", file, f.get("line"))
             if f.get("suppressed"):
                 s.skip(case, f"suppressed: {f.get('suppression_reason') or 'no reason given'}")
+            elif fail_on and rank(f.get("severity")) > rank(fail_on):
+                # Below --fail-on: the gate passes, so the test passes; the finding is kept
+                # as the case's output so it is still seen.
+                where = f"{file}:{f.get('line')}:{f.get('col')}"
+                ET.SubElement(case, "system-out").text = _x(
+                    f"below --fail-on {fail_on}: {where}: {f.get('message')}"
+                )
             else:
                 where = f"{file}:{f.get('line')}:{f.get('col')}"
                 text = f"{where}: {f.get('message')}\npath: {f.get('path')}"

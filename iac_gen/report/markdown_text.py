@@ -33,7 +33,9 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def md_cell(value: Any, limit: int = _MAX_CELL) -> str:
-    """Inert text for a table cell or a list item."""
+    """Inert text for a table cell or a list item; `None` (no value) is an empty cell."""
+    if value is None:
+        return ""
     text = _shorten(visible(value), limit) if limit else visible(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_PUNCT.sub(r"\\\1", text)
@@ -54,6 +56,8 @@ def md_ticket(value: Any) -> str:
 
 def md_code(value: Any, limit: int = _MAX_CELL) -> str:
     """Inline code that survives backticks, pipes and newlines in a table cell."""
+    if value is None:
+        return ""
     text = _shorten(visible(value), limit) if limit else visible(value)
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     if not text:

@@ -18,6 +18,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from iac_gen.output_files import dumps_json
+from iac_gen.report.gate import gate
 from iac_gen.report.redact import redact_result
 from iac_gen.report.severity import SARIF_LEVEL, SECURITY_SEVERITY, rank, worst
 from iac_gen.report.view import format_value
@@ -170,6 +171,11 @@ def _drift_rule(rule_id: str, findings: list[Mapping[str, Any]]) -> dict[str, An
         "Redeploy the compiled template to restore the declared state, or, if the change was "
         "intended, update the spec; a temporary exception needs a waiver with owner and expiry."
     )
+    help_markdown = (
+        f"**{short}**\n\n{full}\n\n{help_text}\n\n"
+        "Run `iac-gen drift SPEC --live FILE --report DIR` again after the fix; "
+        "`drift.json` in the evidence folder holds the expected and actual values."
+    )
     properties: dict[str, Any] = {"tags": sorted({"drift", category}), "precision": "very-high"}
     if category == "security":
         properties["security-severity"] = SECURITY_SEVERITY[severity]
@@ -179,7 +185,7 @@ def _drift_rule(rule_id: str, findings: list[Mapping[str, Any]]) -> dict[str, An
         "name": name,
         "shortDescription": {"text": short},
         "fullDescription": {"text": full},
-        "help": {"text": help_text},
+        "help": {"text": help_text, "markdown": help_markdown},
         "defaultConfiguration": {
             "level": "none" if change == "not_comparable" else SARIF_LEVEL[severity]
         },
@@ -274,7 +280,11 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
     fallback = specs[0] if specs else None
     results = [_drift_result(f, index[drift_rule_id(f)], fallback) for f in findings]
     status = str(clean.get("status") or "not_checked")
-    invocation: dict[str, Any] = {"executionSuccessful": status != "not_checked"}
+    the_gate = gate(clean)
+    invocation: dict[str, Any] = {
+        "executionSuccessful": status != "not_checked",
+        "exitCode": the_gate.exit_code,
+    }
     notes = [
         {"level": "error", "message": {"text": f"{e.get('resource')}: {e.get('reason')}"}}
         for e in clean.get("errors") or []
@@ -290,6 +300,7 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
         "columnKind": "unicodeCodePoints",
         "properties": {
             "status": status,
+            "gate": the_gate.line,
             "generatedAt": clean.get("generated_at"),
             "summary": clean.get("summary") or {},
         },
@@ -317,12 +328,19 @@ def _lint_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
         help_parts.append(str(docs))
     if source and not _https(source):
         help_parts.append(f"Source: {source}")
+    anchor = str(rule["id"]).lower()
+    md_parts = [f"**{title}**", rationale]
+    if docs:
+        md_parts.append(str(docs) if not _https(docs) else f"Documentation: <{docs}>")
+    if source:
+        md_parts.append(f"Source: {source}" if not _https(source) else f"Source: <{source}>")
+    md_parts.append(f"See `docs/rules.md#{anchor}` in the iac-gen repository (`iac-gen rules`).")
     descriptor: dict[str, Any] = {
         "id": str(rule["id"]),
         "name": "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", title) if w),
         "shortDescription": {"text": title},
         "fullDescription": {"text": rationale},
-        "help": {"text": "\n\n".join(help_parts)},
+        "help": {"text": "\n\n".join(help_parts), "markdown": "\n\n".join(md_parts)},
         "defaultConfiguration": {"level": SARIF_LEVEL.get(severity, "warning")},
         "properties": {"tags": sorted({t for t in ("lint", category) if t}), "precision": "high"},
     }
@@ -400,9 +418,19 @@ def render_lint(lint_result: dict[str, Any]) -> str:
             )
         },
         "automationDetails": {"id": "iac-gen/lint/"},
-        "invocations": [{"executionSuccessful": True}],
+        "invocations": [_lint_invocation(clean)],
         "artifacts": _artifacts(clean.get("inputs") or []),
         "results": results,
         "columnKind": "unicodeCodePoints",
     }
     return _log(run)
+
+
+def _lint_invocation(clean: Mapping[str, Any]) -> dict[str, Any]:
+    """The run's outcome; with a gate (`lint --fail-on`) its exit code and verdict too."""
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    fail_on, status = clean.get("fail_on"), clean.get("status")
+    if fail_on and status in ("passed", "failed"):
+        invocation["exitCode"] = 1 if status == "failed" else 0
+        invocation["properties"] = {"gate": f"fail on {fail_on}: {status}"}
+    return invocation

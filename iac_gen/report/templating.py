@@ -15,7 +15,10 @@ from iac_gen.report.severity import SEVERITIES
 
 def _finalize(value: Any) -> Any:
     """Every `{{ value }}` of both formats: text with control characters shown escaped
-    (before HTML autoescaping, which it does not replace). Markup stays markup."""
+    (before HTML autoescaping, which it does not replace). Markup stays markup. `None` is
+    printed as nothing: a missing approver or ticket must not read "None" on the page."""
+    if value is None:
+        return ""
     if not isinstance(value, str):
         return value
     from markupsafe import Markup

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from iac_gen.report.gate import Gate, gate, is_failing
 from iac_gen.report.redact import redact_result
 from iac_gen.report.severity import SEVERITIES, rank
 
@@ -78,6 +79,7 @@ class FindingRow:
     waived: bool
     waiver_id: str
     location: str
+    failing: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class SeverityBar:
 class ReportView:
     status: str
     status_label: str
+    banner: str  # in_sync | drifted | below_gate | waived | not_checked: the banner colour
+    gate: Gate
     verdict: str
     title: str
     environment: str | None
@@ -136,10 +140,11 @@ class ReportView:
     errors: list[dict[str, Any]]
     inputs: list[dict[str, Any]]
     traffic: list[TrafficChart] = field(default_factory=list)
+    traffic_same: int = 0  # endpoints whose intended and live split agree (not charted)
     severity_bars: list[SeverityBar] = field(default_factory=list)
 
 
-def _finding_row(f: Mapping[str, Any]) -> FindingRow:
+def _finding_row(f: Mapping[str, Any], fail_on: str) -> FindingRow:
     loc = f.get("location") or {}
     where = ""
     if loc.get("file"):
@@ -165,6 +170,7 @@ def _finding_row(f: Mapping[str, Any]) -> FindingRow:
         waived=bool(f.get("waived")),
         waiver_id=str(waiver.get("id") or ""),
         location=where,
+        failing=is_failing(f, fail_on),
     )
 
 
@@ -292,10 +298,14 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
     """The redacted, sorted, counted picture of a drift result."""
     clean = redact_result(result)
     status = str(clean.get("status") or "not_checked")
+    the_gate = gate(clean)
     rows = [
-        _finding_row(f) for f in clean.get("findings") or [] if f.get("change") != "not_comparable"
+        _finding_row(f, the_gate.fail_on)
+        for f in clean.get("findings") or []
+        if f.get("change") != "not_comparable"
     ]
-    rows.sort(key=lambda r: (r.waived, rank(r.severity), r.resource, r.field, r.id))
+    # Failing the gate first, then open drift below it, then waived drift.
+    rows.sort(key=lambda r: (not r.failing, r.waived, rank(r.severity), r.resource, r.field, r.id))
     open_rows = [r for r in rows if not r.waived]
     open_by_sev = {s: sum(1 for r in open_rows if r.severity == s) for s in SEVERITIES}
     waived_count = sum(1 for r in rows if r.waived)
@@ -322,9 +332,17 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
             str(r.get("id") or ""),
         ),
     )
+    label, banner = STATUS_LABEL.get(status, status), status
+    if status == "drifted" and not open_rows:
+        label, banner = "Drift waived", "waived"  # all of it accepted: not a failed run
+    elif status == "drifted" and the_gate.outcome == "passed":
+        label, banner = "Drifted, below the gate", "below_gate"
+    charts = _traffic(clean, chart_width)
     return ReportView(
         status=status,
-        status_label=STATUS_LABEL.get(status, status),
+        status_label=label,
+        banner=banner,
+        gate=the_gate,
         verdict=_failed_first(clean)
         + _verdict(
             status, open_by_sev, len(open_rows), waived_count, endpoints, outcomes, unreadable
@@ -351,6 +369,7 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
             for e in clean.get("errors") or []
         ],
         inputs=list(clean.get("inputs") or []),
-        traffic=_traffic(clean, chart_width),
+        traffic=[c for c in charts if c.differs],
+        traffic_same=sum(1 for c in charts if not c.differs),
         severity_bars=severity_bars(open_by_sev, chart_width),
     )

@@ -11,6 +11,7 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 from iac_gen.report import junit
+from iac_gen.report.severity import SEVERITIES
 from iac_gen.report.view import resource_name
 
 from .samples import DRIFT_SAMPLES, load, with_extra_finding
@@ -26,14 +27,27 @@ def _parse(text: str, tmp_path) -> JUnitXml:
 
 
 def _expected_counts(result: dict) -> dict[str, int]:
-    outcomes = Counter(c["outcome"] for c in result["coverage"])
+    # A missing resource is one failure: its properties without a finding of their own
+    # are not separate test cases.
+    whole = {
+        f["resource"]
+        for f in result["findings"]
+        if f["change"] in ("missing_resource", "unmanaged_resource")
+    }
+    keyed = {(f["resource"], f["field"]) for f in result["findings"]}
+    coverage = [
+        c
+        for c in result["coverage"]
+        if c["resource"] not in whole or (c["resource"], c["field"]) in keyed
+    ]
+    outcomes = Counter(c["outcome"] for c in coverage)
     covered = {(c["resource"], c["field"]) for c in result["coverage"]}
     uncovered = [f for f in result["findings"] if (f["resource"], f["field"]) not in covered]
     unreadable = {resource_name(e["resource"]) for e in result["errors"]}
     unreadable |= {r["name"] for r in result["resources"] if r["status"] == "not_checked"}
     errors = len(unreadable)
     return {
-        "tests": len(result["coverage"]) + len(uncovered) + errors,
+        "tests": len(coverage) + len(uncovered) + errors,
         "failures": outcomes["drifted"] + sum(1 for f in uncovered if not f["waived"]),
         "skipped": outcomes["waived"]
         + outcomes["not_comparable"]
@@ -114,8 +128,11 @@ def test_lint_junit_counts(tmp_path):
     xml = _parse(junit.render_lint(lint), tmp_path)
     files = sorted({f["file"] for f in lint["findings"]})
     assert sorted(s.name for s in xml) == files
-    unsuppressed = sum(1 for f in lint["findings"] if not f["suppressed"])
-    assert xml.failures == unsuppressed
+    gate = SEVERITIES.index(lint["fail_on"])
+    unsuppressed = [f for f in lint["findings"] if not f["suppressed"]]
+    at_or_above = [f for f in unsuppressed if SEVERITIES.index(f["severity"]) <= gate]
+    assert 0 < len(at_or_above) < len(unsuppressed)  # the sample has both kinds
+    assert xml.failures == len(at_or_above)
     assert xml.skipped == sum(1 for f in lint["findings"] if f["suppressed"])
     # each file: one case per finding plus one passing case per rule with no finding there
     for suite in xml:
