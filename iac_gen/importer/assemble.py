@@ -39,7 +39,9 @@ def _target(ws: WorkspaceRef, endpoint: Mapping[str, Any]) -> dict[str, str]:
     parts = str(endpoint["id"]).strip("/").split("/")
     target = {"subscription": parts[1], "resource_group": parts[3], "workspace": parts[7]}
     if endpoint.get("location"):
-        target["location"] = str(endpoint["location"])
+        # ARM answers with the region's name (`westeurope`); some shapes carry its display
+        # name (`West Europe`), which a spec's target refuses: write the name.
+        target["location"] = str(endpoint["location"]).replace(" ", "").lower()
     return target
 
 

@@ -26,6 +26,7 @@ def target_of(result: ImportResult, live: LiveState) -> dict[str, str]:
     ids = [str(r["id"]) for r in live.resources if "onlineendpoints" in str(r["id"]).lower()]
     parts = ids[0].strip("/").split("/")
     location = next((str(r["location"]) for r in live.resources if r.get("location")), "westeurope")
+    location = location.replace(" ", "").lower()  # the region name a target option takes
     return {
         "subscription": parts[1],
         "resource_group": parts[3],

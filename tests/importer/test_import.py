@@ -52,6 +52,9 @@ def _strip_notes(text: str, notes: list[str]) -> str:
 def test_round_trip_on_live_fixture(path: Path, fmt: str, tmp_path: Path) -> None:
     live = _read(path)
     result = import_live(live, format=fmt)
+    if live.not_checked:  # an incomplete read is said (exit 3), never imported as complete
+        assert result.incomplete
+        return
     if not result.endpoints:  # deployments without their endpoint: said, not dropped
         assert any("endpoint body is not in the live input" in a for a in result.aside)
         return
