@@ -41,12 +41,6 @@ CONFIG_NAME = "iac-gen.toml"
 PYPROJECT = "pyproject.toml"
 ENV_PREFIX = "IAC_GEN_"
 
-CODES: dict[str, str] = {
-    "IAC360": "configuration file is not valid TOML (or cannot be read)",
-    "IAC361": "unknown setting in the configuration file",
-    "IAC362": "a setting has the wrong type or a value that is not allowed",
-}
-
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 TARGET_KEYS = ("subscription", "resource_group", "workspace", "location")
 # name -> (kind, help). Kinds: str, severity, path, formats.

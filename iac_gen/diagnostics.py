@@ -1,8 +1,8 @@
 """Problems with the user's input, reported as `file:line:col: error CODE message`.
 
 Library code raises `InputError` carrying diagnostics; only the CLI prints them and picks
-exit code 2. Codes are stable: IAC0xx loading, IAC1xx schema/shape, IAC2xx semantics,
-IAC3xx options/targets, IAC4xx live input and waivers.
+exit code 2. Codes are stable; `iac_gen.codes` lists every one with its stage, meaning and
+the modules that raise it.
 """
 
 from __future__ import annotations

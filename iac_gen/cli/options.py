@@ -12,14 +12,6 @@ from iac_gen.report.registry import REPORTERS
 if TYPE_CHECKING:
     from iac_gen.config import Config
 
-# Usage errors (what the command-line parser refuses before a command runs), next to the
-# option codes the commands raise themselves (IAC310-311, IAC320-323, IAC330-331, IAC350).
-USAGE_CODES: dict[str, str] = {
-    "IAC340": "unknown command or option, or an argument too many",
-    "IAC341": "a required argument or option, or an option's value, is missing",
-    "IAC342": "an option value is not allowed (not a choice, not a number, out of range)",
-}
-
 SPECS = typer.Argument(
     ...,
     help="Native spec files, Azure ML CLI v2 YAML files, or folders of them (recursive).",
@@ -105,8 +97,3 @@ CI_FORMATS = ("github", "azure", "auto")
 DriftFormat = Enum(  # type: ignore[misc]
     "DriftFormat", {name: name for name in (*REPORTERS, *CI_FORMATS)}, type=str
 )
-
-# Output-convention errors the commands raise themselves.
-OUTPUT_CODES: dict[str, str] = {
-    "IAC343": "several --format values without --report: only one format can go to stdout",
-}

@@ -71,11 +71,6 @@ class WaiverSet:
     waivers: tuple[Waiver, ...] = ()
 
 
-# The spec reader's codes, as waiver codes: a duplicate key keeps its own code (IAC422);
-# everything else about reading the YAML is IAC420.
-_DUPLICATE_KEY = "IAC005"
-
-
 def load_waivers(path: Path) -> WaiverSet:
     """Read and validate a waivers file; every problem becomes one `file:line:col` diagnostic.
 
@@ -84,7 +79,7 @@ def load_waivers(path: Path) -> WaiverSet:
     recursion. Its diagnostics are re-coded into the waivers range (IAC420, IAC422).
     """
     from iac_gen.spec.one_line import one_line
-    from iac_gen.spec.yaml_source import parse_yaml_text
+    from iac_gen.spec.yaml_source import DUPLICATE_KEY, parse_yaml_text
 
     name = str(path)
     try:
@@ -102,11 +97,11 @@ def load_waivers(path: Path) -> WaiverSet:
     try:
         documents = parse_yaml_text(text, name)
     except InputError as exc:
+        # The spec reader's codes, as waiver codes: a duplicate key keeps its own code
+        # (IAC422); everything else about reading the YAML is IAC420.
         raise InputError(
             one_line(
-                Diagnostic(
-                    "IAC422" if d.code == _DUPLICATE_KEY else "IAC420", d.message, d.location
-                )
+                Diagnostic("IAC422" if d.code == DUPLICATE_KEY else "IAC420", d.message, d.location)
                 for d in exc.diagnostics
             )
         ) from None

@@ -30,13 +30,6 @@ _SEVERITIES = ("critical", "high", "medium", "low", "info")
 # renderers' recursion (and Python's stack) can take.
 MAX_DEPTH = 128
 
-CODES: dict[str, str] = {
-    "IAC501": "report input cannot be read (missing, not UTF-8, not strict JSON, too deep)",
-    "IAC502": "report input is not a (valid) drift or lint result",
-    "IAC503": "a lint result in a format that renders only drift results",
-    "IAC504": "a drift result whose status or summary contradicts its content",
-}
-
 
 def result_kind(data: Any) -> ResultKind | None:
     """`drift`, `lint`, or None when the document is neither."""

@@ -28,6 +28,7 @@ from iac_gen.diagnostics import Diagnostic, InputError, Location
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: a spec is a few KiB; anything larger is a mistake or hostile
 MAX_NODES = 100_000  # values after alias expansion
 MAX_DEPTH = 64  # nesting of mappings/sequences
+DUPLICATE_KEY = "IAC005"  # the waivers reader re-codes this one as IAC422
 
 RawPath = tuple[str | int, ...]
 
@@ -454,7 +455,9 @@ class _Folder:
             self.merge_source(parent, value, sub, loc)
             return
         if key in parent.value:
-            self.diags.append(Diagnostic("IAC005", f"duplicate key '{key}'", parent.key_loc or loc))
+            self.diags.append(
+                Diagnostic(DUPLICATE_KEY, f"duplicate key '{key}'", parent.key_loc or loc)
+            )
         parent.value[key] = value
 
     def merge_source(
