@@ -301,13 +301,17 @@ def _load_specs(paths: Sequence[Path], target_overrides: Mapping[str, str] | Non
 
 
 def _duplicate_endpoints(specs: list[Spec], diags: list[Diagnostic]) -> None:
+    """IAC232 for a second spec of one endpoint; Azure compares these names ignoring case."""
     seen: dict[tuple[Any, ...], Spec] = {}
     for spec in specs:
-        key = (
-            spec.target.subscription,
-            spec.target.resource_group,
-            spec.target.workspace,
-            spec.endpoint.name,
+        key = tuple(
+            value.lower() if isinstance(value, str) else value
+            for value in (
+                spec.target.subscription,
+                spec.target.resource_group,
+                spec.target.workspace,
+                spec.endpoint.name,
+            )
         )
         first = seen.setdefault(key, spec)
         if first is not spec:

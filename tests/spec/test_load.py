@@ -182,3 +182,18 @@ def test_several_schema_errors_of_one_file_are_all_reported(tmp_path: Path) -> N
         load_specs([path])
     assert [d.code for d in exc.value.diagnostics] == ["IAC105", "IAC103", "IAC102"]
     assert [d.location.line for d in exc.value.diagnostics] == [2, 3, 6]
+
+
+def test_the_same_endpoint_in_another_case_is_defined_twice(tmp_path: Path) -> None:
+    """Azure compares endpoint, workspace and resource group names ignoring case, so these are
+    one endpoint: IAC232 at load (validate), not IAC430 later in drift."""
+    text = (ROOT / "fixtures" / "example" / "spec.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    other = text.replace("name: credit-scoring", "name: Credit-Scoring").replace(
+        "workspace: mlw-risk-prod", "workspace: MLW-Risk-Prod"
+    )
+    assert other.count("Credit-Scoring") == 1 and "MLW-Risk-Prod" in other
+    (tmp_path / "b.yaml").write_text(other, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_specs([tmp_path])
+    assert [d.code for d in caught.value.diagnostics] == ["IAC232"]
