@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from iac_gen.diagnostics import Diagnostic, InputError, Location
+from iac_gen.severity import SEVERITIES
 
 CONFIG_NAME = "iac-gen.toml"
 PYPROJECT = "pyproject.toml"
 ENV_PREFIX = "IAC_GEN_"
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 TARGET_KEYS = ("subscription", "resource_group", "workspace", "location")
 # name -> (kind, help). Kinds: str, severity, path, formats.
 SETTINGS: dict[str, tuple[str, str]] = {

@@ -18,10 +18,11 @@ from typing import Any
 from iac_gen import __version__
 from iac_gen.diagnostics import Diagnostic, InputError, Location
 from iac_gen.provenance import iso_now, sha256_file
-from iac_gen.rules.base import SEVERITIES, Rule, RuleHit, severity_rank
+from iac_gen.rules.base import Rule, RuleHit
 from iac_gen.rules.registry import all_rules
 from iac_gen.rules.rule_failure import RuleFailure
 from iac_gen.rules.spec_facts import is_non_production
+from iac_gen.severity import SEVERITIES, severity_rank
 from iac_gen.spec.model import Spec
 
 SCHEMA_VERSION = "1.0"

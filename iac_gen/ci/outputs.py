@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from iac_gen.report.severity import SEVERITIES
+from iac_gen.severity import SEVERITIES
 
 MAX_SUMMARY = 1024 * 1024  # GitHub refuses step summaries over 1 MiB
 

@@ -166,6 +166,7 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
     res = result["summary"]["resources"]
     fnd = result["summary"]["findings"]
     from iac_gen.drift.waivers import waived_lines
+    from iac_gen.severity import SEVERITIES
     from iac_gen.spec.one_line import escape
 
     lines = [
@@ -176,7 +177,7 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
         "  resources: "
         + ", ".join(f"{res[k]} {k.replace('_', ' ')}" for k in res if res[k] or k == "in_sync")
     )
-    counted = [f"{fnd[s]} {s}" for s in options.SEVERITIES if fnd[s]]
+    counted = [f"{fnd[s]} {s}" for s in SEVERITIES if fnd[s]]
     if fnd["waived"]:
         counted.append(f"{fnd['waived']} waived")
     lines.append("  findings: " + (", ".join(counted) if counted else "none"))

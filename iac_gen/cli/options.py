@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from iac_gen.report.registry import REPORTERS
+from iac_gen.severity import SEVERITIES
 
 if TYPE_CHECKING:
     from iac_gen.config import Config
@@ -75,17 +76,8 @@ def settings() -> Config:
     return load()
 
 
-class Severity(StrEnum):
-    """`--fail-on` choices, most severe first (lint and drift share the scale)."""
-
-    critical = "critical"
-    high = "high"
-    medium = "medium"
-    low = "low"
-    info = "info"
-
-
-SEVERITIES = tuple(s.value for s in Severity)
+# `--fail-on` choices, most severe first: the one scale lint and drift share.
+Severity = StrEnum("Severity", {name: name for name in SEVERITIES})  # type: ignore[misc]
 
 # Report formats come from the one report registry; the CLI never lists them itself.
 ReportFormat = Enum("ReportFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from iac_gen import __version__
 from iac_gen.drift import tables
 from iac_gen.exit_codes import ExitCode
+from iac_gen.severity import SEVERITIES, severity_rank
 
 if TYPE_CHECKING:
     from iac_gen.drift.pipeline import DriftRun
@@ -40,7 +41,7 @@ def build_result(run: DriftRun) -> dict[str, Any]:
     by_status = dict.fromkeys(RESOURCE_STATUSES, 0)
     for resource in resources:
         by_status[resource["status"]] += 1
-    by_severity = dict.fromkeys((*tables.SEVERITIES, "waived"), 0)
+    by_severity = dict.fromkeys((*SEVERITIES, "waived"), 0)
     for finding in findings:
         by_severity["waived" if finding["waived"] else finding["severity"]] += 1
     by_outcome = dict.fromkeys(OUTCOMES, 0)
@@ -74,11 +75,11 @@ def build_result(run: DriftRun) -> dict[str, Any]:
 
 def failing_findings(result: dict[str, Any], fail_on: str) -> list[dict[str, Any]]:
     """Unwaived drift findings at or above `fail_on`."""
-    limit = tables.severity_rank(fail_on)
+    limit = severity_rank(fail_on)
     return [
         f
         for f in result["findings"]
-        if is_drift(f) and not f["waived"] and tables.severity_rank(f["severity"]) <= limit
+        if is_drift(f) and not f["waived"] and severity_rank(f["severity"]) <= limit
     ]
 
 

@@ -804,13 +804,7 @@ UNMANAGED_AUTOSCALE = ("medium", "capacity")
 UNMANAGED_DIAGNOSTICS = ("medium", "security")
 NOT_COMPARABLE = ("info", "configuration")
 
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 CATEGORIES: tuple[str, ...] = ("security", "routing", "capacity", "configuration", "metadata")
-
-
-def severity_rank(severity: str) -> int:
-    """0 for critical ... 4 for info; used for `--fail-on` and sorting."""
-    return SEVERITIES.index(severity)
 
 
 # -- 5. Sources of the entries that do not carry their own. -----------------------------------

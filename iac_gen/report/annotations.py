@@ -27,8 +27,8 @@ from typing import Any
 from iac_gen.report.gate import is_failing
 from iac_gen.report.markdown_text import visible
 from iac_gen.report.redact import redact_result
-from iac_gen.report.severity import rank
 from iac_gen.report.view import format_value
+from iac_gen.severity import rank
 
 CI_FORMATS = ("github", "azure")
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from iac_gen.report.severity import SEVERITIES, rank
+from iac_gen.severity import SEVERITIES, rank
 
 DEFAULT_FAIL_ON = "info"
 

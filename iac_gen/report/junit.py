@@ -17,8 +17,8 @@ from typing import Any
 from iac_gen.report.gate import gate
 from iac_gen.report.redact import redact_result
 from iac_gen.report.sarif import drift_rule_id
-from iac_gen.report.severity import rank
 from iac_gen.report.view import endpoint_of, format_value, resource_name
+from iac_gen.severity import rank
 
 UNKNOWN_HOST = "unknown"
 # Characters XML 1.0 cannot carry at all, not even escaped (C0 controls, surrogates, ...).

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from iac_gen.diagnostics import error
+from iac_gen.severity import SEVERITIES
 
 ResultKind = Literal["drift", "lint"]
 DRIFT_SCHEMA = "drift.schema.json"
 _STATUSES = ("in_sync", "drifted", "not_checked")
-_SEVERITIES = ("critical", "high", "medium", "low", "info")
 # Far beyond what a result holds (ARM bodies nest about ten levels), well below what the
 # renderers' recursion (and Python's stack) can take.
 MAX_DEPTH = 128
@@ -95,7 +95,7 @@ def consistency_problems(data: dict[str, Any]) -> list[str]:
     by_status = dict.fromkeys(RESOURCE_STATUSES, 0)
     for resource in data["resources"]:
         by_status[resource["status"]] += 1
-    by_severity = dict.fromkeys((*_SEVERITIES, "waived"), 0)
+    by_severity = dict.fromkeys((*SEVERITIES, "waived"), 0)
     for finding in data["findings"]:
         by_severity["waived" if finding["waived"] else finding["severity"]] += 1
     by_outcome = dict.fromkeys(OUTCOMES, 0)
@@ -142,7 +142,7 @@ def _is_int(value: Any) -> bool:
 
 _FINDING_FIELDS: dict[str, Callable[[Any], bool]] = {
     "rule": lambda v: isinstance(v, str),
-    "severity": lambda v: v in _SEVERITIES,
+    "severity": lambda v: v in SEVERITIES,
     "category": lambda v: v is None or isinstance(v, str),
     "title": lambda v: v is None or isinstance(v, str),
     "message": lambda v: v is None or isinstance(v, str),
@@ -158,7 +158,7 @@ _FINDING_REQUIRED = ("rule", "severity")
 _RULE_FIELDS: dict[str, Callable[[Any], bool]] = {
     "id": lambda v: isinstance(v, str) and bool(v),
     "title": lambda v: v is None or isinstance(v, str),
-    "severity": lambda v: v is None or v in _SEVERITIES,
+    "severity": lambda v: v is None or v in SEVERITIES,
     "category": lambda v: v is None or isinstance(v, str),
     "rationale": lambda v: v is None or isinstance(v, str),
     "docs": lambda v: v is None or isinstance(v, str),
@@ -170,7 +170,7 @@ _TOP_FIELDS: dict[str, Callable[[Any], bool]] = {
     "tool": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
     "generated_at": lambda v: isinstance(v, str),
     "environment": lambda v: v is None or isinstance(v, str),
-    "fail_on": lambda v: v in _SEVERITIES,
+    "fail_on": lambda v: v in SEVERITIES,
     "status": lambda v: v in ("passed", "failed"),
     "summary": lambda v: isinstance(v, dict),
     "inputs": lambda v: (

@@ -20,8 +20,9 @@ from typing import Any
 from iac_gen.output_files import dumps_json
 from iac_gen.report.gate import gate
 from iac_gen.report.redact import redact_result
-from iac_gen.report.severity import SARIF_LEVEL, SECURITY_SEVERITY, rank, worst
+from iac_gen.report.severity import SARIF_LEVEL, SECURITY_SEVERITY
 from iac_gen.report.view import format_value
+from iac_gen.severity import rank, worst
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/iac-gen/"

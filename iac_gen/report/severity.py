@@ -1,8 +1,7 @@
-"""Severity order and its mappings to SARIF, shared by every format."""
+"""The severity scale's mappings to SARIF, shared by every format (the scale itself is
+`iac_gen.severity`)."""
 
 from __future__ import annotations
-
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 
 # GitHub code scanning reads `security-severity` (0.1-10.0) on rules of security findings:
 # >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
@@ -21,17 +20,3 @@ SARIF_LEVEL: dict[str, str] = {
     "low": "note",
     "info": "note",
 }
-
-
-def rank(severity: str | None) -> int:
-    """Sort key: critical first, unknown severities last."""
-    try:
-        return SEVERITIES.index(str(severity).lower())
-    except ValueError:
-        return len(SEVERITIES)
-
-
-def worst(severities: list[str]) -> str:
-    """The most severe of `severities` ("info" when empty)."""
-    known = [s for s in severities if rank(s) < len(SEVERITIES)]
-    return min(known, key=rank) if known else "info"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from iac_gen.report.severity import SEVERITIES
+from iac_gen.severity import SEVERITIES
 
 
 def _finalize(value: Any) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 from iac_gen.report.gate import Gate, gate, is_failing
 from iac_gen.report.redact import redact_result
-from iac_gen.report.severity import SEVERITIES, rank
+from iac_gen.severity import SEVERITIES, rank
 
 STATUS_LABEL = {"in_sync": "In sync", "drifted": "Drifted", "not_checked": "Not checked"}
 CHANGE_LABEL = {

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from iac_gen.severity import SEVERITIES, severity_rank
 from iac_gen.spec.model import Spec
 
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
-"""Most severe first; `--fail-on X` fails on X and everything before it."""
+__all__ = ["CATEGORIES", "RULE_ID_PATTERN", "SEVERITIES", "Rule", "RuleHit", "severity_rank"]
 
 CATEGORIES: tuple[str, ...] = (
     "security",
@@ -25,11 +25,6 @@ CATEGORIES: tuple[str, ...] = (
 )
 
 RULE_ID_PATTERN = r"^MOE\d{3}$"
-
-
-def severity_rank(severity: str) -> int:
-    """0 for critical ... 4 for info; lower is more severe."""
-    return SEVERITIES.index(severity)
 
 
 @dataclass(frozen=True)

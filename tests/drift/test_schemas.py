@@ -7,6 +7,7 @@ from jsonschema import Draft202012Validator
 
 from iac_gen.drift import tables
 from iac_gen.resources import load_schema
+from iac_gen.severity import SEVERITIES
 
 
 @pytest.mark.parametrize("name", ["drift.schema.json", "waivers.schema.json"])
@@ -16,7 +17,7 @@ def test_schema_is_valid(name: str) -> None:
 
 def test_drift_schema_enums_follow_the_tables() -> None:
     finding = load_schema("drift.schema.json")["properties"]["findings"]["items"]["properties"]
-    assert finding["severity"]["enum"] == list(tables.SEVERITIES)
+    assert finding["severity"]["enum"] == list(SEVERITIES)
     assert finding["category"]["enum"] == list(tables.CATEGORIES)
 
 

@@ -11,8 +11,8 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 from iac_gen.report import junit
-from iac_gen.report.severity import SEVERITIES
 from iac_gen.report.view import resource_name
+from iac_gen.severity import SEVERITIES
 
 from .samples import DRIFT_SAMPLES, load, with_extra_finding
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from iac_gen.report.severity import SEVERITIES
+from iac_gen.severity import SEVERITIES
 
 
 @dataclass

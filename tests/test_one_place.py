@@ -1,0 +1,34 @@
+"""Each shared fact is declared in one module; a second copy elsewhere in `iac_gen/` fails.
+
+A copy is found by walking the source's syntax trees, so a mention in a docstring or a
+comment does not count.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+from iac_gen.severity import SEVERITIES
+
+PACKAGE = Path(__file__).resolve().parents[1] / "iac_gen"
+
+
+def _modules() -> Iterator[tuple[str, ast.Module]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        yield module, ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def _string_tuples(tree: ast.AST) -> Iterator[tuple[str, ...]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Tuple | ast.List) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+        ):
+            yield tuple(str(e.value) for e in node.elts if isinstance(e, ast.Constant))
+
+
+def test_the_severity_scale_is_declared_once() -> None:
+    found = [m for m, tree in _modules() if SEVERITIES in set(_string_tuples(tree))]
+    assert found == ["severity"]
