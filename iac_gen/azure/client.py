@@ -39,11 +39,12 @@ from iac_gen.azure.retry import JitterRetryPolicy, retry_after_seconds
 from iac_gen.live import load as live_load
 from iac_gen.strict_json import JsonProblem
 from iac_gen.strict_json import loads as strict_loads
+from iac_gen.vocabulary import RESOURCE_GRAPH_API, RESOURCE_GRAPH_PATH
 
 __all__ = ["MAX_RESPONSE_BYTES", "ArmReader", "ClientSettings", "Fetched", "GraphReader"]
 
-GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources"
-GRAPH_API = "2021-03-01"  # the version azure-mgmt-resourcegraph 8.x sends
+GRAPH_PATH = RESOURCE_GRAPH_PATH
+GRAPH_API = RESOURCE_GRAPH_API
 
 
 @dataclass

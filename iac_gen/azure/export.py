@@ -33,23 +33,26 @@ from iac_gen.live import load as live_load
 from iac_gen.live.bundle import build_bundle
 from iac_gen.live.graph_rows import has_full_properties, row_to_body
 from iac_gen.live.secrets import scrub
+from iac_gen.vocabulary import (
+    AUTOSCALE_API,
+    AUTOSCALE_TYPE,
+    DEFAULT_API_VERSION,
+    DEPLOYMENT_TYPE,
+    ENDPOINT_TYPE,
+    RESOURCE_GRAPH_PATH,
+    WORKSPACE_TYPE,
+)
+from iac_gen.vocabulary import DIAGNOSTICS_API as DIAGNOSTIC_API
+from iac_gen.vocabulary import DIAGNOSTICS_TYPE as DIAGNOSTIC_TYPE
 
-ML = "Microsoft.MachineLearningServices"
-ENDPOINT_TYPE = f"{ML}/workspaces/onlineEndpoints"
-DEPLOYMENT_TYPE = f"{ENDPOINT_TYPE}/deployments"
-WORKSPACE_TYPE = f"{ML}/workspaces"
-AUTOSCALE_TYPE = "Microsoft.Insights/autoscalesettings"
-DIAGNOSTIC_TYPE = "Microsoft.Insights/diagnosticSettings"
-AUTOSCALE_API = "2022-10-01"
-DIAGNOSTIC_API = "2021-05-01-preview"
-GRAPH_QUERY_ID = "/providers/Microsoft.ResourceGraph/resources"
+GRAPH_QUERY_ID = RESOURCE_GRAPH_PATH
 GRAPH_QUERY = (
-    "resources"
-    " | where type =~ 'microsoft.machinelearningservices/workspaces/onlineendpoints'"
-    " or type =~ 'microsoft.machinelearningservices/workspaces/onlineendpoints/deployments'"
-    " or type =~ 'microsoft.machinelearningservices/workspaces'"
-    " or type =~ 'microsoft.insights/autoscalesettings'"
-    " | order by id asc"
+    "resources | where "
+    + " or ".join(
+        f"type =~ '{t.lower()}'"
+        for t in (ENDPOINT_TYPE, DEPLOYMENT_TYPE, WORKSPACE_TYPE, AUTOSCALE_TYPE)
+    )
+    + " | order by id asc"
 )
 
 
@@ -61,7 +64,7 @@ class ExportOptions:
     endpoint: str | None = None
     management_group: str | None = None
     graph: bool = False
-    api_version: str = "2026-05-01"
+    api_version: str = DEFAULT_API_VERSION
     arm_endpoint: str | None = None
     concurrency: int = 8
     timeout: float = 30.0

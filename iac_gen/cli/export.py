@@ -20,6 +20,7 @@ from iac_gen.cli.app import app
 from iac_gen.diagnostics import error
 from iac_gen.exit_codes import ExitCode
 from iac_gen.spec.one_line import escape
+from iac_gen.vocabulary import DEFAULT_API_VERSION
 
 
 class SummaryFormat(StrEnum):
@@ -130,7 +131,7 @@ def export_command(
         None, "--management-group", metavar="ID", help="Fleet mode scope: a management group id."
     ),
     api_version: str = typer.Option(
-        "2026-05-01", "--api-version", help="Microsoft.MachineLearningServices api-version."
+        DEFAULT_API_VERSION, "--api-version", help="Microsoft.MachineLearningServices api-version."
     ),
     arm_endpoint: str | None = typer.Option(
         None,

@@ -7,9 +7,8 @@ from typing import Any
 
 from iac_gen.desired.ids import Scope
 from iac_gen.spec.model import Scorer, Spec
+from iac_gen.vocabulary import ROLE_ASSIGNMENT_API, ROLE_ASSIGNMENT_TYPE
 
-ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments"
-ROLE_ASSIGNMENT_API = "2022-04-01"
 # Built-in "AzureML Data Scientist": includes onlineEndpoints/score/action (the action an
 # aad_token caller needs on the endpoint). No narrower built-in role grants scoring only.
 SCORER_ROLE_ID = "f6c7c914-8db3-469d-8ca1-694a8f32e121"

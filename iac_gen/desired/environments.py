@@ -34,8 +34,8 @@ from typing import Any
 from iac_gen.desired.ids import Scope
 from iac_gen.diagnostics import Diagnostic, InputError, Location
 from iac_gen.spec.model import InlineEnvironment, Spec
+from iac_gen.vocabulary import ENVIRONMENT_VERSION_TYPE
 
-ENVIRONMENT_VERSION_TYPE = "Microsoft.MachineLearningServices/workspaces/environments/versions"
 ANONYMOUS_ENV_NAME = "CliV2AnonymousEnvironment"  # azure-ai-ml constants/_common.py
 _ROUTES = (
     ("liveness_route", "livenessRoute"),

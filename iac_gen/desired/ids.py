@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iac_gen.spec.model import Target
+from iac_gen.vocabulary import DEPLOYMENT_TYPE as DEPLOYMENT_TYPE  # emit/plan.py imports it here
+from iac_gen.vocabulary import ENDPOINT_TYPE as ENDPOINT_TYPE
+from iac_gen.vocabulary import ML_PROVIDER as ML
 
-ML = "Microsoft.MachineLearningServices"
-ENDPOINT_TYPE = f"{ML}/workspaces/onlineEndpoints"
-DEPLOYMENT_TYPE = f"{ML}/workspaces/onlineEndpoints/deployments"
 ASSET_TYPES = {"models": "models", "environments": "environments", "codes": "codes"}
 
 

@@ -10,21 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from iac_gen.arm_enums import (
+from iac_gen.desired.environments import environment_resource, is_local_build
+from iac_gen.desired.ids import Scope, parse_asset
+from iac_gen.desired.state import Unresolved
+from iac_gen.durations import iso_duration_ms, iso_duration_s
+from iac_gen.spec.model import Deployment, Endpoint, Probe, Spec
+from iac_gen.vocabulary import (
     ACCESS,
     AUTH_MODE,
     COLLECTION_MODE,
     COMPUTE_TYPE,
+    DEPLOYMENT_TYPE,
+    ENDPOINT_TYPE,
     ROLLING_RATE,
     SCALE_TYPE,
     arm_enum,
     identity_type,
 )
-from iac_gen.desired.environments import environment_resource, is_local_build
-from iac_gen.desired.ids import DEPLOYMENT_TYPE, ENDPOINT_TYPE, Scope, parse_asset
-from iac_gen.desired.state import Unresolved
-from iac_gen.durations import iso_duration_ms, iso_duration_s
-from iac_gen.spec.model import Deployment, Endpoint, Probe, Spec
 
 
 def prune(value: dict[str, Any]) -> dict[str, Any]:

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from iac_gen.desired.ids import DEPLOYMENT_TYPE, ENDPOINT_TYPE, Scope
+from iac_gen.desired.ids import Scope
 from iac_gen.desired.ml import spec_tags
 from iac_gen.durations import iso_minutes
 from iac_gen.spec.model import Autoscale, ScaleRule, ScheduleProfile, Spec
+from iac_gen.vocabulary import (
+    ALERT_API,
+    ALERT_TYPE,
+    AUTOSCALE_API,
+    AUTOSCALE_TYPE,
+    DEPLOYMENT_TYPE,
+    DIAGNOSTICS_API,
+    DIAGNOSTICS_TYPE,
+    ENDPOINT_TYPE,
+)
 
-AUTOSCALE_TYPE = "Microsoft.Insights/autoscalesettings"
-AUTOSCALE_API = "2022-10-01"
-DIAGNOSTICS_TYPE = "Microsoft.Insights/diagnosticSettings"
-DIAGNOSTICS_API = "2021-05-01-preview"
-ALERT_TYPE = "Microsoft.Insights/metricAlerts"
-ALERT_API = "2018-03-01"
 LOG_CATEGORIES = (
     "AmlOnlineEndpointConsoleLog",
     "AmlOnlineEndpointEventLog",

@@ -19,6 +19,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
+from iac_gen import vocabulary
 from iac_gen.drift import companions, tables
 from iac_gen.drift.classify import Classifier, known_field, message, rule_for
 from iac_gen.drift.compare import Difference
@@ -360,10 +361,10 @@ def _coverage(
 
 
 _TYPES = {
-    "endpoint": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
-    "deployment": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
-    "autoscale": "Microsoft.Insights/autoscalesettings",
-    "diagnostics": "Microsoft.Insights/diagnosticSettings",
+    "endpoint": vocabulary.ENDPOINT_TYPE,
+    "deployment": vocabulary.DEPLOYMENT_TYPE,
+    "autoscale": vocabulary.AUTOSCALE_TYPE,
+    "diagnostics": vocabulary.DIAGNOSTICS_TYPE,
 }
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from iac_gen import vocabulary
+
 NORMALISATION_VERSION = "1.2.0"
 
 # -- 0. Where the knowledge comes from. ------------------------------------------------------
@@ -61,12 +63,13 @@ CLI_V2_ENDPOINT_YAML = (
 )
 UNVERIFIED = "unverified"
 
-ENDPOINT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
-DEPLOYMENT_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments"
-AUTOSCALE_TYPE = "microsoft.insights/autoscalesettings"
-DIAGNOSTICS_TYPE = "microsoft.insights/diagnosticsettings"
-ALERT_TYPE = "microsoft.insights/metricalerts"
-ROLE_ASSIGNMENT_TYPE = "microsoft.authorization/roleassignments"
+# Resource types lower-cased, as drift compares them (ARM types are case-insensitive).
+ENDPOINT_TYPE = vocabulary.ENDPOINT_TYPE.lower()
+DEPLOYMENT_TYPE = vocabulary.DEPLOYMENT_TYPE.lower()
+AUTOSCALE_TYPE = vocabulary.AUTOSCALE_TYPE.lower()
+DIAGNOSTICS_TYPE = vocabulary.DIAGNOSTICS_TYPE.lower()
+ALERT_TYPE = vocabulary.ALERT_TYPE.lower()
+ROLE_ASSIGNMENT_TYPE = vocabulary.ROLE_ASSIGNMENT_TYPE.lower()
 
 # Companion resources of the design and what drift does with each (kind -> why not compared,
 # or None when it is compared). `iac-gen export` reads autoscale and diagnostic settings only.
@@ -200,15 +203,16 @@ SERVICE_DEFAULTS: tuple[Default, ...] = (
 # -- 3. Spelling: enum casing, case-insensitive strings, durations, ids, maps. ----------------
 _RULE = "properties.profiles.*.rules.*."  # an autoscale rule inside a profile
 ENUMS: dict[str, tuple[str, ...]] = {
-    "properties.authMode": ("Key", "AMLToken", "AADToken"),
-    "properties.publicNetworkAccess": ("Enabled", "Disabled"),
-    "properties.egressPublicNetworkAccess": ("Enabled", "Disabled"),
-    "identity.type": ("None", "SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"),
-    "properties.endpointComputeType": ("Managed", "Kubernetes"),
-    "properties.scaleSettings.scaleType": ("Default", "TargetUtilization"),
+    # The online endpoint's own enums, as iac_gen.vocabulary spells them.
+    "properties.authMode": tuple(vocabulary.AUTH_MODE.values()),
+    "properties.publicNetworkAccess": tuple(vocabulary.ACCESS.values()),
+    "properties.egressPublicNetworkAccess": tuple(vocabulary.ACCESS.values()),
+    "identity.type": tuple(vocabulary.IDENTITY.values()),
+    "properties.endpointComputeType": tuple(vocabulary.COMPUTE_TYPE.values()),
+    "properties.scaleSettings.scaleType": tuple(vocabulary.SCALE_TYPE.values()),
     "sku.name": ("Default",),
-    "properties.dataCollector.rollingRate": ("Year", "Month", "Day", "Hour", "Minute"),
-    "properties.dataCollector.collections.*.dataCollectionMode": ("Enabled", "Disabled"),
+    "properties.dataCollector.rollingRate": tuple(vocabulary.ROLLING_RATE.values()),
+    "properties.dataCollector.collections.*.dataCollectionMode": tuple(vocabulary.ACCESS.values()),
     _RULE + "metricTrigger.operator": (
         "Equals",
         "NotEquals",

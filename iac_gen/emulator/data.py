@@ -18,12 +18,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-ML = "Microsoft.MachineLearningServices"
-WORKSPACE_TYPE = f"{ML}/workspaces"
-ENDPOINT_TYPE = f"{ML}/workspaces/onlineEndpoints"
-DEPLOYMENT_TYPE = f"{ML}/workspaces/onlineEndpoints/deployments"
-AUTOSCALE_TYPE = "Microsoft.Insights/autoscalesettings"
-DIAGNOSTIC_TYPE = "Microsoft.Insights/diagnosticSettings"
+from iac_gen.vocabulary import (
+    AUTOSCALE_TYPE,
+    DEPLOYMENT_TYPE,
+    ENDPOINT_TYPE,
+    WORKSPACE_TYPE,
+)
+from iac_gen.vocabulary import DIAGNOSTICS_TYPE as DIAGNOSTIC_TYPE
+from iac_gen.vocabulary import ML_PROVIDER as ML
+
 LOG_CATEGORIES = (
     "AmlOnlineEndpointTrafficLog",
     "AmlOnlineEndpointConsoleLog",
@@ -228,8 +231,8 @@ def autoscale_body(
                             "metricTrigger": {
                                 "metricName": "CpuUtilizationPercentage",
                                 "metricResourceUri": target_id,
-                                "metricNamespace": "microsoft.machinelearningservices/"
-                                "workspaces/onlineendpoints/deployments",
+                                # Azure Monitor echoes the namespace lower-cased
+                                "metricNamespace": DEPLOYMENT_TYPE.lower(),
                                 "timeGrain": "PT1M",
                                 "statistic": "Average",
                                 "timeWindow": "PT5M",

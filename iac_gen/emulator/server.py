@@ -26,8 +26,9 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from iac_gen.emulator.data import unsettled
 from iac_gen.emulator.faults import Fault, FaultPlan
+from iac_gen.vocabulary import RESOURCE_GRAPH_PATH
 
-GRAPH_PATH = "/providers/microsoft.resourcegraph/resources"
+GRAPH_PATH = RESOURCE_GRAPH_PATH.lower()
 SECRET_ACTIONS = frozenset(
     {"listkeys", "token", "regeneratekeys", "listsecrets", "getlogs", "listcredentials"}
 )

@@ -22,6 +22,7 @@ from iac_gen.importer.build import (
     deployment_document,
     endpoint_document,
 )
+from iac_gen.vocabulary import WORKSPACE_TYPE
 
 ENDPOINT = "endpoint"
 
@@ -112,7 +113,7 @@ def assemble(
                 aside.append(f"{rid}: diagnostic setting on something other than an endpoint")
                 continue
             diagnostics.setdefault((found[0], found[1].endpoint), []).append(body)
-        elif str(body.get("type", "")).lower() != "microsoft.machinelearningservices/workspaces":
+        elif str(body.get("type", "")).lower() != WORKSPACE_TYPE.lower():
             aside.append(f"{rid}: {body.get('type')} is not part of an endpoint spec")
     wanted = {n.lower() for n in only}
     for orphan in sorted(set(deployments) | set(autoscale) | set(diagnostics)):

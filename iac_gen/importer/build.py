@@ -5,7 +5,7 @@ those facts: `SERVER_OWNED` fields and `SYSTEM_PROPERTY_KEYS` are never written,
 to its `SERVICE_DEFAULTS` entry (compared in canonical form, as drift compares it) is left
 out, and keys of `SERVICE_WRITTEN_KEYS` are dropped from environment variables. Values come
 back in the spec's units (milliseconds, seconds, minutes) and CLI v2 spellings (the reverse of
-`iac_gen.arm_enums`). Anything that cannot be said in the spec becomes a `Note` at the spec
+`iac_gen.vocabulary`). Anything that cannot be said in the spec becomes a `Note` at the spec
 path it belongs to, so it is written as a comment and listed, never dropped silently.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from iac_gen import arm_enums
+from iac_gen import vocabulary
 from iac_gen.desired import monitor
 from iac_gen.desired.ids import CURATED_ENV_PREFIX
 from iac_gen.drift import tables
@@ -110,10 +110,10 @@ def _identity_word(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     try:
-        arm = arm_enums.identity_type(value)
+        arm = vocabulary.identity_type(value)
     except ValueError:
         return None
-    return _reverse(arm_enums.IDENTITY, arm)
+    return _reverse(vocabulary.IDENTITY, arm)
 
 
 def _ms(value: Any) -> int | None:
@@ -275,14 +275,14 @@ def endpoint_document(
         doc["description"] = desc
     auth = r.get("properties.authMode")
     if auth is not None and not is_default("endpoint", "properties.authMode", auth):
-        word = _reverse(arm_enums.AUTH_MODE, auth)
+        word = _reverse(vocabulary.AUTH_MODE, auth)
         if word:
             doc["auth_mode"] = word
         else:
             notes.append(Note("auth_mode", f"authMode {auth!r} has no spec spelling"))
     pna = r.get("properties.publicNetworkAccess")
     if pna is not None and not is_default("endpoint", "properties.publicNetworkAccess", pna):
-        doc["public_network_access"] = _reverse(arm_enums.ACCESS, pna) or pna
+        doc["public_network_access"] = _reverse(vocabulary.ACCESS, pna) or pna
     identity = r.get("identity") or {}
     r.used.update({"identity.type", "identity.userAssignedIdentities"})
     itype = identity.get("type")
@@ -373,7 +373,7 @@ def deployment_document(
     doc: dict[str, Any] = {"name": name}
     ctype = r.get("properties.endpointComputeType")
     if ctype is not None and not is_default("deployment", "properties.endpointComputeType", ctype):
-        doc["type"] = _reverse(arm_enums.COMPUTE_TYPE, ctype) or ctype
+        doc["type"] = _reverse(vocabulary.COMPUTE_TYPE, ctype) or ctype
     desc = r.get("properties.description")
     if isinstance(desc, str):
         doc["description"] = desc
@@ -419,7 +419,7 @@ def deployment_document(
     if egress is not None and not is_default(
         "deployment", "properties.egressPublicNetworkAccess", egress
     ):
-        doc["egress_public_network_access"] = _reverse(arm_enums.ACCESS, egress) or egress
+        doc["egress_public_network_access"] = _reverse(vocabulary.ACCESS, egress) or egress
     rs = _section(
         r,
         "properties.requestSettings",
@@ -458,7 +458,7 @@ def deployment_document(
         )
         if rest or not default_type:
             doc["scale_settings"] = {
-                "type": _reverse(arm_enums.SCALE_TYPE, stype) or "default",
+                "type": _reverse(vocabulary.SCALE_TYPE, stype) or "default",
                 **rest,
             }
     dc = r.get("properties.dataCollector")
@@ -526,7 +526,7 @@ def _data_collector(dc: Mapping[str, Any], where: str, notes: list[Note]) -> dic
         notes.append(Note(where, "collections have different sampling rates; the spec has one"))
     if dc.get("rollingRate") is not None:
         out["rolling_rate"] = (
-            _reverse(arm_enums.ROLLING_RATE, dc["rollingRate"]) or dc["rollingRate"]
+            _reverse(vocabulary.ROLLING_RATE, dc["rollingRate"]) or dc["rollingRate"]
         )
     logging = dc.get("requestLogging")
     if isinstance(logging, Mapping) and logging.get("captureHeaders"):

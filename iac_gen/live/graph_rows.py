@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from iac_gen.vocabulary import (
+    AUTOSCALE_TYPE,
+    DEPLOYMENT_TYPE,
+    DIAGNOSTICS_TYPE,
+    ENDPOINT_TYPE,
+    WORKSPACE_TYPE,
+)
+
 CANONICAL_TYPES = {
     t.lower(): t
-    for t in (
-        "Microsoft.MachineLearningServices/workspaces",
-        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
-        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
-        "Microsoft.Insights/autoscalesettings",
-        "Microsoft.Insights/diagnosticSettings",
-    )
+    for t in (WORKSPACE_TYPE, ENDPOINT_TYPE, DEPLOYMENT_TYPE, AUTOSCALE_TYPE, DIAGNOSTICS_TYPE)
 }
 GRAPH_COLUMNS = (
     "tenantId",
@@ -30,12 +32,10 @@ GRAPH_COLUMNS = (
 )
 # Fields whose presence shows a row carries the full ARM properties, per type.
 _FULLNESS_MARKERS = {
-    "microsoft.machinelearningservices/workspaces/onlineendpoints": "authMode",
-    "microsoft.machinelearningservices/workspaces/onlineendpoints/deployments": (
-        "endpointComputeType"
-    ),
-    "microsoft.insights/autoscalesettings": "targetResourceUri",
-    "microsoft.machinelearningservices/workspaces": "publicNetworkAccess",
+    ENDPOINT_TYPE.lower(): "authMode",
+    DEPLOYMENT_TYPE.lower(): "endpointComputeType",
+    AUTOSCALE_TYPE.lower(): "targetResourceUri",
+    WORKSPACE_TYPE.lower(): "publicNetworkAccess",
 }
 
 

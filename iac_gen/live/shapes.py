@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from iac_gen import vocabulary
 from iac_gen.diagnostics import error
 from iac_gen.durations import parse_duration
 
@@ -26,11 +27,11 @@ WHOLE = "a whole number"
 DURATION = "an ISO 8601 duration"
 NUMBER_TEXT = "a whole number (or its digits as text)"
 
-ML = "microsoft.machinelearningservices/workspaces"
-ENDPOINT = f"{ML}/onlineendpoints"
-DEPLOYMENT = f"{ENDPOINT}/deployments"
-AUTOSCALE = "microsoft.insights/autoscalesettings"
-DIAGNOSTICS = "microsoft.insights/diagnosticsettings"
+ML = vocabulary.WORKSPACE_TYPE.lower()
+ENDPOINT = vocabulary.ENDPOINT_TYPE.lower()
+DEPLOYMENT = vocabulary.DEPLOYMENT_TYPE.lower()
+AUTOSCALE = vocabulary.AUTOSCALE_TYPE.lower()
+DIAGNOSTICS = vocabulary.DIAGNOSTICS_TYPE.lower()
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _RULE = "properties.profiles[].rules[]."

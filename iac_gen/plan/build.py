@@ -16,7 +16,6 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from iac_gen.desired.ids import DEPLOYMENT_TYPE, ENDPOINT_TYPE
 from iac_gen.plan.hazards import PlanContext, all_hazards
 from iac_gen.plan.model import (
     CREATE,
@@ -30,6 +29,7 @@ from iac_gen.plan.model import (
     step,
 )
 from iac_gen.spec.model import Policies, Spec
+from iac_gen.vocabulary import DEPLOYMENT_TYPE, ENDPOINT_TYPE
 
 _TRAFFIC_PATHS = ("properties.traffic", "properties.mirrorTraffic")
 _STATUS_ACTION = {

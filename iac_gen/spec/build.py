@@ -13,7 +13,6 @@ from typing import Any
 from iac_gen.diagnostics import Location
 from iac_gen.spec.document import LazyLocations
 from iac_gen.spec.model import (
-    DEFAULT_API_VERSION,
     Alerts,
     Autoscale,
     CodeConfiguration,
@@ -36,6 +35,7 @@ from iac_gen.spec.model import (
     Suppression,
     Target,
 )
+from iac_gen.vocabulary import DEFAULT_API_VERSION
 
 _ALERT_DEFAULTS = Alerts()
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from iac_gen.arm_enums import DEPLOYMENT_ENUMS, ENDPOINT_ENUMS, sdk_enum
 from iac_gen.diagnostics import Diagnostic, Location
 from iac_gen.spec.document import SpecDocument
 from iac_gen.spec.yaml_source import RawPath
+from iac_gen.vocabulary import DEPLOYMENT_ENUMS, ENDPOINT_ENUMS, sdk_enum
 
 CLIV2_SCHEMAS = {
     "managedonlineendpoint": ("endpoint", "managed"),

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from iac_gen.diagnostics import Location
-
-DEFAULT_API_VERSION = "2026-05-01"
+from iac_gen.vocabulary import DEFAULT_API_VERSION
 
 
 @dataclass(frozen=True)

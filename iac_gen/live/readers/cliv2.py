@@ -13,17 +13,24 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from iac_gen.arm_enums import AUTH_MODE, COMPUTE_TYPE, IDENTITY, SCALE_TYPE, arm_enum, identity_type
 from iac_gen.diagnostics import error
 from iac_gen.durations import seconds_to_duration
 from iac_gen.live.reader import ReadContext, Reader
 from iac_gen.live.readers.common import clean, reject_duplicates
 from iac_gen.live.shapes import MAX_DURATION_SECONDS
 from iac_gen.live.state import LiveState
+from iac_gen.vocabulary import (
+    AUTH_MODE,
+    COMPUTE_TYPE,
+    DEPLOYMENT_TYPE,
+    ENDPOINT_TYPE,
+    IDENTITY,
+    SCALE_TYPE,
+    WORKSPACE_TYPE,
+    arm_enum,
+    identity_type,
+)
 
-ML = "Microsoft.MachineLearningServices"
-ENDPOINT_TYPE = f"{ML}/workspaces/onlineEndpoints"
-DEPLOYMENT_TYPE = f"{ENDPOINT_TYPE}/deployments"
 _MARKERS = frozenset(
     {
         "auth_mode",
@@ -265,7 +272,7 @@ def read(data: Any, ctx: ReadContext) -> LiveState:
     if all(target.get(k) for k in ("subscription", "resource_group", "workspace")):
         ws_id = (
             f"/subscriptions/{target['subscription']}/resourceGroups/{target['resource_group']}"
-            f"/providers/{ML}/workspaces/{target['workspace']}"
+            f"/providers/{WORKSPACE_TYPE}/{target['workspace']}"
         )
     endpoint_ids: dict[str, str] = {}
     for item in items:

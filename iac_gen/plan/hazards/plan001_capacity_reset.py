@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from iac_gen.desired.ids import DEPLOYMENT_TYPE
+from iac_gen import vocabulary
 from iac_gen.plan.hazards import Hazard, PlanContext, finding
+from iac_gen.vocabulary import DEPLOYMENT_TYPE
 
-AUTOSCALE_TYPE = "microsoft.insights/autoscalesettings"
+AUTOSCALE_TYPE = vocabulary.AUTOSCALE_TYPE.lower()
 
 
 def _autoscaled(ctx: PlanContext) -> set[str]:

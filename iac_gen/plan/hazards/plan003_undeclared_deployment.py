@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from iac_gen.desired.ids import DEPLOYMENT_TYPE
 from iac_gen.plan.hazards import Hazard, PlanContext, finding
 from iac_gen.plan.model import LEFT_ALONE
+from iac_gen.vocabulary import DEPLOYMENT_TYPE
 
 
 def _rg_ws(rid: str) -> tuple[str, str]:

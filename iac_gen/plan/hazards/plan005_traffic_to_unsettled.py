@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from iac_gen.desired.ids import ENDPOINT_TYPE
 from iac_gen.plan.hazards import Hazard, PlanContext, finding
+from iac_gen.vocabulary import ENDPOINT_TYPE
 
 
 def check(ctx: PlanContext) -> Iterator[dict[str, Any]]:

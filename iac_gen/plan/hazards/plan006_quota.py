@@ -11,10 +11,10 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from iac_gen.desired.ids import DEPLOYMENT_TYPE
 from iac_gen.plan.hazards import Hazard, PlanContext, finding
 from iac_gen.rules.catalog.moe028_autoscale_quota import UPGRADE_RESERVE
 from iac_gen.rules.spec_facts import vcpus
+from iac_gen.vocabulary import DEPLOYMENT_TYPE
 
 
 def check(ctx: PlanContext) -> Iterator[dict[str, Any]]:

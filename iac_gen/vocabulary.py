@@ -1,17 +1,49 @@
-"""CLI v2 spellings -> the exact enum casing the resource provider expects."""
+"""Azure's vocabulary, declared once: resource types as ARM spells them, the api-versions
+iac-gen sends, and CLI v2 spellings -> the exact enum casing the resource provider expects.
+
+ARM compares resource types ignoring case; code that compares lower-cases both sides
+(`ENDPOINT_TYPE.lower()`), never writes a second spelling. Sources: the resource provider's
+type definitions (shared/reference/bicep-types) and recorded traffic (shared/reference/recorded).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
+# -- Resource types. -------------------------------------------------------------------------
+ML_PROVIDER = "Microsoft.MachineLearningServices"
+WORKSPACE_TYPE = f"{ML_PROVIDER}/workspaces"
+ENDPOINT_TYPE = f"{WORKSPACE_TYPE}/onlineEndpoints"
+DEPLOYMENT_TYPE = f"{ENDPOINT_TYPE}/deployments"
+ENVIRONMENT_VERSION_TYPE = f"{WORKSPACE_TYPE}/environments/versions"
+AUTOSCALE_TYPE = "Microsoft.Insights/autoscalesettings"
+DIAGNOSTICS_TYPE = "Microsoft.Insights/diagnosticSettings"
+ALERT_TYPE = "Microsoft.Insights/metricAlerts"
+ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments"
+NESTED_DEPLOYMENT_TYPE = "Microsoft.Resources/deployments"
+# Azure Resource Graph's query endpoint (POST), under the ARM endpoint.
+RESOURCE_GRAPH_PATH = "/providers/Microsoft.ResourceGraph/resources"
+
+# -- api-versions. ---------------------------------------------------------------------------
+# Online endpoints and deployments: the schema is identical back to 2024-10-01; a spec's
+# `target.api_version` and `export --api-version` choose another.
+DEFAULT_API_VERSION = "2026-05-01"
+AUTOSCALE_API = "2022-10-01"
+DIAGNOSTICS_API = "2021-05-01-preview"
+ALERT_API = "2018-03-01"
+ROLE_ASSIGNMENT_API = "2022-04-01"
+NESTED_DEPLOYMENT_API = "2022-09-01"
+RESOURCE_GRAPH_API = "2021-03-01"  # the version azure-mgmt-resourcegraph 8.x sends
+
+# -- Enums: CLI v2 spelling -> ARM casing. ---------------------------------------------------
 AUTH_MODE = {"key": "Key", "aml_token": "AMLToken", "aad_token": "AADToken"}
 ACCESS = {"enabled": "Enabled", "disabled": "Disabled"}
 IDENTITY = {
+    "none": "None",
     "system_assigned": "SystemAssigned",
     "user_assigned": "UserAssigned",
     "system_assigned,user_assigned": "SystemAssigned,UserAssigned",
-    "none": "None",
 }
 COMPUTE_TYPE = {"managed": "Managed", "kubernetes": "Kubernetes"}
 SCALE_TYPE = {"default": "Default", "target_utilization": "TargetUtilization"}
