@@ -11,6 +11,7 @@ process); 1,000 specs <= 3x the floor (issue 13). Prints figures; it is not a te
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import statistics
@@ -73,17 +74,38 @@ def many_in_process(specs: Path, work: Path) -> tuple[float, float, float, int]:
     return loaded_at - start, compiled_at - loaded_at, written_at - compiled_at, len(files)
 
 
-def file_system_floor(specs: Path, shape: Path, folder: Path) -> None:
-    """The floor: read every spec file, then create as many files, of the same sizes, in the
-    same folders, as the compile wrote into `shape`. Run as its own process."""
-    for spec in sorted(specs.rglob("*.yaml")):
-        spec.read_bytes()
-    for file in sorted(shape.rglob("*")):
-        target = folder / file.relative_to(shape)
-        if file.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            target.write_bytes(b"x" * file.stat().st_size)
+def listing(specs: Path, shape: Path, work: Path) -> Path:
+    """What the floor reads and writes, listed once here so the floor only does the I/O:
+    every spec file, and every folder and file (with its size) the compile wrote."""
+    folders = sorted(str(d.relative_to(shape)) for d in shape.rglob("*") if d.is_dir())
+    files = sorted(
+        (str(f.relative_to(shape)), f.stat().st_size) for f in shape.rglob("*") if f.is_file()
+    )
+    path = work / "floor-listing.json"
+    path.write_text(
+        json.dumps(
+            {"specs": sorted(map(str, specs.rglob("*.yaml"))), "folders": folders, "files": files}
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def file_system_floor(listed: Path, folder: Path) -> None:
+    """The floor: read every spec file, then create the same folders and as many files, of
+    the same sizes, as the compile wrote. Run as its own process."""
+    import os
+
+    plan = json.loads(listed.read_text(encoding="utf-8"))
+    for spec in plan["specs"]:
+        with open(spec, "rb") as fh:
+            fh.read()
+    os.makedirs(folder)
+    for sub in plan["folders"]:
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    for rel, size in plan["files"]:
+        with open(os.path.join(folder, rel), "wb") as fh:
+            fh.write(b"x" * size)
 
 
 def main() -> int:
@@ -91,7 +113,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--specs", type=int, default=1000)
     parser.add_argument("--phases", action="store_true", help="also time each stage in-process")
-    parser.add_argument("--floor", nargs=3, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:
         file_system_floor(*args.floor)
@@ -104,15 +126,14 @@ def main() -> int:
         specs = write_specs(args.specs, work)
         shape = work / "shape"
         _measure.check(_measure.run([*IAC_GEN, "compile", str(specs), "-o", str(shape)]))
-        files = sum(1 for f in shape.rglob("*") if f.is_file())
+        listed = listing(specs, shape, work)
+        files = len(json.loads(listed.read_text(encoding="utf-8"))["files"])
         print(f"{args.specs} spec files -> {files} files")
         for run_no in range(1, args.runs + 1):
             out = work / f"out-{run_no}"
             base = _measure.check(
                 _measure.run(
-                    _measure.python(
-                        __file__, "--floor", str(specs), str(shape), str(work / f"floor-{run_no}")
-                    )
+                    _measure.python(__file__, "--floor", str(listed), str(work / f"floor-{run_no}"))
                 )
             )
             took = _measure.check(_measure.run([*IAC_GEN, "compile", str(specs), "-o", str(out)]))
