@@ -53,8 +53,11 @@ format: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## Every benchmark, three runs each, each beside a floor measured in the same run (ratios).
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	echo "== benchmarks/bench_fleet_drift.py --shape cliv2"
+	$(BIN)/python benchmarks/bench_fleet_drift.py --shape cliv2
 
 ## Regenerate the sample evidence in reports/ from the fixtures.
 reports: $(STAMP)

@@ -1,28 +1,33 @@
-"""Fleet drift benchmark: N endpoints x 3 deployments against one live export.
+"""Fleet drift benchmark: N endpoints x 3 deployments against one live export, beside a floor.
 
-Generates N native spec files and one live file (ARM GET bodies as `{"value": [...]}`, with
-server-filled fields and ~1 % of endpoints drifted) into a temporary folder, then runs the
-real command in a child process and prints its wall time and peak memory:
+Generates N endpoints into a temporary folder, either as native spec files or as CLI v2 folders
+(endpoint.yml, one file per deployment, a local `code: ./src`), and one live file (ARM GET
+bodies as `{"value": [...]}`, with server-filled fields and ~1 % of endpoints drifted). Then,
+per run, as child processes measured the same way (benchmarks/_measure.py):
 
-    iac-gen drift SPECS/ --live live.json --report OUT/ [--format ...]
+- the floor: read every spec file, parse it with libyaml (`yaml.CSafeLoader`), parse the live
+  JSON;
+- `iac-gen drift SPECS/ --live live.json --report OUT/ --format json`;
+- native only: the same with every report format, compared with the json-only run.
 
-Target (issue): 10,000 endpoints x 3 deployments in <= 10 s and <= 1.5 GB peak RSS on the
-2-core reference machine. Usage:
+Targets (issue 13): drift <= 2.0x its floor; every format <= 1.3x json-only; peak memory at
+10,000 endpoints <= 1 GiB (sum over the process tree). Usage:
 
-    .venv/bin/python benchmarks/bench_fleet_drift.py [--endpoints 10000] [--format json] [--keep]
+    .venv/bin/python benchmarks/bench_fleet_drift.py [--shape native|cliv2] [--endpoints N]
+        [--runs 3] [--phases] [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _measure  # benchmarks/_measure.py (this folder is on sys.path as the script's own)
 
 SUB = "8f6b6269-84f2-4d09-9e31-1127efcd1e40"
 RG = "rg-fleet"
@@ -33,6 +38,7 @@ WS_ID = (
 )
 EP_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 DEPLOYMENTS = ("blue", "green", "red")
+FORMATS = ("json", "md", "html", "junit", "sarif")
 
 SPEC = """target:
   subscription: {sub}
@@ -62,6 +68,41 @@ DEPLOYMENT = """  - name: {dep}
     egress_public_network_access: disabled
     request_settings:
       request_timeout_ms: 3000
+"""
+
+CLIV2_ENDPOINT = """$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json
+name: {name}
+description: Fleet endpoint {i}
+auth_mode: aad_token
+public_network_access: disabled
+tags:
+  cost-center: "{cc}"
+traffic:
+  blue: 80
+  green: 20
+"""
+
+CLIV2_DEPLOYMENT = """$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json
+name: {dep}
+endpoint_name: {name}
+model: azureml:model-{i}:{v}
+environment: azureml:env-{i}:2
+code_configuration:
+  code: ./src
+  scoring_script: score.py
+instance_type: Standard_DS3_v2
+instance_count: {count}
+egress_public_network_access: disabled
+request_settings:
+  request_timeout_ms: 3000
+"""
+
+SCORE = """def init():
+    pass
+
+
+def run(raw):
+    return {{"endpoint": {i}}}
 """
 
 SYSTEM_DATA = {
@@ -146,23 +187,58 @@ def live_bodies(i: int, drifted: bool) -> list[dict]:
     return out
 
 
-def generate(root: Path, endpoints: int) -> tuple[Path, Path]:
+def generate(root: Path, endpoints: int, shape: str = "native") -> tuple[Path, Path]:
+    """N endpoints as native specs (one file each) or CLI v2 folders (endpoint.yml, one file
+    per deployment and a local `code: ./src` folder), and the live file they are compared to."""
     specs = root / "specs"
     specs.mkdir()
     bodies: list[dict] = []
     for i in range(endpoints):
-        deps = "".join(
-            DEPLOYMENT.format(dep=dep, i=i, v=3 + n, count=2 + n)
-            for n, dep in enumerate(DEPLOYMENTS)
-        )
-        text = SPEC.format(
-            sub=SUB, rg=RG, ws=WS, name=f"ep-{i:05d}", i=i, cc=4000 + i % 97, deployments=deps
-        )
-        (specs / f"ep-{i:05d}.yaml").write_text(text, encoding="utf-8")
+        if shape == "cliv2":
+            folder = specs / f"ep-{i:05d}"
+            (folder / "src").mkdir(parents=True)
+            (folder / "src" / "score.py").write_text(SCORE.format(i=i), encoding="utf-8")
+            (folder / "endpoint.yml").write_text(
+                CLIV2_ENDPOINT.format(name=f"ep-{i:05d}", i=i, cc=4000 + i % 97),
+                encoding="utf-8",
+            )
+            for n, dep in enumerate(DEPLOYMENTS):
+                (folder / f"{dep}.yml").write_text(
+                    CLIV2_DEPLOYMENT.format(dep=dep, name=f"ep-{i:05d}", i=i, v=3 + n, count=2 + n),
+                    encoding="utf-8",
+                )
+        else:
+            deps = "".join(
+                DEPLOYMENT.format(dep=dep, i=i, v=3 + n, count=2 + n)
+                for n, dep in enumerate(DEPLOYMENTS)
+            )
+            text = SPEC.format(
+                sub=SUB, rg=RG, ws=WS, name=f"ep-{i:05d}", i=i, cc=4000 + i % 97, deployments=deps
+            )
+            (specs / f"ep-{i:05d}.yaml").write_text(text, encoding="utf-8")
         bodies.extend(live_bodies(i, drifted=i % 100 == 0))
     live = root / "live.json"
     live.write_text(json.dumps({"value": bodies}), encoding="utf-8")
     return specs, live
+
+
+def floor(specs: Path, live: Path) -> None:
+    """The floor: read every spec file, parse it with libyaml, parse the live JSON."""
+    import os
+
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    docs = []
+    for dirpath, dirnames, filenames in os.walk(specs):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.endswith((".yml", ".yaml")):
+                with open(os.path.join(dirpath, name), "rb") as fh:
+                    docs.append(yaml.load(fh.read(), Loader=loader))
+    with open(live, "rb") as fh:
+        bodies = json.loads(fh.read())
+    print(f"floor: {len(docs)} YAML files, {len(bodies['value'])} live bodies")
 
 
 def phases(specs: Path, live: Path) -> None:
@@ -196,51 +272,80 @@ def phases(specs: Path, live: Path) -> None:
     )
 
 
+def drift_command(specs: Path, live: Path, out: Path, formats: list[str], shape: str) -> list[str]:
+    iac_gen = Path(sys.executable).with_name("iac-gen")
+    command = [str(iac_gen), "drift", str(specs), "--live", str(live), "--report", str(out)]
+    if shape == "cliv2":  # CLI v2 files name no target: the command line gives it
+        command += ["--subscription", SUB, "--resource-group", RG, "--workspace", WS]
+        command += ["--location", "westeurope"]
+    for fmt in formats:
+        command += ["--format", fmt]
+    return command
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoints", type=int, default=10_000)
-    parser.add_argument("--format", action="append", default=[], help="passed to --format")
+    parser.add_argument("--shape", choices=("native", "cliv2"), default="native")
+    parser.add_argument("--endpoints", type=int, help="default: 10,000 native, 2,000 CLI v2")
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the generated folder")
     parser.add_argument("--phases", action="store_true", help="also time each stage in-process")
+    parser.add_argument(
+        "--floor", nargs=2, type=Path, metavar=("SPECS", "LIVE"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.floor:
+        floor(*args.floor)
+        return 0
+    endpoints = args.endpoints or (10_000 if args.shape == "native" else 2_000)
     root = Path(tempfile.mkdtemp(prefix="iac-gen-fleet-"))
     try:
         started = time.perf_counter()
-        specs, live = generate(root, args.endpoints)
+        specs, live = generate(root, endpoints, args.shape)
         print(
-            f"generated {args.endpoints} specs + {args.endpoints * 4} live resources "
-            f"in {time.perf_counter() - started:.1f} s ({root})"
+            f"{args.shape} fleet: {endpoints} endpoints x {len(DEPLOYMENTS)} deployments, "
+            f"{endpoints * 4} live resources; generated in {time.perf_counter() - started:.1f} s"
         )
-        iac_gen = Path(sys.executable).with_name("iac-gen")
-        command = [
-            str(iac_gen),
-            "drift",
-            str(specs),
-            "--live",
-            str(live),
-            "--report",
-            str(root / "out"),
-        ]
-        for fmt in args.format:
-            command += ["--format", fmt]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
-        wall = time.perf_counter() - started
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        peak_kib = usage.ru_maxrss
-        cpu = (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime)
-        print("\n".join(done.stdout.splitlines()[:4]))
-        if done.returncode not in (0, 1):
-            print(done.stderr, file=sys.stderr)
-            return 2
-        sizes = {p.name: p.stat().st_size for p in sorted((root / "out").iterdir())}
-        print(f"exit code     {done.returncode} (1 expected: ~1 % of endpoints drifted)")
-        print(f"wall time     {wall:.2f} s (target <= 10 s)")
-        print(f"peak RSS      {peak_kib / 1024:.0f} MiB (target <= 1536 MiB)")
-        # On a shared machine wall time swings with the neighbours; CPU time much less so.
-        print(f"CPU time      {cpu:.2f} s (user + system, both processes of the run)")
-        print("outputs       " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
+        label = f"iac-gen drift ({args.shape}, json)"
+        for run_no in range(1, args.runs + 1):
+            base = _measure.run(_measure.python(__file__, "--floor", str(specs), str(live)))
+            _measure.check(base)
+            out = root / f"out-{run_no}"
+            json_only = _measure.check(
+                _measure.run(drift_command(specs, live, out, ["json"], args.shape)), ok=(0, 1)
+            )
+            print(
+                _measure.compare(
+                    run_no,
+                    label,
+                    json_only,
+                    "floor (read + libyaml + json)",
+                    base,
+                    target=2.0,
+                    memory_target_mib=1024 if endpoints >= 10_000 else None,
+                )
+            )
+            if args.shape == "native":
+                every = _measure.check(
+                    _measure.run(
+                        drift_command(
+                            specs, live, root / f"all-{run_no}", list(FORMATS), args.shape
+                        )
+                    ),
+                    ok=(0, 1),
+                )
+                print(_measure.line("iac-gen drift (every format)", every))
+                print(
+                    f"  every format / json-only: wall {every.wall / json_only.wall:.2f}x  "
+                    f"cpu {every.cpu / json_only.cpu:.2f}x; target <= 1.3x: "
+                    f"{'ok' if every.wall / json_only.wall <= 1.3 else 'OVER'}"
+                )
+                shutil.rmtree(root / f"all-{run_no}", ignore_errors=True)
+            sizes = {p.name: p.stat().st_size for p in sorted(out.iterdir())}
+            shutil.rmtree(out, ignore_errors=True)
+        print(
+            "  outputs (json-only): " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items())
+        )
         if args.phases:
             phases(specs, live)
         return 0

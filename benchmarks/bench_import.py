@@ -4,8 +4,8 @@ turned into native specs, beside a floor measured in the same run.
 The floor is what any tool must spend on the same data: parsing the live JSON
 (`json.loads`) and writing one YAML document per endpoint (`yaml.safe_dump` of its live
 bodies). The import itself includes reading the live file, building every spec, checking
-each one against the live state with the drift engine, and rendering the files. Prints
-figures for three runs; it is not a test.
+each one against the live state with the drift engine, and rendering the files. Both run as
+child processes measured the same way (wall, CPU, peak memory); three runs; not a test.
 
     .venv/bin/python benchmarks/bench_import.py [--endpoints 1000] [--runs 3]
 """
@@ -16,11 +16,12 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import _measure  # noqa: E402  (benchmarks/_measure.py)
 
 
 def live_file(folder: Path, endpoints: int) -> Path:
@@ -36,10 +37,9 @@ def live_file(folder: Path, endpoints: int) -> Path:
     return path
 
 
-def floor(path: Path) -> float:
+def floor(path: Path) -> None:
     import yaml
 
-    start = time.perf_counter()
     bodies = json.loads(path.read_text(encoding="utf-8"))
     by_endpoint: dict[str, list[dict]] = {}
     for body in bodies:
@@ -48,32 +48,40 @@ def floor(path: Path) -> float:
         by_endpoint.setdefault(key, []).append(body)
     for group in by_endpoint.values():
         yaml.safe_dump(group, sort_keys=True)
-    return time.perf_counter() - start
 
 
-def run_import(path: Path) -> tuple[float, int]:
+def run_import(path: Path) -> None:
     from iac_gen.importer import import_live
     from iac_gen.live import read_live
 
-    start = time.perf_counter()
     result = import_live(read_live(path))
-    return time.perf_counter() - start, len(result.endpoints)
+    print(f"{len(result.endpoints)} endpoints")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--endpoints", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--import", dest="import_", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.floor:
+        return floor(args.floor)
+    if args.import_:
+        return run_import(args.import_)
     with tempfile.TemporaryDirectory() as tmp:
         path = live_file(Path(tmp), args.endpoints)
-        run_import(path)  # warm the imports once
         for run in range(1, args.runs + 1):
-            base = floor(path)
-            took, count = run_import(path)
+            base = _measure.check(_measure.run(_measure.python(__file__, "--floor", str(path))))
+            took = _measure.check(_measure.run(_measure.python(__file__, "--import", str(path))))
             print(
-                f"run {run}: import {count} endpoints {took:.2f} s; floor (json.loads + "
-                f"yaml.safe_dump) {base:.2f} s; ratio {took / base:.1f}x"
+                _measure.compare(
+                    run,
+                    f"import ({took.stdout.strip()})",
+                    took,
+                    "floor (json.loads + yaml.safe_dump)",
+                    base,
+                )
             )
 
 

@@ -1,6 +1,9 @@
 """Render a fleet-sized drift result (30,000 findings) in every report format; print timings.
 
-.venv/bin/python benchmarks/bench_report.py [FINDINGS]
+In process, three runs; the floor is `json.dumps` of the same result (the C encoder), and
+every format together is compared with the json format alone.
+
+.venv/bin/python benchmarks/bench_report.py [FINDINGS] [RUNS]
 """
 
 from __future__ import annotations
@@ -64,13 +67,25 @@ def fleet(findings: int) -> dict:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 30_000
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     result = fleet(n)
     print(f"{n} findings, {len(result['traffic'])} endpoints")
-    for name, reporter in REPORTERS.items():
+    for run_no in range(1, runs + 1):
+        print(f"run {run_no}")
+        timings: dict[str, float] = {}
+        for name, reporter in REPORTERS.items():
+            start = time.perf_counter()
+            text = reporter.render(result)
+            timings[name] = elapsed = time.perf_counter() - start
+            print(f"  {name:5s} {elapsed:6.2f} s  {len(text.encode()) / 1e6:7.1f} MB")
         start = time.perf_counter()
-        text = reporter.render(result)
-        elapsed = time.perf_counter() - start
-        print(f"  {name:5s} {elapsed:6.2f} s  {len(text.encode()) / 1e6:7.1f} MB")
+        json.dumps(result, sort_keys=True, ensure_ascii=False)
+        floor = time.perf_counter() - start
+        total = sum(timings.values())
+        print(
+            f"  floor (json.dumps, C encoder) {floor:.2f} s; json {timings['json'] / floor:.1f}x "
+            f"the floor; every format {total:.2f} s = {total / timings['json']:.1f}x json alone"
+        )
 
 
 if __name__ == "__main__":

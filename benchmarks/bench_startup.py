@@ -1,41 +1,58 @@
-"""Whole-process start-up: `iac-gen --help` and `iac-gen validate` on the bundled example.
+"""Whole-process start-up: `iac-gen --help` and `iac-gen validate` beside a floor.
 
-Targets on the 2-core reference machine: --help <= 0.25 s, validate <= 0.35 s (median).
-Prints figures; it is not a test and never fails on speed.
+The floor, measured the same way in the same run: `python -c "import yaml, jinja2, typer"`,
+the libraries every command needs. Target (issue 13): both no slower than the floor (ratio
+<= 1.0x would be ideal; the figure shows what the commands add on top of those imports).
+Per run, the median of several interleaved samples; it is not a test and never fails on speed.
+
+    .venv/bin/python benchmarks/bench_startup.py [--runs 3] [--samples 9]
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+import _measure  # benchmarks/_measure.py
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "fixtures" / "example" / "spec.yaml"
-RUNS = 15
 
 
-def median_seconds(args: list[str]) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run(args, check=False, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def median_measure(samples: list[_measure.Measure]) -> _measure.Measure:
+    """The sample with the median wall time (its CPU and memory figures come with it)."""
+    ordered = sorted(samples, key=lambda m: m.wall)
+    return ordered[len(ordered) // 2]
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--samples", type=int, default=9)
+    args = parser.parse_args()
     exe = [sys.executable, "-m", "iac_gen"]
     cases = {
-        "--help": ([*exe, "--help"], 0.25),
-        "validate example": ([*exe, "validate", str(EXAMPLE)], 0.35),
+        "floor": [sys.executable, "-c", "import yaml, jinja2, typer"],
+        "--help": [*exe, "--help"],
+        "validate example": [*exe, "validate", str(EXAMPLE)],
     }
-    for name, (args, target) in cases.items():
-        took = median_seconds(args)
-        verdict = "ok" if took <= target else "OVER TARGET"
-        print(f"{name:20s} median {took * 1000:7.1f} ms  (target {target * 1000:.0f} ms) {verdict}")
+    for run_no in range(1, args.runs + 1):
+        samples: dict[str, list[_measure.Measure]] = {name: [] for name in cases}
+        for _ in range(args.samples):
+            for name, command in cases.items():
+                samples[name].append(_measure.check(_measure.run(command)))
+        floor = median_measure(samples["floor"])
+        for name in ("--help", "validate example"):
+            took = median_measure(samples[name])
+            print(
+                _measure.compare(
+                    run_no, f"iac-gen {name}", took, "floor (import yaml, jinja2, typer)", floor
+                )
+            )
+        spread = statistics.pstdev(m.wall for m in samples["floor"])
+        print(f"  (floor spread over {args.samples} samples: {spread * 1000:.0f} ms)")
 
 
 if __name__ == "__main__":

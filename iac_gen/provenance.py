@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,10 +40,36 @@ def iso_now(env: Mapping[str, str] | None = None) -> str:
     return now(env).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Digests of files this process has already read whole (the spec files), by the identity of
+# the file read: (device, inode, size, mtime_ns, ctime_ns). A fleet's 8,000 spec files would
+# otherwise be read a second time only to hash them for drift.json and the manifest.
+_KNOWN: dict[tuple[int, int, int, int, int], str] = {}
+# A file changed again within the same timestamp tick as our read keeps its mtime; like git's
+# "racy" rule, a digest is only remembered for files last modified this long before the read.
+# Any later write moves the mtime past that point, and a reset mtime (utime) moves the ctime.
+_SETTLED_NS = 2_000_000_000
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def remember_digest(st: os.stat_result, data: bytes) -> None:
+    """Record the sha256 of `data`, the whole content of the file `st` describes (fstat of
+    the descriptor it was read from), so `sha256_file` need not read it again."""
+    if time.time_ns() - st.st_mtime_ns > _SETTLED_NS:
+        _KNOWN[_identity(st)] = hashlib.sha256(data).hexdigest()
+
+
 def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
+    """Hex sha256 of a file, read in 1 MiB blocks (or remembered from a whole read of the
+    very same, unchanged file earlier in this run; see `remember_digest`)."""
     with open(path, "rb") as fh:
+        if _KNOWN:
+            known = _KNOWN.get(_identity(os.fstat(fh.fileno())))
+            if known is not None:
+                return known
+        digest = hashlib.sha256()
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

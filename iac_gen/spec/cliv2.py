@@ -9,8 +9,9 @@ schema, builder and checks apply; positions keep pointing into the original file
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,23 @@ def _endpoint_name(item: ParsedFile) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def _folder_resolver() -> Callable[[Path], Path]:
+    """`path.resolve().parent`, with each folder resolved once (a fleet has thousands of
+    files in hundreds of folders; resolving walks every component of the path)."""
+    real: dict[str, Path] = {}
+
+    def folder_of(path: Path) -> Path:
+        if os.path.islink(path):
+            return path.resolve().parent  # a linked file belongs to its target's folder
+        parent = os.path.dirname(path) or "."
+        found = real.get(parent)
+        if found is None:
+            found = real[parent] = Path(os.path.realpath(parent))
+        return found
+
+    return folder_of
+
+
 def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]]:
     """One canonical document per CLI v2 endpoint (see module docstring).
 
@@ -164,8 +182,9 @@ def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]
     """
     diags: list[Diagnostic] = []
     folders: dict[Path, list[ParsedFile]] = {}
+    folder_of = _folder_resolver()
     for item in files:
-        folders.setdefault(item.path.resolve().parent, []).append(item)
+        folders.setdefault(folder_of(item.path), []).append(item)
     endpoints: dict[Path, ParsedFile] = {}
     members: dict[Path, list[ParsedFile]] = {}
     sidecars: dict[Path, list[ParsedFile]] = {}
@@ -231,7 +250,7 @@ def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]
             continue
         doc = _fold(implied_ep, deps, diags)
         doc.implied_endpoint = True
-        folder = deps[0].path.resolve().parent
+        folder = folder_of(deps[0].path)
         _join_sidecars(doc, sidecars.pop(folder, []), diags)
         docs.append(doc)
     for items in sidecars.values():

@@ -28,36 +28,60 @@ class Candidate:
     explicit: bool
 
 
-def _regular(path: Path) -> bool:
-    """Whether `path` (after symlinks) is a regular file; a dangling link counts as one, so
-    reading it reports the problem."""
+def _regular(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry (after symlinks) is a regular file; a dangling link counts as one, so
+    reading it reports the problem. Plain entries are answered from the folder listing (no
+    system call per file); only links are followed with a stat."""
+    if not entry.is_symlink():
+        return entry.is_file()
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
+        return stat.S_ISREG(os.stat(entry.path).st_mode)
     except OSError:
         return True
 
 
 def _walk(folder: Path) -> list[tuple[Path, Path]]:
-    """(file, resolved file) pairs; each folder is resolved once, not each of its files."""
+    """(file, resolved file) pairs in `os.walk` order (a folder's files sorted, then its
+    sub-folders sorted; linked folders are not entered), from one `os.scandir` per folder;
+    each folder is resolved once, not each of its files."""
     found: list[tuple[Path, Path]] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS
-        )
+
+    def visit(dirpath: str) -> None:
+        try:
+            with os.scandir(dirpath) as listing:
+                entries = list(listing)
+        except OSError:
+            return  # as os.walk: an unreadable folder is passed over
+        subfolders: list[str] = []
+        files: list[os.DirEntry[str]] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if entry.is_symlink():
+                    continue  # followlinks=False
+                if not entry.name.startswith(".") and entry.name not in SKIPPED_FOLDERS:
+                    subfolders.append(entry.name)
+            elif not entry.name.startswith(".") and entry.name.lower().endswith(SPEC_SUFFIXES):
+                files.append(entry)
         real_dir: str | None = None
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(SPEC_SUFFIXES):
-                continue
-            path = Path(dirpath) / name
-            if not _regular(path):
+        for entry in sorted(files, key=lambda e: e.name):
+            if not _regular(entry):
                 continue  # a named pipe would block the read; devices and sockets are no specs
-            if os.path.islink(path):
+            path = Path(dirpath, entry.name)
+            if entry.is_symlink():
                 resolved = path.resolve()
             else:
                 if real_dir is None:
                     real_dir = os.path.realpath(dirpath)
-                resolved = Path(real_dir, name)
+                resolved = Path(real_dir, entry.name)
             found.append((path, resolved))
+        for name in sorted(subfolders):
+            visit(os.path.join(dirpath, name))
+
+    visit(os.fspath(folder))
     return found
 
 

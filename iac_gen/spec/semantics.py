@@ -6,8 +6,10 @@ Facts come from the Azure ML docs and SDK (names, traffic, mirror traffic, limit
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,9 @@ def is_url(value: str) -> bool:
     return _URL_RE.match(value) is not None
 
 
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
 def path_problem(path: Path, kind: str) -> str | None:
     """Why `path` is not a usable `kind` (dir | file | any), or None. Never raises: a NUL
     byte or an over-long name is a problem of the input, not of the program."""
@@ -51,11 +56,14 @@ def path_problem(path: Path, kind: str) -> str | None:
         if len(os.fsencode(part)) > NAME_MAX:
             return f"has a name longer than {NAME_MAX} bytes"
     try:
-        is_dir, exists = path.is_dir(), path.exists()
-    except (OSError, ValueError) as exc:
-        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
-    if not exists:
-        return "does not exist"
+        mode = os.stat(path).st_mode  # one stat answers both "exists" and "is a folder"
+    except OSError as exc:
+        if exc.errno in _MISSING:  # what `Path.exists()` calls missing
+            return "does not exist"
+        return f"cannot be read ({exc.strerror or exc})"
+    except ValueError as exc:
+        return f"cannot be read ({exc})"
+    is_dir = stat.S_ISDIR(mode)
     if kind == "dir" and not is_dir:
         return "is a file, not a folder"
     if kind == "file" and is_dir:

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from iac_gen.diagnostics import Diagnostic, InputError, Location
+from iac_gen.provenance import remember_digest
 
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: a spec is a few KiB; anything larger is a mistake or hostile
 MAX_NODES = 100_000  # values after alias expansion
@@ -102,7 +103,8 @@ def read_text(path: Path, display: str) -> str:
         # devices, sockets, folders) on the very file opened, so nothing can be swapped in.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
-            mode = os.fstat(fh.fileno()).st_mode
+            st = os.fstat(fh.fileno())
+            mode = st.st_mode
             if stat.S_ISDIR(mode):
                 raise IsADirectoryError
             if not stat.S_ISREG(mode):
@@ -116,7 +118,13 @@ def read_text(path: Path, display: str) -> str:
                         )
                     ]
                 )
-            raw = fh.read(MAX_FILE_BYTES + 1)
+            # Size check before reading: a 2 GB file is refused unread. The read asks for the
+            # size fstat gave (not a 1 MiB buffer per file), then for more if the file grew.
+            raw = b""
+            if st.st_size <= MAX_FILE_BYTES:
+                raw = fh.read(st.st_size + 1)
+                if len(raw) > st.st_size:
+                    raw += fh.read(MAX_FILE_BYTES + 1 - len(raw))
     except IsADirectoryError:
         raise InputError(
             [Diagnostic("IAC013", "is a folder, expected a file", Location(display, 0, 0))]
@@ -126,7 +134,7 @@ def read_text(path: Path, display: str) -> str:
         raise InputError(
             [Diagnostic("IAC013", f"cannot read the file: {reason}", Location(display, 0, 0))]
         ) from None
-    if len(raw) > MAX_FILE_BYTES:
+    if len(raw) > MAX_FILE_BYTES or st.st_size > MAX_FILE_BYTES:
         raise InputError(
             [
                 Diagnostic(
@@ -136,6 +144,8 @@ def read_text(path: Path, display: str) -> str:
                 )
             ]
         )
+    if len(raw) == st.st_size:
+        remember_digest(st, raw)  # hash once: drift.json and the manifest reuse it
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):

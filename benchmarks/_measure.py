@@ -1,0 +1,161 @@
+"""Shared measuring for the benchmarks: a command and its floor, side by side, in one run.
+
+Absolute times on a shared machine move 2x with the neighbours' load; a ratio against a floor
+measured in the same run moves much less. Every benchmark therefore runs the real command and
+a floor (the least any tool must do with the same data) as child processes, the same way, and
+prints wall time, CPU time (user + system, the child and every process it waited for) and peak
+memory of both, then the ratios.
+
+Peak memory is the largest resident set of any single process of the run (`ru_maxrss`) and,
+sampled every 50 ms from /proc, the largest sum over the whole process tree (worker processes
+count together: that is what the machine must hold).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One child run: seconds, seconds, MiB, MiB."""
+
+    wall: float
+    cpu: float
+    peak: float  # largest single process (ru_maxrss)
+    tree_peak: float  # largest sampled sum over the process tree
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of `root` and all its descendants now (0 when /proc is missing)."""
+    parents: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return 0
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(name)
+        parents.setdefault(int(fields[1]), []).append(pid)  # field 4: ppid
+        rss[pid] = int(fields[21]) * PAGE  # field 24: rss in pages
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(parents.get(pid, ()))
+    return total
+
+
+def run(command: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None):
+    """Run `command` to its end and measure it (see the module docstring)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        list(command),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=None if env is None else dict(env),
+        cwd=cwd,
+    )
+    tree_peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal tree_peak
+        while not done.wait(0.05):
+            tree_peak = max(tree_peak, _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out_chunks: list[bytes] = []
+    err_chunks: list[bytes] = []
+    readers = [
+        threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()), daemon=True),  # type: ignore[union-attr]
+        threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True),  # type: ignore[union-attr]
+    ]
+    for reader in readers:
+        reader.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    for reader in readers:
+        reader.join()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss / 1024
+    return Measure(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        peak=peak,
+        tree_peak=max(tree_peak / (1 << 20), peak),
+        returncode=proc.returncode,
+        stdout=b"".join(out_chunks).decode("utf-8", "replace"),
+        stderr=b"".join(err_chunks).decode("utf-8", "replace"),
+    )
+
+
+def python(*args: str) -> list[str]:
+    """This interpreter running `args` (a benchmark re-running itself for its floor)."""
+    return [sys.executable, *args]
+
+
+def line(label: str, m: Measure) -> str:
+    return (
+        f"  {label:34s} wall {m.wall:7.2f} s  cpu {m.cpu:7.2f} s  "
+        f"peak {m.peak:7.0f} MiB  tree {m.tree_peak:7.0f} MiB"
+    )
+
+
+def compare(
+    run_no: int,
+    label: str,
+    measured: Measure,
+    floor_label: str,
+    floor: Measure,
+    target: float | None = None,
+    memory_target_mib: float | None = None,
+) -> str:
+    """The two lines of figures and the ratio line, with the verdict against `target`."""
+    ratio = measured.wall / max(floor.wall, 1e-9)
+    cpu_ratio = measured.cpu / max(floor.cpu, 1e-9)
+    mem_ratio = measured.tree_peak / max(floor.tree_peak, 1e-9)
+    verdict = ""
+    if target is not None:
+        verdict = f"; target <= {target:.1f}x: {'ok' if ratio <= target else 'OVER'}"
+    if memory_target_mib is not None:
+        ok = measured.tree_peak <= memory_target_mib
+        verdict += f"; memory <= {memory_target_mib:.0f} MiB: {'ok' if ok else 'OVER'}"
+    return "\n".join(
+        [
+            f"run {run_no}",
+            line(label, measured),
+            line(floor_label, floor),
+            f"  ratio wall {ratio:.2f}x  cpu {cpu_ratio:.2f}x  memory {mem_ratio:.2f}x{verdict}",
+        ]
+    )
+
+
+def check(m: Measure, ok: Sequence[int] = (0,)) -> Measure:
+    """`m`, or exit with its standard error when the command failed."""
+    if m.returncode not in ok:
+        sys.stderr.write(m.stdout[-2000:] + m.stderr[-4000:])
+        raise SystemExit(f"command failed with exit code {m.returncode}")
+    return m
