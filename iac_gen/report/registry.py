@@ -51,7 +51,13 @@ _FORMATS = (
     Reporter(
         "md", "drift.md", "Markdown for a change ticket or PR comment", "iac_gen.report.markdown"
     ),
-    Reporter("html", "drift.html", "self-contained HTML evidence page", "iac_gen.report.html"),
+    Reporter(
+        "html",
+        "drift.html",
+        "self-contained HTML evidence page",
+        "iac_gen.report.html",
+        options=("provenance", "ci"),
+    ),
     Reporter(
         "sarif",
         "drift.sarif",

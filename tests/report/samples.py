@@ -27,3 +27,63 @@ def with_extra_finding(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
     finding.update(changes)
     result["findings"].append(finding)
     return result
+
+
+def fleet(endpoints: int) -> dict[str, Any]:
+    """A generated drift result: every endpoint drifted on three properties, one missing."""
+    base = load("drifted")
+    template = base["findings"][0]
+    findings, coverage, resources, traffic, inputs = [], [], [], [], []
+    for n in range(endpoints):
+        ep = f"endpoint-{n:05d}"
+        inputs.append({"role": "spec", "path": f"specs/{ep}.yaml", "sha256": f"{n:064x}"})
+        resources.append(
+            {
+                "endpoint": ep,
+                "id": f"/x/{ep}",
+                "name": ep,
+                "status": "modified",
+                "type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+            }
+        )
+        for k, (sev, field) in enumerate(
+            [("high", "auth_mode"), ("medium", "tags.owner"), ("low", "description")]
+        ):
+            findings.append(
+                dict(
+                    copy.deepcopy(template),
+                    id=f"{n:012x}{k:04x}",
+                    resource=ep,
+                    field=field,
+                    severity=sev,
+                    waived=(k == 2),
+                )
+            )
+            coverage.append(
+                {
+                    "resource": ep,
+                    "field": field,
+                    "arm_path": field,
+                    "outcome": "waived" if k == 2 else "drifted",
+                }
+            )
+        traffic.append(
+            {
+                "endpoint": ep,
+                "intended": {"blue": 100},
+                "intended_mirror": {},
+                "live": {"blue": 90, "green": 10} if n % 100 == 0 else {"blue": 100},
+                "live_mirror": {},
+            }
+        )
+    return dict(
+        base,
+        findings=findings,
+        coverage=coverage,
+        resources=resources,
+        traffic=traffic,
+        inputs=inputs,
+        errors=[],
+        status="drifted",
+        fail_on="high",
+    )

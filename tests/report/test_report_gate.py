@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -14,7 +13,7 @@ from iac_gen.drift.analysis import gate_exit_code
 from iac_gen.report.gate import gate
 from iac_gen.report.registry import REPORTERS
 
-from .samples import DRIFT_SAMPLES, load
+from .samples import DRIFT_SAMPLES, fleet, load
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE_RESULTS = sorted(ROOT.glob("fixtures/drift-*/expected/drift.json"))
@@ -82,68 +81,8 @@ def test_none_never_reaches_a_page():
         assert not re.search(r"\bNone\b", text), name
 
 
-def _fleet(endpoints: int) -> dict:
-    """A generated drift result: every endpoint drifted on three properties, one missing."""
-    base = load("drifted")
-    template = base["findings"][0]
-    findings, coverage, resources, traffic, inputs = [], [], [], [], []
-    for n in range(endpoints):
-        ep = f"endpoint-{n:05d}"
-        inputs.append({"role": "spec", "path": f"specs/{ep}.yaml", "sha256": f"{n:064x}"})
-        resources.append(
-            {
-                "endpoint": ep,
-                "id": f"/x/{ep}",
-                "name": ep,
-                "status": "modified",
-                "type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
-            }
-        )
-        for k, (sev, field) in enumerate(
-            [("high", "auth_mode"), ("medium", "tags.owner"), ("low", "description")]
-        ):
-            findings.append(
-                dict(
-                    copy.deepcopy(template),
-                    id=f"{n:012x}{k:04x}",
-                    resource=ep,
-                    field=field,
-                    severity=sev,
-                    waived=(k == 2),
-                )
-            )
-            coverage.append(
-                {
-                    "resource": ep,
-                    "field": field,
-                    "arm_path": field,
-                    "outcome": "waived" if k == 2 else "drifted",
-                }
-            )
-        traffic.append(
-            {
-                "endpoint": ep,
-                "intended": {"blue": 100},
-                "intended_mirror": {},
-                "live": {"blue": 90, "green": 10} if n % 100 == 0 else {"blue": 100},
-                "live_mirror": {},
-            }
-        )
-    return dict(
-        base,
-        findings=findings,
-        coverage=coverage,
-        resources=resources,
-        traffic=traffic,
-        inputs=inputs,
-        errors=[],
-        status="drifted",
-        fail_on="high",
-    )
-
-
 def test_drift_md_of_10000_endpoints_fits_a_pr_comment():
-    result = _fleet(10_000)
+    result = fleet(10_000)
     text = REPORTERS["md"].render(result)
     assert len(text) <= 65_536  # a GitHub PR comment's limit
     head = text[:600]
@@ -156,14 +95,14 @@ def test_drift_md_of_10000_endpoints_fits_a_pr_comment():
 def test_drift_md_is_cut_with_a_pointer_when_rows_cannot_shrink_enough():
     from iac_gen.report import markdown
 
-    text = markdown.render(_fleet(50), max_chars=1_500)
+    text = markdown.render(fleet(50), max_chars=1_500)
     assert len(text) <= 1_500
     assert text.endswith("the full result is in `drift.json`.**\n")
     assert text.count("<details") == text.count("</details>")
 
 
 def test_html_shows_summary_and_findings_before_charts_and_charts_only_differing_traffic():
-    result = _fleet(300)
+    result = fleet(300)
     html = REPORTERS["html"].render(result)
     assert html.index('aria-label="Summary"') < html.index('id="findings"')
     assert html.index('id="findings"') < html.index('aria-label="Charts"')
