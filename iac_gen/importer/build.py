@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from iac_gen import vocabulary
+from iac_gen import asset_refs, vocabulary
 from iac_gen.desired import monitor
-from iac_gen.desired.ids import CURATED_ENV_PREFIX
 from iac_gen.drift import tables
 from iac_gen.drift.asset_ids import WorkspaceRef
 from iac_gen.drift.normalise import canonical_value, rules_for, split
@@ -142,9 +141,7 @@ def asset_reference(value: Any, collection: str, ws: WorkspaceRef) -> Any:
     """`azureml:name:version` for a versioned asset of the same workspace; others as they are."""
     if not isinstance(value, str):
         return value
-    text = (
-        value[len("azureml:") :] if value.lower().startswith("azureml:/subscriptions/") else value
-    )
+    text = asset_refs.arm_id(value, ignore_case=True) or value
     parts = text.strip("/").split("/")
     lowered = [p.lower() for p in parts]
     if (
@@ -157,7 +154,7 @@ def asset_reference(value: Any, collection: str, ws: WorkspaceRef) -> Any:
         and (lowered[1], lowered[3], lowered[7]) == ws
     ):
         name, version = parts[9], parts[11]
-        curated = collection == "environments" and name.startswith(CURATED_ENV_PREFIX)
+        curated = collection == "environments" and asset_refs.is_curated_environment(name)
         if not curated and ":" not in name and ":" not in version:
             return f"azureml:{name}:{version}"
     return value
