@@ -243,6 +243,21 @@ def _string_map(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in sorted((value or {}).items()) if v is not None}
 
 
+def _tags_and_properties(doc: dict[str, Any], r: Reader) -> None:
+    """`tags` and `properties` of an endpoint or deployment: both say them alike, without
+    the keys the service writes into `properties.properties`."""
+    tags = _string_map(r.get("tags"))
+    if tags:
+        doc["tags"] = tags
+    props = {
+        k: v
+        for k, v in _string_map(r.get("properties.properties")).items()
+        if k.lower() not in _SYSTEM_KEYS
+    }
+    if props:
+        doc["properties"] = props
+
+
 def _env_vars(value: Any, prefix: str, notes: list[Note]) -> dict[str, str]:
     written = {k.key for k in tables.SERVICE_WRITTEN_KEYS if k.kind == "deployment"}
     out: dict[str, str] = {}
@@ -292,16 +307,7 @@ def endpoint_document(
     compute = r.get("properties.compute")
     if compute:
         doc["compute"] = _compute_reference(compute, ws)
-    tags = _string_map(r.get("tags"))
-    if tags:
-        doc["tags"] = tags
-    props = {
-        k: v
-        for k, v in _string_map(r.get("properties.properties")).items()
-        if k.lower() not in _SYSTEM_KEYS
-    }
-    if props:
-        doc["properties"] = props
+    _tags_and_properties(doc, r)
     traffic = {k: int(v) for k, v in sorted((r.get("properties.traffic") or {}).items()) if v}
     if traffic:
         doc["traffic"] = traffic
@@ -473,16 +479,7 @@ def deployment_document(
                 res[spec] = part
         if res:
             doc["resources"] = res
-    tags = _string_map(r.get("tags"))
-    if tags:
-        doc["tags"] = tags
-    props = {
-        k: v
-        for k, v in _string_map(r.get("properties.properties")).items()
-        if k.lower() not in _SYSTEM_KEYS
-    }
-    if props:
-        doc["properties"] = props
+    _tags_and_properties(doc, r)
     identity = r.get("identity") or {}
     r.used.add("identity.type")
     if identity.get("type") is not None and not is_default(
