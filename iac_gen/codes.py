@@ -277,7 +277,7 @@ CODES: dict[str, Code] = {
         "cli.drift",
         "several --format values without --report: only one format can go to stdout",
     ),
-    "IAC350": Code("lint", "lint", "--select / --ignore names no lint rule"),
+    "IAC350": Code("lint", "rules.runner", "--select / --ignore names no lint rule"),
     "IAC360": Code(
         "settings", "config", "configuration file is not valid TOML (or cannot be read)"
     ),

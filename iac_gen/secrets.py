@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -423,3 +423,58 @@ def blank(value: Any, found: Found | None = None, where: str = "") -> Any:
     if found is not None:
         found(where)
     return REDACTED
+
+
+# ARM actions (the last path segment, lower-cased) that return or change secrets; export never
+# calls one, and the test emulator refuses them.
+SECRET_ACTIONS = frozenset(
+    {"listkeys", "token", "regeneratekeys", "listsecrets", "getlogs", "listcredentials"}
+)
+
+# -- Command lines (recorded in evidence manifests). ------------------------------------------
+_SECRET_FLAG = re.compile(r"^--?[\w-]+$")
+_URL_USERINFO = re.compile(r"^(\w+://)[^/@\s]+@")
+
+
+def without_userinfo(url: str) -> str:
+    """A repository URL without its user-info (`https://user:token@host/...` -> `https://host/...`)."""
+    return _URL_USERINFO.sub(r"\1", url)
+
+
+def redact_argv(argv: Sequence[str]) -> list[str]:
+    """The command line with secret option values and token-like arguments withheld."""
+    out: list[str] = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            out.append(REDACTED)
+            hide_next = False
+            continue
+        if "=" in arg and arg.startswith("-"):
+            flag, _, value = arg.partition("=")
+            out.append(
+                f"{flag}={REDACTED}"
+                if is_secret_name(flag.lstrip("-")) or is_secret_value(value)
+                else arg
+            )
+            continue
+        if _SECRET_FLAG.match(arg) and is_secret_name(arg.lstrip("-")):
+            out.append(arg)
+            hide_next = True
+            continue
+        arg = _URL_USERINFO.sub(r"\1" + REDACTED + "@", arg)  # keeps the rest of the URL
+        out.append(REDACTED if is_secret_value(arg) or _looks_like_token(arg) else arg)
+    return out
+
+
+def _looks_like_token(arg: str) -> bool:
+    """Long opaque strings (>= 32 chars, no path separators, letters and digits mixed)."""
+    if len(arg) < 32 or "/" in arg or "\\" in arg or "." in arg:
+        return False
+    if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", arg):  # commit ids and digests are evidence
+        return False
+    return (
+        bool(re.fullmatch(r"[A-Za-z0-9+_=-]+", arg))
+        and bool(re.search(r"\d", arg))
+        and bool(re.search(r"[A-Za-z]", arg))
+    )

@@ -60,3 +60,24 @@ def test_resource_types_and_api_versions_are_spelled_once() -> None:
         and node.value.lower() in words
     )
     assert copies == []
+
+
+# Fragments only a pattern for credentials holds: user-info in a URL, SAS signatures, tokens.
+_SECRET_SHAPES = ("://)[^/@", "sig=", "bearer", "eyj", "akia", "private key", "accountkey")
+
+
+def test_secret_patterns_live_in_iac_gen_secrets() -> None:
+    """Every regular expression that recognises a credential is compiled in secrets.py."""
+    found = sorted(
+        (module, node.args[0].value)
+        for module, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("compile", "search", "match", "fullmatch", "sub")
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+        and any(shape in node.args[0].value.lower() for shape in _SECRET_SHAPES)
+    )
+    assert {module for module, _ in found} == {"secrets"}, found

@@ -41,12 +41,12 @@ def versions() -> dict[str, Any]:
 
     from iac_gen.drift.analysis import SCHEMA_VERSION as DRIFT_SCHEMA
     from iac_gen.drift.tables import NORMALISATION_VERSION
-    from iac_gen.lint import SCHEMA_VERSION as LINT_SCHEMA
     from iac_gen.live.bundle import SCHEMA_VERSION as BUNDLE_SCHEMA
     from iac_gen.plan.model import SCHEMA_VERSION as PLAN_SCHEMA
     from iac_gen.report.manifest import MANIFEST_SCHEMA_VERSION
     from iac_gen.resources import schemas_dir
     from iac_gen.rules.registry import all_rules
+    from iac_gen.rules.runner import SCHEMA_VERSION as LINT_SCHEMA
 
     rules = sorted((r.id, str(r.severity), str(r.title)) for r in all_rules())
     digest = hashlib.sha256(json.dumps(rules).encode("utf-8")).hexdigest()[:16]

@@ -60,7 +60,7 @@ def lint_command(
     quiet: bool = progress.QUIET,
     verbose: bool = progress.VERBOSE,
 ) -> None:
-    from iac_gen.lint import render_text, run_lint
+    from iac_gen.rules.runner import render_text, run_lint
     from iac_gen.spec.load import load_specs
     from iac_gen.spec.overlay import resolve
 

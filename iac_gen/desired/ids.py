@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iac_gen import asset_refs
 from iac_gen.spec.model import Target
 from iac_gen.vocabulary import DEPLOYMENT_TYPE as DEPLOYMENT_TYPE  # emit/plan.py imports it here
 from iac_gen.vocabulary import ENDPOINT_TYPE as ENDPOINT_TYPE
@@ -69,22 +70,20 @@ class AssetRef:
     version: str = ""
 
 
-CURATED_ENV_PREFIX = "AzureML-"
-
-
 def parse_asset(ref: str, asset_kind: str) -> AssetRef:
     """Classify an asset reference from the spec (`azureml:...`, `azureml://...`, path)."""
-    if ref.startswith("azureml://") or ref.startswith("/subscriptions/"):
+    if asset_refs.is_registry(ref) or ref.startswith("/subscriptions/"):
         return AssetRef("passthrough", ref)
-    if ref.startswith("azureml:"):
-        body = ref[len("azureml:") :]
-        if body.startswith("/subscriptions/"):  # azure-ai-ml sends the bare ARM id
-            return AssetRef("passthrough", body)
-        if asset_kind == "environments" and body.startswith(CURATED_ENV_PREFIX):
+    if ref.startswith(asset_refs.PREFIX):
+        arm_id = asset_refs.arm_id(ref)
+        if arm_id is not None:  # azure-ai-ml sends the bare ARM id
+            return AssetRef("passthrough", arm_id)
+        body = ref[len(asset_refs.PREFIX) :]
+        if asset_kind == "environments" and asset_refs.is_curated_environment(body):
             # Curated environments are expanded by the service from the short asset id.
             return AssetRef("passthrough", ref)
-        name, sep, version = body.rpartition(":")
-        if sep and name and version and "@" not in body:
-            return AssetRef("workspace", ref, name, version)
+        short = asset_refs.short_ref(ref)
+        if short is not None:
+            return AssetRef("workspace", ref, short.name, short.version)
         return AssetRef("passthrough", ref)
     return AssetRef("local", ref)

@@ -7,10 +7,9 @@ casing. All become the lower-case ARM id (or the lower-case `azureml://registrie
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
-_SHORT_ASSET = re.compile(r"^azureml:(?P<name>[^:/@]+):(?P<version>[^:/@]+)$", re.IGNORECASE)
+from iac_gen import asset_refs
 
 
 class WorkspaceRef(NamedTuple):
@@ -65,12 +64,13 @@ def canonical_asset_id(value: object, collection: str, ws: WorkspaceRef | None) 
     if not isinstance(value, str):
         return value
     text = value.strip()
-    if text.lower().startswith("azureml:/subscriptions/"):
-        text = text[len("azureml:") :]
-    short = _SHORT_ASSET.match(text)
+    text = asset_refs.arm_id(text, ignore_case=True) or text
+    short = asset_refs.short_ref(text, ignore_case=True)
     if short is not None:
-        name, version = short["name"], short["version"]
-        if collection == "environments" and name.lower().startswith("azureml-"):
+        name, version = short
+        if collection == "environments" and asset_refs.is_curated_environment(
+            name, ignore_case=True
+        ):
             # Curated environments live in the shared `azureml` registry.
             return f"azureml://registries/azureml/environments/{name}/versions/{version}".lower()
         if ws is not None:
@@ -80,7 +80,7 @@ def canonical_asset_id(value: object, collection: str, ws: WorkspaceRef | None) 
                 f"{collection}/{name}/versions/{version}"
             ).lower()
         return text.lower()
-    bare_name = "/" not in text and not text.lower().startswith("azureml:")
+    bare_name = "/" not in text and not text.lower().startswith(asset_refs.PREFIX)
     if collection == "computes" and bare_name and ws is not None:
         return (
             f"/subscriptions/{ws.subscription}/resourcegroups/{ws.resource_group}/providers/"

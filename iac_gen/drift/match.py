@@ -60,12 +60,7 @@ class Pair:
 
 
 def kind_of(body: Mapping[str, Any]) -> str | None:
-    rtype = str(body.get("type", "")).lower()
-    if rtype == tables.ENDPOINT_TYPE:
-        return "endpoint"
-    if rtype == tables.DEPLOYMENT_TYPE:
-        return "deployment"
-    return None
+    return tables.ML_KIND_OF_TYPE.get(str(body.get("type", "")).lower())
 
 
 def _key_from_body(body: Mapping[str, Any]) -> tuple[WorkspaceRef | None, ResourceKey] | None:

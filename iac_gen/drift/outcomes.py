@@ -19,7 +19,6 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from iac_gen import vocabulary
 from iac_gen.drift import companions, tables
 from iac_gen.drift.classify import Classifier, known_field, message, rule_for
 from iac_gen.drift.compare import Difference
@@ -360,12 +359,7 @@ def _coverage(
     return {"arm_path": join(path), "field": spec_field, "outcome": outcome, "resource": resource}
 
 
-_TYPES = {
-    "endpoint": vocabulary.ENDPOINT_TYPE,
-    "deployment": vocabulary.DEPLOYMENT_TYPE,
-    "autoscale": vocabulary.AUTOSCALE_TYPE,
-    "diagnostics": vocabulary.DIAGNOSTICS_TYPE,
-}
+_TYPES = tables.KINDS
 
 
 def _destination(body: Mapping[str, Any] | None) -> str:

@@ -71,14 +71,22 @@ DIAGNOSTICS_TYPE = vocabulary.DIAGNOSTICS_TYPE.lower()
 ALERT_TYPE = vocabulary.ALERT_TYPE.lower()
 ROLE_ASSIGNMENT_TYPE = vocabulary.ROLE_ASSIGNMENT_TYPE.lower()
 
-# Companion resources of the design and what drift does with each (kind -> why not compared,
-# or None when it is compared). `iac-gen export` reads autoscale and diagnostic settings only.
-COMPANION_KINDS: dict[str, str] = {
-    AUTOSCALE_TYPE: "autoscale",
-    DIAGNOSTICS_TYPE: "diagnostics",
-    ALERT_TYPE: "alert",
-    ROLE_ASSIGNMENT_TYPE: "role_assignment",
+# Every resource kind drift knows -> its ARM type, as ARM spells it: the endpoint and its
+# deployments, then the companion resources of the design.
+KINDS: dict[str, str] = {
+    "endpoint": vocabulary.ENDPOINT_TYPE,
+    "deployment": vocabulary.DEPLOYMENT_TYPE,
+    "autoscale": vocabulary.AUTOSCALE_TYPE,
+    "diagnostics": vocabulary.DIAGNOSTICS_TYPE,
+    "alert": vocabulary.ALERT_TYPE,
+    "role_assignment": vocabulary.ROLE_ASSIGNMENT_TYPE,
 }
+ML_KINDS = ("endpoint", "deployment")
+# Lower-case ARM type -> kind, for the endpoint and its deployments.
+ML_KIND_OF_TYPE: dict[str, str] = {KINDS[k].lower(): k for k in ML_KINDS}
+# `iac-gen export` reads autoscale and diagnostic settings only (NOT_EXPORTED says why not
+# the others).
+COMPANION_KINDS: dict[str, str] = {t.lower(): k for k, t in KINDS.items() if k not in ML_KINDS}
 NOT_EXPORTED: dict[str, str] = {
     "alert": "not exported by iac-gen export",
     "role_assignment": "not exported by iac-gen export",

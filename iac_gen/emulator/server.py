@@ -26,12 +26,10 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from iac_gen.emulator.data import unsettled
 from iac_gen.emulator.faults import Fault, FaultPlan
+from iac_gen.secrets import SECRET_ACTIONS
 from iac_gen.vocabulary import RESOURCE_GRAPH_PATH
 
 GRAPH_PATH = RESOURCE_GRAPH_PATH.lower()
-SECRET_ACTIONS = frozenset(
-    {"listkeys", "token", "regeneratekeys", "listsecrets", "getlogs", "listcredentials"}
-)
 _RG_PATH = re.compile(r"^/subscriptions/[^/]+/resourcegroups/[^/]+$")
 _TYPE_FILTER = re.compile(r"type\s*=~\s*'([^']+)'")
 _GRAPH_ONLY_FIELDS = ("tenantId", "resourceGroup", "subscriptionId", "managedBy", "plan", "zones")

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from iac_gen import vocabulary
+from iac_gen import asset_refs, vocabulary
 from iac_gen.desired import monitor
-from iac_gen.desired.ids import CURATED_ENV_PREFIX
 from iac_gen.drift import tables
 from iac_gen.drift.asset_ids import WorkspaceRef
 from iac_gen.drift.normalise import canonical_value, rules_for, split
@@ -142,9 +141,7 @@ def asset_reference(value: Any, collection: str, ws: WorkspaceRef) -> Any:
     """`azureml:name:version` for a versioned asset of the same workspace; others as they are."""
     if not isinstance(value, str):
         return value
-    text = (
-        value[len("azureml:") :] if value.lower().startswith("azureml:/subscriptions/") else value
-    )
+    text = asset_refs.arm_id(value, ignore_case=True) or value
     parts = text.strip("/").split("/")
     lowered = [p.lower() for p in parts]
     if (
@@ -157,7 +154,7 @@ def asset_reference(value: Any, collection: str, ws: WorkspaceRef) -> Any:
         and (lowered[1], lowered[3], lowered[7]) == ws
     ):
         name, version = parts[9], parts[11]
-        curated = collection == "environments" and name.startswith(CURATED_ENV_PREFIX)
+        curated = collection == "environments" and asset_refs.is_curated_environment(name)
         if not curated and ":" not in name and ":" not in version:
             return f"azureml:{name}:{version}"
     return value
@@ -246,6 +243,21 @@ def _string_map(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in sorted((value or {}).items()) if v is not None}
 
 
+def _tags_and_properties(doc: dict[str, Any], r: Reader) -> None:
+    """`tags` and `properties` of an endpoint or deployment: both say them alike, without
+    the keys the service writes into `properties.properties`."""
+    tags = _string_map(r.get("tags"))
+    if tags:
+        doc["tags"] = tags
+    props = {
+        k: v
+        for k, v in _string_map(r.get("properties.properties")).items()
+        if k.lower() not in _SYSTEM_KEYS
+    }
+    if props:
+        doc["properties"] = props
+
+
 def _env_vars(value: Any, prefix: str, notes: list[Note]) -> dict[str, str]:
     written = {k.key for k in tables.SERVICE_WRITTEN_KEYS if k.kind == "deployment"}
     out: dict[str, str] = {}
@@ -295,16 +307,7 @@ def endpoint_document(
     compute = r.get("properties.compute")
     if compute:
         doc["compute"] = _compute_reference(compute, ws)
-    tags = _string_map(r.get("tags"))
-    if tags:
-        doc["tags"] = tags
-    props = {
-        k: v
-        for k, v in _string_map(r.get("properties.properties")).items()
-        if k.lower() not in _SYSTEM_KEYS
-    }
-    if props:
-        doc["properties"] = props
+    _tags_and_properties(doc, r)
     traffic = {k: int(v) for k, v in sorted((r.get("properties.traffic") or {}).items()) if v}
     if traffic:
         doc["traffic"] = traffic
@@ -476,16 +479,7 @@ def deployment_document(
                 res[spec] = part
         if res:
             doc["resources"] = res
-    tags = _string_map(r.get("tags"))
-    if tags:
-        doc["tags"] = tags
-    props = {
-        k: v
-        for k, v in _string_map(r.get("properties.properties")).items()
-        if k.lower() not in _SYSTEM_KEYS
-    }
-    if props:
-        doc["properties"] = props
+    _tags_and_properties(doc, r)
     identity = r.get("identity") or {}
     r.used.add("identity.type")
     if identity.get("type") is not None and not is_default(

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -21,11 +20,9 @@ from typing import Any
 
 from iac_gen import __version__
 from iac_gen.provenance import iso_now, sha256_file
-from iac_gen.report.redact import REDACTED, is_secret_key, is_secret_value
+from iac_gen.secrets import redact_argv, without_userinfo
 
 MANIFEST_SCHEMA_VERSION = "1.0"
-_SECRET_FLAG = re.compile(r"^--?[\w-]+$")
-_URL_USERINFO = re.compile(r"^(\w+://)[^/@\s]+@")
 
 
 def generated_at(env: Mapping[str, str] | None = None) -> str:
@@ -56,45 +53,6 @@ def file_record(
     }
 
 
-def redact_argv(argv: Sequence[str]) -> list[str]:
-    """The command line with secret option values and token-like arguments withheld."""
-    out: list[str] = []
-    hide_next = False
-    for arg in argv:
-        if hide_next:
-            out.append(REDACTED)
-            hide_next = False
-            continue
-        if "=" in arg and arg.startswith("-"):
-            flag, _, value = arg.partition("=")
-            out.append(
-                f"{flag}={REDACTED}"
-                if is_secret_key(flag.lstrip("-")) or is_secret_value(value)
-                else arg
-            )
-            continue
-        if _SECRET_FLAG.match(arg) and is_secret_key(arg.lstrip("-")):
-            out.append(arg)
-            hide_next = True
-            continue
-        arg = _URL_USERINFO.sub(r"\1" + REDACTED + "@", arg)  # keeps the rest of the URL
-        out.append(REDACTED if is_secret_value(arg) or _looks_like_token(arg) else arg)
-    return out
-
-
-def _looks_like_token(arg: str) -> bool:
-    """Long opaque strings (>= 32 chars, no path separators, letters and digits mixed)."""
-    if len(arg) < 32 or "/" in arg or "\\" in arg or "." in arg:
-        return False
-    if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", arg):  # commit ids and digests are evidence
-        return False
-    return (
-        bool(re.fullmatch(r"[A-Za-z0-9+_=-]+", arg))
-        and bool(re.search(r"\d", arg))
-        and bool(re.search(r"[A-Za-z]", arg))
-    )
-
-
 def ci_metadata(env: Mapping[str, str] | None = None) -> dict[str, Any] | None:
     """Who ran it and where: GitHub Actions or Azure Pipelines variables, else None."""
     env = os.environ if env is None else env
@@ -119,7 +77,7 @@ def ci_metadata(env: Mapping[str, str] | None = None) -> dict[str, Any] | None:
     if env.get("BUILD_BUILDID"):
         ado = {
             "provider": "azure-pipelines",
-            "repository": _URL_USERINFO.sub(r"\1", env.get("BUILD_REPOSITORY_URI") or "") or None,
+            "repository": without_userinfo(env.get("BUILD_REPOSITORY_URI") or "") or None,
             "sha": env.get("BUILD_SOURCEVERSION"),
             "ref": env.get("BUILD_SOURCEBRANCH"),
             "run_id": env.get("BUILD_BUILDID"),
@@ -249,7 +207,7 @@ def _query_repository(root: Path, files: list[Path]) -> list[dict[str, Any] | No
     if branch and branch != "HEAD":
         base["branch"] = branch
     if remote and remote.strip():
-        base["repository_uri"] = _URL_USERINFO.sub(r"\1", remote.strip())
+        base["repository_uri"] = without_userinfo(remote.strip())
     out: list[dict[str, Any] | None] = []
     for path, name in zip(files, names, strict=True):
         committed = next(blobs, "") if name is not None else ""

@@ -194,7 +194,7 @@ def test_results_of_the_drift_engine_are_schema_valid(path):
 
 def test_lint_engine_output_renders_valid_sarif():
     """The real linter's result document (not a hand-written one) through render_lint."""
-    lint = pytest.importorskip("iac_gen.lint")
+    lint = pytest.importorskip("iac_gen.rules.runner")
     from iac_gen.spec.load import load_specs
 
     specs = load_specs(

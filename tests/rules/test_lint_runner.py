@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from iac_gen.diagnostics import InputError
-from iac_gen.lint import fingerprint, render_text, run_lint, select_rules
 from iac_gen.rules.base import Rule, RuleHit
 from iac_gen.rules.registry import all_rules
+from iac_gen.rules.runner import fingerprint, render_text, run_lint, select_rules
 from iac_gen.spec.model import Spec, Suppression
 from rules.lint_spec_builders import SOURCE, good_spec, with_deployment, with_endpoint
 
@@ -167,7 +167,7 @@ class _Exploding(Rule):
 
 
 def test_crashing_rule_becomes_moe000_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    import iac_gen.lint as lint
+    import iac_gen.rules.runner as lint
 
     monkeypatch.setattr(lint, "all_rules", lambda: (*all_rules(), _Exploding()))
     result = lint.run_lint([good_spec()])

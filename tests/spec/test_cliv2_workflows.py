@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from iac_gen.cli import app as app_module
 from iac_gen.diagnostics import InputError
-from iac_gen.lint import run_lint
+from iac_gen.rules.runner import run_lint
 from iac_gen.spec.load import load_specs
 from iac_gen.spec.overlay import resolve
 

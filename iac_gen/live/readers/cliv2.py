@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from iac_gen import asset_refs
 from iac_gen.diagnostics import error
 from iac_gen.durations import seconds_to_duration
 from iac_gen.live.reader import ReadContext, Reader
@@ -91,8 +92,8 @@ def _capitalised(value: Any) -> Any:
 
 def _asset(value: Any) -> Any:
     """`azureml:/subscriptions/...` -> the ARM id; registry and short references stay."""
-    if isinstance(value, str) and value.startswith("azureml:/subscriptions/"):
-        return value[len("azureml:") :]
+    if isinstance(value, str):
+        return asset_refs.arm_id(value) or value
     return value
 
 
