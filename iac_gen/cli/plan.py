@@ -37,6 +37,8 @@ def plan_command(
     resource_group: str | None = options.RESOURCE_GROUP,
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
+    traffic: str | None = options.TRAFFIC,
+    mirror_traffic: str | None = options.MIRROR_TRAFFIC,
 ) -> None:
     from iac_gen.drift.inputs import load_inputs
     from iac_gen.output_files import dumps_json, write_file, write_tree
@@ -44,6 +46,8 @@ def plan_command(
     from iac_gen.plan.markdown import render
 
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    # A rollout step's split (rollout.md prints it): the plan of that step shows only traffic.
+    overrides.update(options.traffic_overrides(traffic, mirror_traffic))
     loaded, live_state = load_inputs(specs, live, overrides)
     result = plan(loaded, live_state, env)
     if report is not None:

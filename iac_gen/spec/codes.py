@@ -86,10 +86,20 @@ CODES: dict[str, str] = {
     "IAC314": "--traffic / --mirror-traffic entry that is not NAME=PERCENT, or names a "
     "deployment twice",
     "IAC315": "--traffic / --mirror-traffic given for more than one endpoint",
+    "IAC316": "rollout --from / --to names a deployment the spec does not declare",
+    "IAC317": "rollout --steps not whole percentages that increase and end at 100",
+    "IAC318": "rollout --from and --to name the same deployment",
+    "IAC319": "rollout impossible for this spec: not one endpoint, neither deployment takes "
+    "traffic, or --mirror-first where mirroring is not allowed (Kubernetes endpoint, --to "
+    "takes live traffic, --mirror-percent outside 1..50)",
 }
 
 # Codes a fixture folder cannot show (a missing path, a 1 MiB file, an unreadable file, the
 # SOURCE_DATE_EPOCH environment variable);
 # unit tests cover them instead.
 # --traffic / --mirror-traffic problems (IAC314, IAC315) come from options, not files.
-NOT_FROM_FIXTURES = frozenset({"IAC001", "IAC002", "IAC013", "IAC313", "IAC314", "IAC315"})
+# So do the rollout options (IAC316-319).
+NOT_FROM_FIXTURES = frozenset(
+    {"IAC001", "IAC002", "IAC013", "IAC313", "IAC314", "IAC315"}
+    | {"IAC316", "IAC317", "IAC318", "IAC319"}
+)
