@@ -304,3 +304,27 @@ def test_spec_problems_refuse_the_rollout(tmp_path: Path) -> None:
 
 def test_parse_steps_accepts_spaces_and_commas() -> None:
     assert parse_steps("10, 50 ,100") == (10, 50, 100)
+
+
+def test_an_environment_that_changes_the_split_sets_the_whole_traffic_parameter(
+    tmp_path: Path,
+) -> None:
+    """The traffic map is one parameter: an overlay's split is its value for that
+    environment, never a parameter per deployment."""
+    from iac_gen.emit.plan import build_plan
+
+    text = SUM_SPEC.read_text(encoding="utf-8")
+    text += "\nenvironments:\n  dev:\n    traffic:\n      blue: 50\n      green: 50\n  prod: {}\n"
+    spec_file = tmp_path / "spec.yaml"
+    spec_file.write_text(text, encoding="utf-8")
+    (spec,) = load_specs([spec_file])
+    params = {p.name: p for p in build_plan(spec).parameters}
+    traffic = [p for p in params.values() if p.name.startswith("endpointTraffic")]
+    assert [p.name for p in traffic] == ["endpointTraffic"]
+    assert traffic[0].default == {"blue": 70, "green": 30}
+    assert traffic[0].values == {
+        "dev": {"blue": 50, "green": 50},
+        "prod": {"blue": 70, "green": 30},
+    }
+    assert "varies by environment" in traffic[0].description
+    assert "endpointMirrorTraffic" not in params  # the spec mirrors nothing
