@@ -232,6 +232,24 @@ CODES: dict[str, Code] = {
     "IAC315": Code(
         "options", "spec.load", "--traffic / --mirror-traffic given for more than one endpoint"
     ),
+    "IAC316": Code(
+        "options",
+        "plan.rollout",
+        "rollout --from / --to names a deployment the spec does not declare",
+    ),
+    "IAC317": Code(
+        "options",
+        "plan.rollout",
+        "rollout --steps not whole percentages that increase and end at 100",
+    ),
+    "IAC318": Code("options", "plan.rollout", "rollout --from and --to name the same deployment"),
+    "IAC319": Code(
+        "options",
+        "cli.rollout plan.rollout",
+        "rollout impossible for this spec: not one endpoint, neither deployment takes traffic, or "
+        "--mirror-first where mirroring is not allowed (Kubernetes endpoint, --to takes live "
+        "traffic, --mirror-percent outside 1..50)",
+    ),
     "IAC320": Code(
         "compile",
         "desired",
@@ -357,9 +375,12 @@ RETIRED: dict[str, str] = {
 }
 
 # Codes a fixture folder cannot show (a missing path, a 1 MiB file, an unreadable file, the
-# SOURCE_DATE_EPOCH environment variable, --traffic / --mirror-traffic options);
+# SOURCE_DATE_EPOCH environment variable, --traffic / --mirror-traffic and rollout options);
 # unit tests cover them instead.
-NOT_FROM_FIXTURES = frozenset({"IAC001", "IAC002", "IAC013", "IAC313", "IAC314", "IAC315"})
+NOT_FROM_FIXTURES = frozenset(
+    {"IAC001", "IAC002", "IAC013", "IAC313", "IAC314", "IAC315"}
+    | {"IAC316", "IAC317", "IAC318", "IAC319"}
+)
 
 
 def meaning(code: str) -> str:

@@ -103,6 +103,7 @@ def _register() -> None:
         lint,
         plan,
         report,
+        rollout,
         rules,
         schema,
         validate,

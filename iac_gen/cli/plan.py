@@ -20,13 +20,19 @@ SHOWN = 40
 @app.command(
     "plan",
     help="Show what a deploy of the compiled template would change in the live endpoint, in "
-    "order, with its hazards; --report writes plan.json and plan.md.",
+    "order, with its hazards; --report writes the plan evidence (JSON, Markdown, HTML, SARIF, "
+    "JUnit) with a manifest of hashes.",
 )
 def plan_command(
     specs: list[Path] = options.SPECS,
     live: Path = typer.Option(..., "--live", help="Live state file (e.g. from `iac-gen export`)."),
     env: str | None = options.ENV,
-    report: Path | None = typer.Option(None, "--report", help="Folder for plan.json and plan.md."),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        help="Folder for plan.json, plan.md, plan.html, plan.sarif, plan.junit.xml and "
+        "manifest.json (hashes of the inputs and of every plan file).",
+    ),
     write_params: Path | None = typer.Option(
         None,
         "--write-params",
@@ -37,17 +43,23 @@ def plan_command(
     resource_group: str | None = options.RESOURCE_GROUP,
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
+    traffic: str | None = options.TRAFFIC,
+    mirror_traffic: str | None = options.MIRROR_TRAFFIC,
 ) -> None:
     from iac_gen.drift.inputs import load_inputs
-    from iac_gen.output_files import dumps_json, write_file, write_tree
+    from iac_gen.output_files import dumps_json, write_file
     from iac_gen.plan.build import plan
-    from iac_gen.plan.markdown import render
 
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
+    # A rollout step's split (rollout.md prints it): the plan of that step shows only traffic.
+    overrides.update(options.traffic_overrides(traffic, mirror_traffic))
     loaded, live_state = load_inputs(specs, live, overrides)
     result = plan(loaded, live_state, env)
     if report is not None:
-        write_tree(report, {"plan.json": dumps_json(result), "plan.md": render(result)})
+        from iac_gen.report.plan_evidence import write_plan_evidence
+
+        spec_files = list(dict.fromkeys(f for s in loaded for f in (s.files or (s.source,))))
+        write_plan_evidence(result, report, inputs=[*spec_files, live], sources=spec_files)
     if write_params is not None:
         write_file(write_params, dumps_json(parameters_file(result)))
     typer.echo(summary(result))

@@ -327,6 +327,45 @@ def _autoscaled_capacities(base: DesiredState) -> list[tuple[str, Path]]:
     return out
 
 
+TRAFFIC: Path = ("properties", "traffic")
+MIRROR_TRAFFIC: Path = ("properties", "mirrorTraffic")
+_TRAFFIC_NOTE = (
+    "percent of requests per deployment: iac-gen rollout writes one parameters file per "
+    "step of a blue/green shift"
+)
+
+
+def traffic_paths(base: DesiredState) -> list[tuple[str, Path]]:
+    """The endpoint's `traffic` and `mirrorTraffic`, as whole objects, when it routes any.
+
+    A staged rollout changes only these between steps; as parameters, each step is a
+    parameters file for the same template. Mirror traffic is a parameter only where the spec
+    mirrors: a template that wrote `mirrorTraffic: {}` into every endpoint would deploy a
+    field the design never set (and Kubernetes endpoints take none). An endpoint that routes
+    nothing has a single PUT and no traffic parameter.
+    """
+    endpoint = next((r for r in base.resources if r["type"] == ENDPOINT_TYPE), None)
+    if endpoint is None:
+        return []
+    props = endpoint.get("properties") or {}
+    if not (props.get("traffic") or props.get("mirrorTraffic")):
+        return []
+    out = [(str(endpoint["id"]), TRAFFIC)]
+    if props.get("mirrorTraffic"):
+        out.append((str(endpoint["id"]), MIRROR_TRAFFIC))
+    return out
+
+
+def _without_traffic(body: Mapping[str, Any], drop: set[str]) -> dict[str, Any]:
+    """A resource's envelope for comparing environments, without the `properties` keys in
+    `drop`: the traffic maps that are parameters of their own (so an overlay that changes a
+    split does not become a parameter of its own)."""
+    out = {k: v for k, v in body.items() if k not in ("id", "name", "type", "apiVersion")}
+    if drop and isinstance(out.get("properties"), Mapping):
+        out["properties"] = {k: v for k, v in out["properties"].items() if k not in drop}
+    return out
+
+
 def _overlay_parameters(
     base: DesiredState,
     states: Mapping[str, tuple[Scope, DesiredState]],
@@ -337,19 +376,17 @@ def _overlay_parameters(
     order: list[tuple[str, Path]] = []
     by_id = {r["id"]: r for r in base.resources}
     run_time = _autoscaled_capacities(base)
+    routes = traffic_paths(base)
+    routed: dict[str, set[str]] = {}
+    for rid, path in routes:
+        routed.setdefault(rid, set()).add(str(path[1]))
     for env, (_scope, state) in states.items():
         for res in state.resources:
             original = by_id.get(res["id"])
             if original is None:
                 continue
-            for path in leaf_diffs(
-                {
-                    k: v
-                    for k, v in original.items()
-                    if k not in ("id", "name", "type", "apiVersion")
-                },
-                {k: v for k, v in res.items() if k not in ("id", "name", "type", "apiVersion")},
-            ):
+            drop = routed.get(res["id"], set())
+            for path in leaf_diffs(_without_traffic(original, drop), _without_traffic(res, drop)):
                 key = (res["id"], path)
                 if key not in found:
                     found[key] = {}
@@ -365,13 +402,33 @@ def _overlay_parameters(
                 if res["id"] == key[0] and _has_path(res, key[1])
             }
             order.append(key)
+    for key in routes:
+        values = {
+            env: _value_or_empty(res, key[1])
+            for env, (_scope, state) in states.items()
+            for res in state.resources
+            if res["id"] == key[0]
+        }
+        if any(v != _value_or_empty(by_id[key[0]], key[1]) for v in values.values()):
+            varying.add(key)
+        found[key] = values
+        order.append(key)
     index = {r["id"]: i for i, r in enumerate(base.resources)}
     params: dict[tuple[str, Path], Parameter] = {}
     for key in sorted(order, key=lambda k: (index[k[0]], [str(p) for p in k[1]])):
         rid, path = key
         res = by_id[rid]
         default = get_path(res, path) if _has_path(res, path) else None
-        words = [_label(res, endpoint), *_path_words(res, path)]
+        if key in routes and default is None:
+            default = {}  # no mirror traffic: the parameter's default routes none
+        words = (
+            [_label(res, endpoint), *_path_words(res, path)]
+            if _has_path(res, path)
+            else [
+                _label(res, endpoint),
+                *(str(p) for p in path[1:]),
+            ]
+        )
         params[key] = Parameter(
             name=names.make(_camel(words)),
             type=_param_type(default if default is not None else next(iter(found[key].values()))),
@@ -380,6 +437,7 @@ def _overlay_parameters(
                 [
                     *(["varies by environment"] if key in varying else []),
                     *([_RUN_TIME_NOTE] if key in run_time else []),
+                    *([_TRAFFIC_NOTE] if key in routes else []),
                 ]
             )
             + ")",
@@ -388,6 +446,11 @@ def _overlay_parameters(
             binds=key,
         )
     return params
+
+
+def _value_or_empty(data: Any, path: Path) -> Any:
+    """A traffic map, or `{}` where the body routes none (PUT without it: none either)."""
+    return get_path(data, path) if _has_path(data, path) else {}
 
 
 def _has_path(data: Any, path: Path) -> bool:

@@ -54,6 +54,7 @@ def _change(finding: dict[str, Any]) -> dict[str, Any]:
         "to": finding.get("expected"),
         "severity": finding["severity"],
         "category": finding["category"],
+        **({"location": finding["location"]} if finding.get("location") else {}),
     }
 
 
@@ -170,6 +171,19 @@ def _under(body: dict[str, Any], endpoints: set[str]) -> bool:
     return any(e and e in text for e in endpoints)
 
 
+def _where(specs: Sequence[Spec], hazard: dict[str, Any]) -> dict[str, Any]:
+    """The spec line a hazard is about: its deployment's entry, else the endpoint's name
+    (a deployment the spec no longer declares has no line of its own)."""
+    endpoint, _, deployment = str(hazard["resource"]).partition("/")
+    for spec in specs:
+        if spec.endpoint.name != endpoint:
+            continue
+        declared = any(d.name == deployment for d in spec.deployments)
+        loc = spec.locate(f"deployments.{deployment}" if declared else "name")
+        return {"file": loc.file, "line": loc.line, "col": loc.col}
+    return {"file": "", "line": 0, "col": 0}
+
+
 def _resource_key(res: dict[str, Any]) -> str:
     """Findings name a resource as `endpoint` or `endpoint/deployment` (drift's contract)."""
     return str(res["name"])
@@ -200,7 +214,7 @@ def plan(
         specs=resolved,
     )
     hazards = [
-        {**h, "severity": hz.severity, "title": hz.title}
+        {**h, "severity": hz.severity, "title": hz.title, "location": _where(resolved, h)}
         for hz in all_hazards()
         for h in hz.check(context)
     ]

@@ -17,7 +17,13 @@ _HEADLINE = {
 
 
 def _value(value: Any) -> str:
-    return "(unset)" if value is None else md_code(value)
+    """A value as code; a long ARM id as its last segments, where a version bump shows (a
+    table cell cut at its width would hide exactly the part that changed)."""
+    if value is None:
+        return "(unset)"
+    if isinstance(value, str) and value.lower().startswith("/subscriptions/") and len(value) > 60:
+        return md_code("…/" + "/".join(value.rstrip("/").split("/")[-4:]))
+    return md_code(value)
 
 
 def render(plan: dict[str, Any]) -> str:
@@ -48,7 +54,9 @@ def render(plan: dict[str, Any]) -> str:
         for h in plan["hazards"]:
             lines.append(
                 f"| {h['hazard']} {cell(h['title'])} | {h['severity']} | {cell(h['resource'])} | "
-                f"{cell(h['message'])} |"
+                f"{cell(h['message'])}"
+                + (f" {md_code(h['command'])}" if h.get("command") else "")
+                + " |"
             )
     left = [s["resource"] for s in plan["steps"] if s["action"] == LEFT_ALONE]
     if left:

@@ -81,6 +81,22 @@ def _real_differences(change: dict[str, Any]) -> list[dict[str, Any]] | None:
     return out
 
 
+def _as_reported(delta: dict[str, Any]) -> dict[str, Any]:
+    """A `delta` entry of a type drift does not know, as what-if reported it; its `before` /
+    `after` (present since the 2020-06-01 API, see tests/plan/whatif_recorded) as from / to,
+    credential-shaped values withheld."""
+    from iac_gen.report.redact import redact
+
+    out: dict[str, Any] = {
+        "arm_path": str(delta.get("path", "")),
+        "change": str(delta.get("propertyChangeType", "")),
+    }
+    for side, key in (("before", "from"), ("after", "to")):
+        if side in delta:
+            out[key] = redact(delta[side], tuple(out["arm_path"].split(".")))
+    return out
+
+
 def filter_whatif(document: Any, file: str = "what-if") -> dict[str, Any]:
     """What remains of what-if output once server-filled fields and spellings are dropped."""
     kept: list[dict[str, Any]] = []
@@ -98,11 +114,7 @@ def filter_whatif(document: Any, file: str = "what-if") -> dict[str, Any]:
                     continue
                 kept.append({"resource_id": rid, "change": kind, "properties": real})
                 continue
-        delta = [
-            {"arm_path": str(d.get("path", "")), "change": str(d.get("propertyChangeType", ""))}
-            for d in change.get("delta") or []
-            if isinstance(d, dict)
-        ]
+        delta = [_as_reported(d) for d in change.get("delta") or [] if isinstance(d, dict)]
         kept.append({"resource_id": rid, "change": kind, "properties": delta})
     return {
         "status": "changes" if kept else "no_change",

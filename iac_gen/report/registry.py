@@ -82,3 +82,32 @@ REPORTERS: dict[str, Reporter] = {r.name: r for r in _FORMATS}
 def formats_help() -> str:
     """`md (Markdown for ...), html (...)`: the help text for `--format`, from the registry."""
     return "; ".join(f"{r.name}: {r.description}" for r in REPORTERS.values())
+
+
+# Plan evidence (`iac-gen plan --report`): the same formats, rendered from plan.json.
+_PLAN_FORMATS = (
+    Reporter(
+        "json", "plan.json", "canonical plan (the source of truth)", "iac_gen.report.plan_json"
+    ),
+    Reporter(
+        "md",
+        "plan.md",
+        "Markdown for a change ticket or PR comment",
+        "iac_gen.report.plan_markdown",
+    ),
+    Reporter("html", "plan.html", "self-contained HTML plan page", "iac_gen.report.plan_html"),
+    Reporter(
+        "sarif",
+        "plan.sarif",
+        "SARIF 2.1.0: planned changes and hazards",
+        "iac_gen.report.plan_sarif",
+    ),
+    Reporter(
+        "junit",
+        "plan.junit.xml",
+        "JUnit XML: one case per step and hazard",
+        "iac_gen.report.plan_junit",
+    ),
+)
+
+PLAN_REPORTERS: dict[str, Reporter] = {r.name: r for r in _PLAN_FORMATS}

@@ -147,7 +147,11 @@ def test_object_parameters_deploy_as_written_with_defaults_and_with_a_parameters
     (spec,) = load_specs([spec_file], {})
     files = compile_spec(spec)
     template = json.loads(files["main.json"])
-    (tags_param,) = [n for n, p in template["parameters"].items() if p["type"] == "object"]
+    (tags_param,) = [
+        n
+        for n, p in template["parameters"].items()
+        if p["type"] == "object" and p["metadata"]["description"].startswith("tags ")
+    ]
     default = template["parameters"][tags_param]["defaultValue"]
     assert default["[[base-key]"] == "[[base-value]" and default["[string('copy')]"] == "plain"
 
