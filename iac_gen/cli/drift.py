@@ -199,6 +199,9 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
             f"  {finding['severity'].upper():<8} {escape(str(finding['resource']))}: "
             f"{escape(str(finding['field']))} - {escape(str(finding['message']))}"
         )
+        who = finding.get("attribution")
+        if isinstance(who, dict) and who.get("text"):
+            lines.append(f"           {escape(str(who['text']))}")
     if len(failing) > SHOWN_FINDINGS:
         lines.append(f"  ... and {len(failing) - SHOWN_FINDINGS} more (see drift.json)")
     lines.extend(waived_lines(result, SHOWN_FINDINGS))

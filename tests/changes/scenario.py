@@ -13,6 +13,7 @@ four ways, and the change history Azure keeps of it (in the documented shapes, f
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from iac_gen.emulator.data import activity_event, change_row, served, workspace_body
@@ -100,3 +101,39 @@ def drifted() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str
         ),
     ]
     return bodies, rows, events
+
+
+FIXTURE = FIXTURES / "drift-attributed"
+FIXED_ENDPOINT = "https://127.0.0.1:8443"
+
+
+def write_fixture(target: Path = FIXTURE / "live.json") -> Path:
+    """Export the scenario from the emulator with `--changes` into
+    `fixtures/drift-attributed/live.json` (`python -m tests.changes.scenario`). The emulator
+    listens on a free port; the bundle names a fixed one (`arm_endpoint` is not digested) so
+    that the file only changes when the product does."""
+    import json
+    import tempfile
+
+    from iac_gen.emulator import Emulator
+    from iac_gen.output_files import dumps_json
+    from tests.export.conftest import TOKEN, run_export
+
+    bodies, rows, events = drifted()
+    scope = ["--subscription", SUB, "--resource-group", RG, "--workspace", WS, "--changes"]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Emulator(bodies, token=TOKEN, changes=rows, activity=events) as emu,
+    ):
+        run = run_export(emu, Path(tmp) / "live.json", *scope, workspace_scope=False)
+        emu.assert_only_allowed()
+    if run.code != 0 or run.bundle is None:
+        raise RuntimeError(f"export failed: {run.stderr}")
+    bundle = dict(run.bundle, arm_endpoint=FIXED_ENDPOINT)
+    target.write_text(dumps_json(bundle), encoding="utf-8")
+    json.loads(target.read_text(encoding="utf-8"))
+    return target
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_fixture()}")
