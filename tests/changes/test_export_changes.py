@@ -188,3 +188,23 @@ def test_the_console_verdict_names_who_changed_each_failing_finding() -> None:
     assert "no change record in the last 14 days" in plain.stdout
     hidden = subprocess.run([*cmd, "--redact-actors"], capture_output=True, text=True, timeout=120)
     assert "changed by actor-" in hidden.stdout and USER not in hidden.stdout
+
+
+def test_fleet_export_reads_the_history_too(tmp_path: Path) -> None:
+    bodies, rows, events = drifted()
+    with Emulator(bodies, token=TOKEN, changes=rows, activity=events) as emu:
+        run = run_export(
+            emu,
+            tmp_path / "live.json",
+            "--graph",
+            "--subscription",
+            SUB,
+            "--changes",
+            workspace_scope=False,
+        )
+        emu.assert_only_allowed()
+    assert run.code == 0, run.stderr
+    assert run.bundle is not None
+    history = run.bundle["changes"]
+    assert {r["changed_by"] for r in history["records"]} >= {USER, SP_APP_ID, PATCHER}
+    assert {r["status"] for r in history["resources"]} == {"read"}
