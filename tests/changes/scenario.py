@@ -8,7 +8,8 @@ four ways, and the change history Azure keeps of it (in the documented shapes, f
   must name the change of *its* property, not the latest write);
 - a tag of blue changed by a PATCH, recorded only in the Activity Log (resourcechanges has
   nothing for blue: the fallback), next to a started and a failed event that must not count;
-- the autoscale setting's maximum 10 -> 20 with no record anywhere.
+- the autoscale setting's maximum 10 -> 20 (in the default profile and the profile that
+  restores it after the weekend) with no record anywhere.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def drifted() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str
     green["sku"]["capacity"] = 5
     endpoint["properties"]["authMode"] = "Key"
     blue["tags"]["change-ticket"] = "CHG-99999"
-    autoscale["properties"]["profiles"][0]["capacity"]["maximum"] = "20"
+    for profile in autoscale["properties"]["profiles"]:  # default and its end-of-weekend copy
+        if profile["capacity"]["maximum"] == "10":
+            profile["capacity"]["maximum"] = "20"
     rows = [
         change_row(
             green["id"],
