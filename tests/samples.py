@@ -23,6 +23,12 @@ CASES: dict[str, tuple[str, str, str | None]] = {
         "fixtures/drift-waived/live.json",
         "fixtures/drift-waived/waivers.yaml",
     ),
+    # an export with --changes: every finding says who changed it
+    "attributed": (
+        "fixtures/drift-attributed/spec.yaml",
+        "fixtures/drift-attributed/live.json",
+        None,
+    ),
 }
 
 

@@ -72,6 +72,8 @@ class ExportOptions:
     retries: int = 6
     retry_backoff: float = 0.8
     max_pages: int = 1000
+    changes_days: int | None = None  # --changes [--days N]: read the change history too
+    redact_actors: bool = False  # --redact-actors: pseudonyms for who changed what
 
 
 ProgressFn = Callable[[str, dict[str, Any]], None]
@@ -190,6 +192,7 @@ def export_live(
                 scope = _export_graph(options, settings, credential, arm, pool, collector, budget)
             else:
                 scope = _export_workspace(options, arm, pool, collector)
+        changes = _read_changes(options, settings, credential, collector, progress)
     finally:
         arm.close()
         closer = getattr(credential, "close", None)
@@ -207,6 +210,38 @@ def export_live(
         arm_endpoint=arm_endpoint,
         api_versions=api_versions,
         secrets_removed=collector.removed,
+        changes=changes,
+    )
+
+
+def _read_changes(
+    options: ExportOptions,
+    settings: ClientSettings,
+    credential: Any,
+    collector: _Collector,
+    progress: ProgressFn | None,
+) -> dict[str, Any] | None:
+    """The change history of every resource read (`iac_gen.azure.changes`), or None
+    without `--changes`. Its failures make attribution unknown; they never fail the export."""
+    if options.changes_days is None:
+        return None
+    from iac_gen.azure.changes import ChangeOptions, read_changes
+    from iac_gen.provenance import now
+
+    ids = [str(body["id"]) for body in collector.bodies.values()]
+    subs = options.subscriptions if not options.management_group else ()
+    return read_changes(
+        ids,
+        ChangeOptions(
+            days=options.changes_days,
+            redact_actors=options.redact_actors,
+            subscriptions=tuple(subs),
+            management_group=options.management_group,
+        ),
+        settings,
+        credential,
+        observed_at=now(),
+        progress=progress,
     )
 
 

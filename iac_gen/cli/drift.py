@@ -61,6 +61,12 @@ def drift_command(
     location: str | None = options.LOCATION,
     traffic: str | None = options.TRAFFIC,
     mirror_traffic: str | None = options.MIRROR_TRAFFIC,
+    redact_actors: bool = typer.Option(
+        False,
+        "--redact-actors",
+        help="Show who changed each finding (from an export made with --changes) by "
+        "pseudonym (actor-1, actor-2, ...) instead of by name, e-mail or object id.",
+    ),
     quiet: bool = progress.QUIET,
     verbose: bool = progress.VERBOSE,
 ) -> None:
@@ -108,7 +114,15 @@ def drift_command(
     # Redacted once, here: the console verdict and every report see the same clean result.
     with shown.phase(f"comparing {len(loaded)} endpoint spec(s)"):
         result = redact_result(
-            analyse(loaded, live_state, waiver_set, env, fail_on=fail_on, live_path=live)
+            analyse(
+                loaded,
+                live_state,
+                waiver_set,
+                env,
+                fail_on=fail_on,
+                live_path=live,
+                redact_actors=redact_actors,
+            )
         )
     del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
     written: list[Path] = []
@@ -186,6 +200,9 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
             f"  {finding['severity'].upper():<8} {escape(str(finding['resource']))}: "
             f"{escape(str(finding['field']))} - {escape(str(finding['message']))}"
         )
+        who = finding.get("attribution")
+        if isinstance(who, dict) and who.get("text"):
+            lines.append(f"           {escape(str(who['text']))}")
     if len(failing) > SHOWN_FINDINGS:
         lines.append(f"  ... and {len(failing) - SHOWN_FINDINGS} more (see drift.json)")
     lines.extend(waived_lines(result, SHOWN_FINDINGS))

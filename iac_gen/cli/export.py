@@ -62,6 +62,9 @@ class _Reporter:
         if event == "graph":
             self._line(f"resource graph: {data['rows']} rows, {data['quota_waits']} quota waits")
             return
+        if event == "changes":
+            self._line(f"change history: {data['rows']} {data['source']} rows")
+            return
         self.done += 1
         status = data["status"]
         if self._bar is not None:
@@ -149,6 +152,26 @@ def export_command(
     retry_backoff: float = typer.Option(
         0.8, "--retry-backoff", min=0.0, help="Base of the exponential backoff in seconds."
     ),
+    changes: bool = typer.Option(
+        False,
+        "--changes",
+        help="Also read who changed the exported resources (read-only): Resource Graph "
+        "resource changes and, where those are empty, Activity Log writes. A missing "
+        "permission makes the attribution unknown; it never fails the export.",
+    ),
+    days: int = typer.Option(
+        14,
+        "--days",
+        min=1,
+        max=90,
+        help="With --changes: how many days back (Resource Graph keeps 14, the Activity Log 90).",
+    ),
+    redact_actors: bool = typer.Option(
+        False,
+        "--redact-actors",
+        help="With --changes: replace who changed what (names, e-mails, object ids) by "
+        "pseudonyms (actor-1, actor-2, ...; the same actor keeps one within the export).",
+    ),
     output: SummaryFormat = typer.Option(
         SummaryFormat.text, "--output", help="Summary on stdout: text or json."
     ),
@@ -213,7 +236,11 @@ def export_command(
         deadline=deadline or None,
         retries=retries,
         retry_backoff=retry_backoff,
+        changes_days=days if changes else None,
+        redact_actors=redact_actors,
     )
+    if (redact_actors or days != 14) and not changes:
+        raise error("IAC330", "--days and --redact-actors need --changes", where)
     try:
         check_options(options)
     except BadId as exc:
@@ -240,6 +267,7 @@ def export_command(
         write_file(out, text)
     summary = dict(bundle["summary"])
     incomplete = summary["not_checked"] > 0
+    history = _history_line(bundle.get("changes"))
     if output is SummaryFormat.json:
         doc = {
             "path": str(out),
@@ -247,6 +275,8 @@ def export_command(
             "status": "not_checked" if incomplete else "complete",
             **summary,
         }
+        if history is not None:
+            doc["changes"] = history
         typer.echo(json.dumps(doc, sort_keys=True), err=to_stdout)
     elif not quiet:
         typer.echo(
@@ -255,5 +285,23 @@ def export_command(
             f"not_checked {summary['not_checked']})",
             err=to_stdout,
         )
+        if history is not None:
+            typer.echo(escape(history), err=to_stdout)
     if incomplete:
         raise typer.Exit(ExitCode.INCOMPLETE)
+
+
+def _history_line(changes: Any) -> str | None:
+    """One line on what the change history holds, or None without --changes."""
+    if not isinstance(changes, dict):
+        return None
+    resources = changes.get("resources") or []
+    unknown = [r for r in resources if r.get("status") != "read"]
+    line = (
+        f"change history: {len(changes.get('records') or [])} records for "
+        f"{len(resources) - len(unknown)} of {len(resources)} resources "
+        f"(last {changes.get('days')} days)"
+    )
+    if unknown:
+        line += f"; unknown for {len(unknown)}: {unknown[0].get('reason') or 'not read'}"
+    return line

@@ -3,7 +3,7 @@
 `analyse(specs, live)` returns the drift result dict (schema `schemas/drift.schema.json`).
 The work is a pipeline of named steps (`iac_gen.drift.pipeline.STEPS`):
 read_live -> match -> normalise -> apply_policies -> bind_waivers -> compare -> classify
--> analysis. Normalisation knowledge is versioned data in `iac_gen.drift.tables`.
+-> attribute -> analysis. Normalisation knowledge is versioned data in `iac_gen.drift.tables`.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def analyse_desired(
     now: datetime | None = None,
     today: date | None = None,
     live_label: str | None = None,
+    redact_actors: bool = False,
 ) -> dict[str, Any]:
     """Run the pipeline over (spec, desired state) pairs and a read live state.
 
@@ -77,6 +78,8 @@ def analyse_desired(
         waivers=waivers,
         today=today or (date(now.year, now.month, now.day) if now else waiver_today()),
         live_label=live_label or str(getattr(live, "path", None) or "live"),
+        changes=getattr(live, "changes", None),
+        redact_actors=redact_actors,
     )
     run.meta = {
         "generated_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -103,6 +106,7 @@ def analyse(
     *,
     fail_on: str = "info",
     live_path: Path | None = None,
+    redact_actors: bool = False,
 ) -> dict[str, Any]:
     """The drift result for loaded specs against live state.
 
@@ -147,4 +151,5 @@ def analyse(
         fail_on=fail_on,
         inputs=inputs,
         live_label=str(live_path) if live_path is not None else None,
+        redact_actors=redact_actors,
     )

@@ -20,7 +20,7 @@ from iac_gen.severity import SEVERITIES, severity_rank
 if TYPE_CHECKING:
     from iac_gen.drift.pipeline import DriftRun
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: findings may carry `attribution` (who changed it)
 RESOURCE_STATUSES = ("in_sync", "modified", "missing", "unmanaged", "not_checked")
 OUTCOMES = ("matched", "drifted", "waived", "not_comparable")
 

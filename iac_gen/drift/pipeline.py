@@ -1,7 +1,7 @@
 """The drift pipeline: named steps run in a fixed, documented order.
 
     read_live -> match -> normalise -> apply_policies -> bind_waivers -> compare -> classify
-    -> analysis
+    -> attribute -> analysis
 
 Why this order:
 - `match` before `normalise`: normalising needs to know the resource kind and workspace
@@ -18,6 +18,10 @@ Why this order:
   the run's date, before any finding exists; `classify` then looks each finding up.
 - `compare` only sees normalised, policy-adjusted leaves, so it reports real differences.
 - `classify` turns differences into findings; `analysis` counts, sorts and dates them.
+- `attribute` after `classify`: it needs each finding's resource id and ARM path, and adds
+  only `attribution` (who changed it, from the change history an export bundle carries;
+  `attribution.py`), which decides no status, severity or count - so before `analysis`,
+  which copies the findings into the result, and after everything that judges them.
 
 Each step is a function of the shared `DriftRun`; `STEPS` is the single list that runs them.
 """
@@ -67,6 +71,8 @@ class DriftRun:
     traffic: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # inputs, environment, fail_on, clock
+    changes: Mapping[str, Any] | None = None  # the bundle's change history, if it has one
+    redact_actors: bool = False  # pseudonyms for actors in attribution
     result: dict[str, Any] = field(default_factory=dict)
 
 
@@ -218,6 +224,12 @@ def step_classify(run: DriftRun) -> None:
     run.findings.extend(outcomes.findings)
 
 
+def step_attribute(run: DriftRun) -> None:
+    from iac_gen.drift.attribution import attach
+
+    attach(run.findings, run.changes, run.redact_actors)
+
+
 def step_analysis(run: DriftRun) -> None:
     run.sides.clear()  # the flat maps are no longer needed; free them before the JSON is built
     from iac_gen.drift.analysis import build_result
@@ -233,6 +245,7 @@ STEPS: tuple[tuple[str, Callable[[DriftRun], None]], ...] = (
     ("bind_waivers", step_bind_waivers),
     ("compare", step_compare),
     ("classify", step_classify),
+    ("attribute", step_attribute),
     ("analysis", step_analysis),
 )
 

@@ -610,3 +610,120 @@ def load_data_dir(directory: Path) -> list[dict[str, Any]]:
                 raise ValueError(f"{path}: every resource needs an `id` string")
             bodies.append(item)
     return bodies
+
+
+# -- change history (Resource Graph resourcechanges, Activity Log) -----------------------------
+
+
+def change_row(
+    target_id: str,
+    timestamp: str,
+    changes: Mapping[str, tuple[Any, Any]],
+    *,
+    changed_by: str | None,
+    changed_by_type: str | None,
+    client_type: str | None,
+    operation: str | None = None,
+    change_type: str = "Update",
+) -> dict[str, Any]:
+    """A Resource Graph `resourcechanges` row as the service returns it: a
+    `microsoft.resources/changes` resource that extends the changed one, whose properties
+    hold the target, the change actor (`changeAttributes`) and the changed property paths
+    with previous and new values (strings: the service writes `"null"` for absent).
+    Shape: learn.microsoft.com azure/governance/resource-graph/changes/get-resource-changes
+    and azure-rest-api-specs Microsoft.Resources/changes 2022-05-01 ListChanges.json."""
+    change_id = _uuid(f"change:{target_id}:{timestamp}")
+    parts = target_id.split("/")
+    kind = "/".join([parts[6], *parts[7::2]]).lower() if len(parts) > 7 else ""
+    return {
+        "id": f"{target_id}/providers/Microsoft.Resources/changes/{change_id}",
+        "name": change_id,
+        "type": "microsoft.resources/changes",
+        "tenantId": TENANT,
+        "kind": "",
+        "location": "",
+        "resourceGroup": parts[4].lower() if len(parts) > 4 else "",
+        "subscriptionId": parts[2] if len(parts) > 2 else "",
+        "managedBy": "",
+        "sku": None,
+        "plan": None,
+        "properties": {
+            "targetResourceId": target_id,
+            "targetResourceType": kind,
+            "changeType": change_type,
+            "changeAttributes": {
+                "previousResourceSnapshotId": _uuid(f"before:{change_id}"),
+                "newResourceSnapshotId": _uuid(f"after:{change_id}"),
+                "correlationId": _uuid(f"correlation:{change_id}"),
+                "changedByType": changed_by_type,
+                "changesCount": len(changes),
+                "clientType": client_type,
+                "changedBy": changed_by,
+                "operation": operation or f"{kind}/write",
+                "timestamp": timestamp,
+            },
+            "changes": {
+                path: {
+                    "newValue": "null" if new is None else str(new),
+                    "previousValue": "null" if old is None else str(old),
+                    "propertyChangeType": "Update",
+                    "changeCategory": "User",
+                }
+                for path, (old, new) in changes.items()
+            },
+        },
+        "tags": {},
+        "identity": None,
+        "zones": None,
+        "extendedLocation": None,
+    }
+
+
+def activity_event(
+    resource_id: str,
+    timestamp: str,
+    *,
+    caller: str,
+    method: str = "PUT",
+    status: str = "Succeeded",
+    operation: str | None = None,
+) -> dict[str, Any]:
+    """An Activity Log administrative event (`EventData`, api-version 2015-04-01) for a write
+    of `resource_id`, as azure-rest-api-specs monitor GetActivityLogsFiltered.json shows it:
+    LocalizableString names, the caller, the HTTP request and the authorization used. The
+    token `claims` the service can add are left out: the exporter never selects them."""
+    parts = resource_id.split("/")
+    kind = "/".join([parts[6], *parts[7::2]]) if len(parts) > 7 else ""
+    op = operation or f"{kind}/write"
+    event_id = _uuid(f"event:{resource_id}:{timestamp}:{status}")
+    correlation = _uuid(f"correlation:{resource_id}:{timestamp}")
+    return {
+        "authorization": {"action": op, "scope": resource_id},
+        "caller": caller,
+        "channels": "Operation",
+        "correlationId": correlation,
+        "description": "",
+        "eventDataId": event_id,
+        "eventName": {"value": "EndRequest", "localizedValue": "End request"},
+        "category": {"value": "Administrative", "localizedValue": "Administrative"},
+        "httpRequest": {
+            "clientRequestId": _uuid(f"request:{event_id}"),
+            "clientIpAddress": "203.0.113.7",
+            "method": method,
+        },
+        "id": f"{resource_id}/events/{event_id}/ticks/638000000000000000",
+        "level": "Informational",
+        "resourceGroupName": parts[4] if len(parts) > 4 else "",
+        "resourceProviderName": {"value": parts[6] if len(parts) > 6 else "", "localizedValue": ""},
+        "resourceId": resource_id,
+        "resourceType": {"value": kind, "localizedValue": kind},
+        "operationId": correlation,
+        "operationName": {"value": op, "localizedValue": op},
+        "properties": {"statusCode": "OK"},
+        "status": {"value": status, "localizedValue": status},
+        "subStatus": {"value": "OK", "localizedValue": "OK (HTTP Status Code: 200)"},
+        "eventTimestamp": timestamp,
+        "submissionTimestamp": timestamp,
+        "subscriptionId": parts[2] if len(parts) > 2 else "",
+        "tenantId": TENANT,
+    }

@@ -2,10 +2,14 @@
 
 It serves GET on ARM resource paths (workspaces, online endpoints and deployments, autoscale
 and diagnostic settings; single resources and paged collections) and the Resource Graph
-query API, from fixture bodies indexed by id. It injects faults (see `faults.py`), records
-every request and reports anything a read-only exporter must never do: a method other than
-GET, a POST outside the Resource Graph query path, or any listKeys / token style action.
-The certificate comes from `trustme` (a test extra, imported lazily).
+query API, from fixture bodies indexed by id. For change attribution it also serves
+Resource Graph `resourcechanges` rows (a query that starts with `resourcechanges`) and
+Activity Log events (`GET .../providers/microsoft.insights/eventtypes/management/values`
+with the documented `$filter`), and `history_status` (e.g. 403) refuses both. It injects
+faults (see `faults.py`), records every request and reports anything a read-only exporter
+must never do: a method other than GET, a POST outside the Resource Graph query path, or
+any listKeys / token style action. The certificate comes from `trustme` (a test extra,
+imported lazily).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from iac_gen.emulator.data import unsettled
 from iac_gen.emulator.faults import Fault, FaultPlan
@@ -32,6 +36,14 @@ from iac_gen.vocabulary import RESOURCE_GRAPH_PATH
 GRAPH_PATH = RESOURCE_GRAPH_PATH.lower()
 _RG_PATH = re.compile(r"^/subscriptions/[^/]+/resourcegroups/[^/]+$")
 _TYPE_FILTER = re.compile(r"type\s*=~\s*'([^']+)'")
+_ACTIVITY_PATH = re.compile(
+    r"^/subscriptions/([^/]+)/providers/microsoft\.insights/eventtypes/management/values$"
+)
+_ACTIVITY_FILTER = re.compile(
+    r"^eventTimestamp ge '([^']+)' and eventTimestamp le '([^']+)' and resourceUri eq '([^']+)'$"
+)
+_KQL_IDS = re.compile(r"targetResourceId in \(([^)]*)\)")
+_KQL_TIMES = re.compile(r"\bdatetime\((\d[^)]*)\)")
 _GRAPH_ONLY_FIELDS = ("tenantId", "resourceGroup", "subscriptionId", "managedBy", "plan", "zones")
 
 
@@ -98,6 +110,10 @@ class Emulator:
         faults: list[Fault] | None = None,
         seed: int = 7,
         port: int = 0,
+        changes: Iterable[dict[str, Any]] = (),
+        activity: Iterable[dict[str, Any]] = (),
+        history_status: int | None = None,
+        history_error_code: str | None = None,
     ):
         self.index: dict[str, dict[str, Any]] = {}
         for body in resources:
@@ -111,6 +127,10 @@ class Emulator:
         self.token = token
         self.faults = FaultPlan(faults, seed)
         self.port = port
+        self.changes = list(changes)  # resourcechanges rows (see data.change_row)
+        self.activity = list(activity)  # Activity Log events (see data.activity_event)
+        self.history_status = history_status  # refuse both change sources with this status
+        self.history_error_code = history_error_code
         self.records: list[Recorded] = []
         self.next_link_base: str | None = None  # origin used in nextLinks (default: own URL)
         self.graph_quota_rejections = 0
@@ -354,6 +374,8 @@ class _Handler(BaseHTTPRequestHandler):
         if "api-version" not in params:
             return 400, {}, _error(400, "The api-version query parameter is required")
         key = path.lower().rstrip("/")
+        if _ACTIVITY_PATH.match(key):
+            return self._activity(path, params)
         if key.rsplit("/", 1)[-1] in SECRET_ACTIONS:
             return 405, {}, _error(405, "Secret-bearing actions are not served")
         if key in emu.index:
@@ -375,6 +397,33 @@ class _Handler(BaseHTTPRequestHandler):
             doc["nextLink"] = f"{base}{quote(path)}?api-version={api}&$skipToken={nxt}"
         return 200, {}, _json(doc)
 
+    def _activity(
+        self, path: str, params: dict[str, list[str]]
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Activity Log events of one resource in a time window, paged with nextLink."""
+        emu = self.emu
+        if emu.history_status is not None:
+            code = emu.history_error_code
+            return emu.history_status, {}, _error(emu.history_status, "Denied", code)
+        match = _ACTIVITY_FILTER.match((params.get("$filter") or [""])[0])
+        if match is None:
+            return 400, {}, _error(400, "The $filter is not one the Activity Log accepts")
+        since, until, resource = match.groups()
+        events = [
+            e
+            for e in emu.activity
+            if str(e.get("resourceId", "")).lower() == resource.lower()
+            and _stamp(since) <= _stamp(str(e.get("eventTimestamp"))) <= _stamp(until)
+        ]
+        events.sort(key=lambda e: str(e.get("eventTimestamp")), reverse=True)
+        offset = int((params.get("$skipToken") or ["0"])[0])
+        doc: dict[str, Any] = {"value": events[offset : offset + emu.page_size]}
+        if offset + emu.page_size < len(events):
+            rest = {k: v[0] for k, v in params.items() if k != "$skipToken"}
+            rest["$skipToken"] = str(offset + emu.page_size)
+            doc["nextLink"] = f"{emu.url}{path}?{urlencode(rest, quote_via=quote)}"
+        return 200, {}, _json(doc)
+
     def _graph(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
         emu = self.emu
         allowed, remaining, resets = emu.graph_admit()
@@ -391,7 +440,14 @@ class _Handler(BaseHTTPRequestHandler):
             return 400, headers, _error(400, "Malformed query request")
         options = request.get("options") or {}
         subscriptions = list(request.get("subscriptions") or [])
-        rows = emu.graph_rows(str(request.get("query", "")), subscriptions)
+        query = str(request.get("query", ""))
+        if query.lstrip().lower().startswith("resourcechanges"):
+            if emu.history_status is not None:
+                code = emu.history_error_code
+                return emu.history_status, headers, _error(emu.history_status, "Denied", code)
+            rows = _change_rows(emu.changes, query)
+        else:
+            rows = emu.graph_rows(query, subscriptions)
         offset = int(str(options.get("$skipToken") or "0"))
         size = min(int(options.get("$top") or emu.graph_page_size), emu.graph_page_size)
         page = rows[offset : offset + size]
@@ -423,6 +479,30 @@ class _Handler(BaseHTTPRequestHandler):
 _COLLECTIONS = frozenset(
     {"onlineendpoints", "deployments", "autoscalesettings", "diagnosticsettings", "workspaces"}
 )
+
+
+def _stamp(text: str) -> str:
+    """A timestamp cut to the second (`2026-01-01T10:00:00`), comparable as text."""
+    return text.strip().replace(" ", "T")[:19]
+
+
+def _change_rows(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+    """The resourcechanges rows a query built by `iac_gen.azure.changes.graph_query` asks
+    for: its target ids (`targetResourceId in (...)`, lower-cased) and time window, newest
+    first, projected to `id` and `properties`."""
+    found = _KQL_IDS.search(query)
+    ids = {i.strip().strip("'").lower() for i in found.group(1).split(",")} if found else set()
+    times = [_stamp(t) for t in _KQL_TIMES.findall(query)]
+    since, until = (times[0], times[1]) if len(times) >= 2 else ("", "9999")
+    out = []
+    for row in rows:
+        props = row.get("properties") or {}
+        target = str(props.get("targetResourceId", "")).lower()
+        when = _stamp(str((props.get("changeAttributes") or {}).get("timestamp", "")))
+        if (not found or target in ids) and since <= when <= until:
+            out.append({"id": row.get("id"), "properties": props})
+    when_of = lambda r: str(r["properties"].get("changeAttributes", {}).get("timestamp"))  # noqa: E731
+    return sorted(out, key=when_of, reverse=True)
 
 
 def _json(data: Any) -> bytes:

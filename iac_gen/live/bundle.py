@@ -9,6 +9,11 @@ schema 1.1, `content_sha256`: SHA-256 of the canonical JSON of every member that
 drift verdict (`DIGESTED`: resources, read, errors, summary, scope, secrets_removed), so an
 edited read status is noticed like an edited resource. Both digests are unkeyed: they catch
 edits and damage, not a forger who recomputes them.
+
+Since schema 1.2 a bundle may carry `changes` (written by `iac-gen export --changes`): the
+change history of the exported resources (`iac_gen.azure.changes`), which drift uses to say
+who changed each drifted property. It is digested into `content_sha256` when present (so a
+bundle without it keeps the digest it always had, and 1.0/1.1 bundles are read as before).
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from typing import Any
 from iac_gen import __version__
 from iac_gen.provenance import iso_now
 
-SCHEMA_VERSION = "1.1"
-READABLE_VERSIONS = ("1.0", "1.1")  # 1.0: no content_sha256; read is checked for consistency
+SCHEMA_VERSION = "1.2"
+# 1.0: no content_sha256; read is checked for consistency. 1.2: optional `changes`.
+READABLE_VERSIONS = ("1.0", "1.1", "1.2")
 DIGESTED = ("resources", "read", "errors", "summary", "scope", "secrets_removed")
 BUNDLE_KIND = "iac-gen/live-bundle"
 STATUSES = ("read", "missing", "not_checked")
@@ -40,6 +46,8 @@ def resources_digest(resources: list[dict[str, Any]]) -> str:
 def content_digest(bundle: Mapping[str, Any]) -> str:
     """SHA-256 of the members that decide a verdict (`DIGESTED`), as canonical JSON."""
     covered = {key: bundle.get(key) for key in DIGESTED}
+    if "changes" in bundle:
+        covered["changes"] = bundle["changes"]
     return hashlib.sha256(canonical_json(covered).encode("utf-8")).hexdigest()
 
 
@@ -69,6 +77,7 @@ def build_bundle(
     arm_endpoint: str,
     api_versions: Mapping[str, str],
     secrets_removed: Iterable[Mapping[str, str]] = (),
+    changes: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble a bundle with deterministic ordering and the resources digest."""
     by_id: dict[str, dict[str, Any]] = {}
@@ -99,5 +108,7 @@ def build_bundle(
         "resources_sha256": resources_digest(ordered),
         "summary": derived_summary(read_list),
     }
+    if changes is not None:
+        bundle["changes"] = dict(changes)
     bundle["content_sha256"] = content_digest(bundle)
     return bundle

@@ -11,7 +11,9 @@ class LiveState:
     """ARM GET bodies (secrets removed) plus what could not be read.
 
     `not_checked` entries are `{id, reason}`; `missing` lists ids the exporter asked for and
-    Azure answered 404; `format` names the reader that recognised the input.
+    Azure answered 404; `format` names the reader that recognised the input. `changes` is the
+    change history an export bundle carries (`iac-gen export --changes`), else None: only a
+    bundle says who changed what.
     """
 
     resources: list[dict[str, Any]]
@@ -20,3 +22,4 @@ class LiveState:
     scope: dict[str, Any] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     secrets_removed: list[dict[str, str]] = field(default_factory=list)
+    changes: dict[str, Any] | None = None

@@ -126,6 +126,9 @@ def _detail(f: Mapping[str, Any]) -> str:
         f"severity: {f.get('severity')} ({f.get('category')})",
         f"finding: {f.get('id')}",
     ]
+    attribution = f.get("attribution")
+    if isinstance(attribution, Mapping) and attribution.get("text"):
+        lines.append(f"who: {attribution['text']}")
     return "\n".join(lines)
 
 

@@ -204,6 +204,9 @@ def _drift_result(
     message = str(f.get("message") or f"{f.get('field')} differs")
     values = f"field {f.get('field')}; expected {expected}; actual {actual}"
     text = f"{f.get('resource')}: {message} ({values})"
+    attribution = f.get("attribution")
+    if isinstance(attribution, Mapping) and attribution.get("text"):
+        text += f"; {attribution['text']}"
     result: dict[str, Any] = {"ruleId": rule_id, "ruleIndex": rule_index, "message": {"text": text}}
     if change == "not_comparable":
         result.update(kind="informational", level="none")
@@ -230,6 +233,8 @@ def _drift_result(
         "expected": f.get("expected"),
         "actual": f.get("actual"),
     }
+    if isinstance(attribution, Mapping):
+        result["properties"]["attribution"] = dict(attribution)
     if f.get("waived"):
         waiver = f.get("waiver") or {}
         justification = (

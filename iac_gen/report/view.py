@@ -80,6 +80,7 @@ class FindingRow:
     waiver_id: str
     location: str
     failing: bool = False
+    attribution: str = ""  # who changed it, when the live input carried a change history
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class ReportView:
     traffic: list[TrafficChart] = field(default_factory=list)
     traffic_same: int = 0  # endpoints whose intended and live split agree (not charted)
     severity_bars: list[SeverityBar] = field(default_factory=list)
+    attributed: bool = False  # some finding says who changed it: the reports add a column
 
 
 def _finding_row(f: Mapping[str, Any], fail_on: str) -> FindingRow:
@@ -171,7 +173,15 @@ def _finding_row(f: Mapping[str, Any], fail_on: str) -> FindingRow:
         waiver_id=str(waiver.get("id") or ""),
         location=where,
         failing=is_failing(f, fail_on),
+        attribution=_attribution(f),
     )
+
+
+def _attribution(f: Mapping[str, Any]) -> str:
+    """The finding's "changed by X via Y at T" line, or "" (results before schema 1.1, and
+    live inputs without a change history, have none)."""
+    found = f.get("attribution")
+    return str(found.get("text") or "") if isinstance(found, Mapping) else ""
 
 
 def _endpoints(result: Mapping[str, Any]) -> list[str]:
@@ -372,4 +382,5 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
         traffic=[c for c in charts if c.differs],
         traffic_same=sum(1 for c in charts if not c.differs),
         severity_bars=severity_bars(open_by_sev, chart_width),
+        attributed=any(r.attribution for r in rows),
     )

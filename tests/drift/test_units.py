@@ -113,6 +113,7 @@ def test_steps_are_the_documented_order() -> None:
         "bind_waivers",
         "compare",
         "classify",
+        "attribute",
         "analysis",
     ]
 

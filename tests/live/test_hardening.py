@@ -251,11 +251,11 @@ def _redigest(bundle: dict[str, Any]) -> dict[str, Any]:
     return bundle
 
 
-def test_bundle_is_schema_1_1_with_a_content_digest() -> None:
+def test_bundle_is_schema_1_2_with_a_content_digest() -> None:
     from iac_gen.live.bundle import content_digest
 
     bundle = _bundle()
-    assert bundle["schema_version"] == "1.1"
+    assert bundle["schema_version"] == "1.2"
     assert bundle["content_sha256"] == content_digest(bundle)
 
 

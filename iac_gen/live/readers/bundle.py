@@ -104,6 +104,7 @@ def read(data: Any, ctx: ReadContext) -> LiveState:
         scope=dict(data.get("scope") or {}),
         missing=missing,
         secrets_removed=list(data.get("secrets_removed", [])) + removed,
+        changes=dict(data["changes"]) if isinstance(data.get("changes"), dict) else None,
     )
 
 
