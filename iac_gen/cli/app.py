@@ -130,6 +130,17 @@ def _click_exceptions() -> Any:
     return click.exceptions
 
 
+def _abort_class() -> type[BaseException]:
+    """Click's `Abort`: in `click.exceptions`, or in `typer.exceptions` where Typer vendors
+    Click (0.28 keeps `Abort` out of its `_click.exceptions`)."""
+    import importlib
+
+    found = getattr(_click_exceptions(), "Abort", None)
+    if found is None:
+        found = getattr(importlib.import_module("typer.exceptions"), "Abort", None)
+    return found if isinstance(found, type) else KeyboardInterrupt
+
+
 def usage_diagnostic(exc: BaseException, argv: list[str] | None = None) -> Diagnostic | None:
     """A Click usage error as one diagnostic line (`iac-gen lint:0:0: error IAC342 ...`).
 
@@ -187,7 +198,7 @@ def main() -> None:
         if isinstance(exc, click.ClickException):  # no arguments (help), file errors
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.Abort):  # end of input at a prompt
+        if isinstance(exc, _abort_class()):  # end of input at a prompt
             typer.echo("iac-gen: aborted", err=True)
             sys.exit(1)
         log = _crash_log(exc)

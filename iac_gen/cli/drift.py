@@ -61,6 +61,7 @@ def drift_command(
     location: str | None = options.LOCATION,
     traffic: str | None = options.TRAFFIC,
     mirror_traffic: str | None = options.MIRROR_TRAFFIC,
+    policy: list[str] = options.POLICY,
     redact_actors: bool = typer.Option(
         False,
         "--redact-actors",
@@ -96,12 +97,14 @@ def drift_command(
     chosen = files or list(FORMATS)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
     overrides.update(options.traffic_overrides(traffic, mirror_traffic))
+    policies = options.parse_policies(policy)
     waiver_set = load_waivers(waivers) if waivers is not None else None
     for warning in blanket_warnings(waiver_set):
         typer.echo(str(warning), err=True)
     shown = progress.Progress.from_flags("iac-gen drift", quiet, verbose)
     with shown.phase("reading specs and live state"):
         loaded, live_state = load_inputs(specs, live, overrides)
+        loaded = options.with_policies(loaded, policies)
     if shown.level >= 2:
         for spec in loaded:
             for path in spec.files or (spec.source,):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -39,6 +39,46 @@ MIRROR_TRAFFIC = typer.Option(
     help='Mirrored traffic, as `az ml online-endpoint update --mirror-traffic`: "green=10". '
     "Replaces the spec's mirror_traffic (one endpoint).",
 )
+
+
+POLICY = typer.Option(
+    [],
+    "--policy",
+    help="Drift intent, as the spec's `policies:` (repeatable), e.g. `traffic=sum` during a "
+    "staged rollout or `instance_count=exact`. Replaces that policy of every spec given.",
+    show_default=False,
+)
+
+
+def policy_choices() -> dict[str, tuple[str, ...]]:
+    """Each policy and its values, read from the spec schema (the one place they are listed)."""
+    from iac_gen.resources import load_schema
+
+    props = load_schema("spec.schema.json")["properties"]["policies"]["properties"]
+    return {name: tuple(entry["enum"]) for name, entry in props.items()}
+
+
+def parse_policies(given: list[str]) -> dict[str, str]:
+    """`["traffic=sum"]` -> {"traffic": "sum"}; a usage error (IAC342) for anything else."""
+    choices = policy_choices()
+    chosen: dict[str, str] = {}
+    for item in given:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or name not in choices or value not in choices[name]:
+            known = "; ".join(f"{k}={'|'.join(v)}" for k, v in choices.items())
+            raise typer.BadParameter(f"{item!r} is not a policy ({known})", param_hint="--policy")
+        chosen[name] = value
+    return chosen
+
+
+def with_policies(specs: list[Any], chosen: dict[str, str]) -> list[Any]:
+    """The specs with the command line's policies in place of their own."""
+    if not chosen:
+        return specs
+    from dataclasses import replace
+
+    return [replace(s, policies=replace(s.policies, **chosen)) for s in specs]
 
 
 def traffic_overrides(traffic: str | None, mirror_traffic: str | None) -> dict[str, str]:
