@@ -303,7 +303,7 @@ class _Group:
         return s
 
 
-def render_lint(lint_result: dict[str, Any]) -> str:
+def render_lint(lint_result: dict[str, Any], hostname: str | None = None) -> str:
     """JUnit XML for a lint result: one suite per spec file, a case per finding, a passing
     case per rule that found nothing in that file, suppressed findings skipped. A finding
     fails only at or above the result's `fail_on` (the gate `lint --fail-on` applied)."""
@@ -349,4 +349,6 @@ def render_lint(lint_result: dict[str, Any]) -> str:
                 name = f"[{str(r.get('severity')).upper()}][{r.get('id')}] {r.get('title') or ''}"
                 s.case(name.strip(), f"lint.{r.get('id')}", file, None)
         suites.append(s)
-    return _document("iac-gen lint", suites, _timestamp(clean.get("generated_at")), UNKNOWN_HOST)
+    return _document(
+        "iac-gen lint", suites, _timestamp(clean.get("generated_at")), hostname or UNKNOWN_HOST
+    )

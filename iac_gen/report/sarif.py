@@ -305,6 +305,12 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
             "summary": clean.get("summary") or {},
         },
     }
+    _add_provenance(run, provenance)
+    return _log(run)
+
+
+def _add_provenance(run: dict[str, Any], provenance: Mapping[str, Any] | None) -> None:
+    """`versionControlProvenance` from {repository_uri, revision_id, branch}, when known."""
     provenance = provenance or {}
     if provenance.get("repository_uri"):
         vcp: dict[str, Any] = {"repositoryUri": str(provenance["repository_uri"])}
@@ -313,7 +319,6 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
         if provenance.get("branch"):
             vcp["branch"] = str(provenance["branch"])
         run["versionControlProvenance"] = [vcp]
-    return _log(run)
 
 
 def _lint_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
@@ -352,8 +357,9 @@ def _lint_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
     return descriptor
 
 
-def render_lint(lint_result: dict[str, Any]) -> str:
-    """A SARIF 2.1.0 log for a lint result: rules from `rules`, results from `findings`."""
+def render_lint(lint_result: dict[str, Any], provenance: Mapping[str, Any] | None = None) -> str:
+    """A SARIF 2.1.0 log for a lint result: rules from `rules`, results from `findings`;
+    `provenance` as for `render`."""
     clean = redact_result(lint_result)
     rules_by_id = {str(r["id"]): r for r in clean.get("rules") or [] if r.get("id")}
     findings = sorted(
@@ -423,6 +429,7 @@ def render_lint(lint_result: dict[str, Any]) -> str:
         "results": results,
         "columnKind": "unicodeCodePoints",
     }
+    _add_provenance(run, provenance)
     return _log(run)
 
 
