@@ -18,13 +18,15 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from iac_gen.output_files import dumps_json
+from iac_gen.report import links
+from iac_gen.report.drift_rule_docs import anchor as drift_rule_anchor
 from iac_gen.report.gate import gate
 from iac_gen.report.redact import redact_result
 from iac_gen.report.severity import SARIF_LEVEL, SECURITY_SEVERITY, rank, worst
 from iac_gen.report.view import format_value
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/iac-gen/"
+INFORMATION_URI = links.HOMEPAGE
 DRIFT_FINGERPRINT = "iacGenDriftFinding/v1"
 LINT_FINGERPRINT = "iacGenLintFinding/v1"
 COMPACT_ABOVE = 5_000
@@ -186,6 +188,7 @@ def _drift_rule(rule_id: str, findings: list[Mapping[str, Any]]) -> dict[str, An
         "shortDescription": {"text": short},
         "fullDescription": {"text": full},
         "help": {"text": help_text, "markdown": help_markdown},
+        "helpUri": links.drift_rule_uri(drift_rule_anchor(rule_id, category, change)),
         "defaultConfiguration": {
             "level": "none" if change == "not_comparable" else SARIF_LEVEL[severity]
         },
@@ -349,9 +352,8 @@ def _lint_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
         "defaultConfiguration": {"level": SARIF_LEVEL.get(severity, "warning")},
         "properties": {"tags": sorted({t for t in ("lint", category) if t}), "precision": "high"},
     }
-    uri = _https(docs) or _https(source)
-    if uri:
-        descriptor["helpUri"] = uri
+    # The rule's page in the repository's docs; its external sources stay in the help text.
+    descriptor["helpUri"] = links.lint_rule_uri(str(rule["id"]))
     if category == "security":
         descriptor["properties"]["security-severity"] = SECURITY_SEVERITY.get(severity, "5.5")
     return descriptor
