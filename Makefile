@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 EXAMPLE := fixtures/example/spec.yaml
 DEMO_OUT := out/demo
 
@@ -16,8 +17,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+## What running needs and nothing else (the demo): the package and its dependencies.
+$(RUNTIME_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $(RUNTIME_STAMP)
+
 ## The main job on the bundled example: validate, lint, compile, then drift against its live export.
-demo: $(STAMP)
+demo: $(RUNTIME_STAMP)
 	$(BIN)/iac-gen validate $(EXAMPLE)
 	$(BIN)/iac-gen lint $(EXAMPLE)
 	$(BIN)/iac-gen compile $(EXAMPLE) -o $(DEMO_OUT)/compiled

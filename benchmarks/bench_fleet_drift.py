@@ -247,8 +247,8 @@ def phases(specs: Path, live: Path) -> None:
 
     from iac_gen.desired import desired_state
     from iac_gen.drift import analyse_desired
-    from iac_gen.drift.report_files import drift_json
     from iac_gen.live import read_live
+    from iac_gen.report.json import render as drift_json
     from iac_gen.spec.load import load_specs
 
     clock = time.perf_counter

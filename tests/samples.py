@@ -7,12 +7,15 @@ a fixed SOURCE_DATE_EPOCH so that the evidence only changes when the product doe
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+SAMPLE_HOST = "sample-build-host"  # JUnit's hostname in the samples (IAC_GEN_HOSTNAME)
 
 # case name -> (spec, live input, waivers or None)
 CASES: dict[str, tuple[str, str, str | None]] = {
@@ -33,18 +36,37 @@ CASES: dict[str, tuple[str, str, str | None]] = {
 
 
 def generate(case: str, out_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run `iac-gen drift` for one case, writing its evidence into `out_dir`."""
+    """Run `iac-gen drift` for one case, writing its evidence into `out_dir`.
+
+    The run must not depend on where it happens: it works on a copy of the case's inputs
+    (same relative paths, outside any git checkout, so no commit or remote of this clone
+    reaches SARIF or the HTML links), without CI variables, and names a fixed host.
+    """
     spec, live, waivers = CASES[case]
     args = [sys.executable, "-m", "iac_gen", "drift", spec, "--live", live]
-    args += ["--report", str(out_dir)]
+    args += ["--report", f"reports/{case}"]
     if waivers:
         args += ["--waivers", waivers]
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    for ci_variable in ("GITHUB_ACTIONS", "TF_BUILD", "CI"):
-        env.pop(ci_variable, None)
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode not in (0, 1):
-        raise RuntimeError(f"{case}: drift exited {done.returncode}: {done.stderr.strip()}")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("GITHUB_ACTIONS", "TF_BUILD", "CI")
+        and not k.startswith(("GITHUB_", "BUILD_", "SYSTEM_", "IAC_GEN_"))
+    }
+    env.update(SOURCE_DATE_EPOCH=EPOCH, IAC_GEN_HOSTNAME=SAMPLE_HOST)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for rel in (spec, live, waivers):
+            if rel:
+                (work / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(ROOT / rel, work / rel)
+        done = subprocess.run(args, cwd=work, env=env, capture_output=True, text=True)
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"{case}: drift exited {done.returncode}: {done.stderr.strip()}")
+        out_dir = Path(out_dir)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        shutil.copytree(work / "reports" / case, out_dir)
     return done
 
 

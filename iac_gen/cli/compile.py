@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from iac_gen.cli import options
+from iac_gen.cli import options, progress
 from iac_gen.cli.app import app
 
 TARGET = typer.Option(
@@ -41,9 +41,12 @@ def compile_command(
     location: str | None = options.LOCATION,
     traffic: str | None = options.TRAFFIC,
     mirror_traffic: str | None = options.MIRROR_TRAFFIC,
+    quiet: bool = progress.QUIET,
+    verbose: bool = progress.VERBOSE,
 ) -> None:
     from iac_gen.diagnostics import error
-    from iac_gen.emit.compile import TARGETS, compile_specs, write_compiled
+    from iac_gen.emit import compile as emit
+    from iac_gen.emit.compile import TARGETS
     from iac_gen.spec.load import load_specs
     from iac_gen.spec.one_line import escape
 
@@ -55,9 +58,17 @@ def compile_command(
         )
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
     overrides.update(options.traffic_overrides(traffic, mirror_traffic))
-    loaded = load_specs(specs, overrides)
-    files = compile_specs(loaded, env=env, target=target)
-    write_compiled(out, files)
+    shown = progress.Progress.from_flags("iac-gen compile", quiet, verbose)
+    with shown.phase("reading specs"):
+        loaded = load_specs(specs, overrides)
+    for spec in loaded if shown.level >= 2 else ():
+        for path in spec.files or (spec.source,):
+            shown.detail(f"read spec {path}")
+    with shown.phase(f"compiling {len(loaded)} spec(s)"):
+        files = emit.compile_specs(loaded, env=env, target=target)
+    with shown.phase(f"writing {len(files)} files to {out}"):
+        emit.write_compiled(out, files)
+    shown.summary()
     counts: dict[str, int] = {}
     for rel in files:
         endpoint = rel.split("/", 1)[0]

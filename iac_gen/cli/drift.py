@@ -129,9 +129,15 @@ def drift_command(
         )
     del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
     written: list[Path] = []
+    from iac_gen.report.evidence import evidence_context, git_lookups, spec_inputs
+
+    # Who and where (git provenance, host, CI run): once, for every format written or printed.
+    context: dict[str, Any] = {}
+    if report is not None or files:
+        context = evidence_context(git_lookups(spec_inputs(result)))
     if report is not None:
         with shown.phase(f"writing evidence to {report}"):
-            written = write_reports(result, report, chosen)
+            written = write_reports(result, report, chosen, context)
     shown.summary()
     stdout: str | None = None
     if console in ("github", "azure"):
@@ -139,11 +145,9 @@ def drift_command(
 
         stdout = annotations.render(annotations.drift_annotations(result), console)
     elif report is None and files:
-        import socket
+        from iac_gen.report.evidence import render_one
 
-        from iac_gen.report.registry import REPORTERS
-
-        stdout = REPORTERS[files[0]].render(result, hostname=socket.gethostname())
+        stdout = render_one(files[0], result, context)
     # When stdout carries a format, it carries only that: the verdict goes to stderr.
     to_err = stdout is not None
     if stdout is not None:
@@ -225,10 +229,13 @@ def verdict(result: dict[str, Any], failing: list[dict[str, Any]], fail_on: str)
     return "\n".join(lines)
 
 
-def write_reports(result: dict[str, Any], out_dir: Path, formats: list[str]) -> list[Path]:
+def write_reports(
+    result: dict[str, Any],
+    out_dir: Path,
+    formats: list[str],
+    context: dict[str, Any] | None = None,
+) -> list[Path]:
     """Render drift.json, the chosen formats and manifest.json, then write them all or none."""
-    from iac_gen.drift.report_files import render_reports, write_report_files
+    from iac_gen.report.evidence import write_evidence
 
-    inputs = [Path(entry["path"]) for entry in result["inputs"]]
-    files = render_reports(result, formats, inputs, out_dir)
-    return write_report_files(out_dir, files)
+    return write_evidence(result, out_dir, formats=formats, context=context)

@@ -16,6 +16,7 @@ from typing import Any
 
 import typer
 
+from iac_gen.cli import progress
 from iac_gen.cli.app import app
 from iac_gen.diagnostics import error
 from iac_gen.exit_codes import ExitCode
@@ -248,23 +249,31 @@ def export_command(
     # azure-core logs a warning (e.g. "Incomplete download.") for answers the exporter
     # already reports as not_checked; without a handler Python would print it on stderr.
     logging.getLogger("azure").addHandler(logging.NullHandler())
-    reporter = _Reporter(quiet=quiet, verbose=verbose)
-    try:
-        bundle = export_live(options, progress=reporter)
-    finally:
-        reporter.close()
-    try:
-        text = bundle_text(bundle)
-    except BundleTooLarge as exc:
-        message = f"{exc}; nothing written (export one workspace or endpoint at a time)"
-        for diag in error("IAC333", message, where).diagnostics:
-            typer.echo(str(diag), err=True)
-        raise typer.Exit(ExitCode.INCOMPLETE) from None
-    to_stdout = str(out) == "-"
-    if to_stdout:
-        typer.echo(text, nl=False)
-    else:
-        write_file(out, text)
+    # Per-phase timings for -v only: `_Reporter`'s bar is the progress display (one live
+    # display at a time on a terminal), so this one never draws; its lines come before the
+    # bar starts and after it stops.
+    timed = progress.Progress("iac-gen export", 2 if verbose else 0)
+    timed.tty = False
+    with timed.phase("reading live state"):
+        reporter = _Reporter(quiet=quiet, verbose=verbose)
+        try:
+            bundle = export_live(options, progress=reporter)
+        finally:
+            reporter.close()
+    with timed.phase("writing the bundle"):
+        try:
+            text = bundle_text(bundle)
+        except BundleTooLarge as exc:
+            message = f"{exc}; nothing written (export one workspace or endpoint at a time)"
+            for diag in error("IAC333", message, where).diagnostics:
+                typer.echo(str(diag), err=True)
+            raise typer.Exit(ExitCode.INCOMPLETE) from None
+        to_stdout = str(out) == "-"
+        if to_stdout:
+            typer.echo(text, nl=False)
+        else:
+            write_file(out, text)
+    timed.summary()
     summary = dict(bundle["summary"])
     incomplete = summary["not_checked"] > 0
     history = _history_line(bundle.get("changes"))

@@ -14,16 +14,20 @@ import typer
 from iac_gen.cli import options, progress
 from iac_gen.cli.app import app
 from iac_gen.exit_codes import ExitCode
+from iac_gen.report.registry import REPORTERS
 
-
-class LintFormat(StrEnum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    junit = "junit"
-    github = "github"
-    azure = "azure"
-    auto = "auto"
+# text, then every format the report registry renders lint results in, then the CI formats.
+LintFormat = StrEnum(  # type: ignore[misc]
+    "LintFormat",
+    {
+        name: name
+        for name in (
+            "text",
+            *(r.name for r in REPORTERS.values() if r.renders_lint),
+            *options.CI_FORMATS,
+        )
+    },
+)
 
 
 @app.command("lint", help="Check specs against the lint rule catalog (see `iac-gen rules`).")
@@ -43,7 +47,7 @@ def lint_command(
         [], "--ignore", help="Skip these rules (id or id prefix); repeatable."
     ),
     output_format: LintFormat = typer.Option(
-        LintFormat.text,
+        LintFormat("text"),
         "--format",
         help="text, json (lint result), sarif, junit, github (workflow commands), azure "
         "(Azure Pipelines logging commands), or auto (github under GitHub Actions, azure "
@@ -94,19 +98,10 @@ def lint_command(
         report = annotations.render(annotations.lint_annotations(data), chosen)
     else:
         data = result.to_dict(fail_on=severity, environment=env)
-        if chosen == "json":
-            from iac_gen.output_files import dumps_json
+        from iac_gen.report.evidence import evidence_context, render_lint
 
-            report = dumps_json(data)
-        else:
-            rendered = _render_with_report_module(chosen, data)
-            if rendered is None:
-                typer.echo(
-                    f"iac-gen lint: format {chosen} not available in this build",
-                    err=True,
-                )
-                raise typer.Exit(ExitCode.INVALID)
-            report = rendered
+        sources = [Path(str(i["path"])) for i in data.get("inputs") or [] if i.get("path")]
+        report = render_lint(chosen, data, evidence_context(sources))
 
     if output is None:
         typer.echo(report, nl=False)
@@ -126,18 +121,3 @@ def _shown(text: str) -> str:
     from iac_gen.spec.one_line import escape
 
     return "\n".join(escape(line) for line in text.split("\n"))
-
-
-def _render_with_report_module(name: str, data: dict[str, object]) -> str | None:
-    """SARIF/JUnit text from `iac_gen.report.<name>.render_lint`, or None if absent."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"iac_gen.report.{name}")
-    except ImportError:
-        return None
-    render = getattr(module, "render_lint", None)
-    if render is None:
-        return None
-    text: str = render(data)
-    return text

@@ -57,7 +57,9 @@ class Progress:
         if self.level and self.tty:
             from rich.console import Console
 
-            status = Console(file=self.stream, stderr=True).status(f"{self.command}: {name}")
+            status = Console(file=self.stream, stderr=True).status(
+                f"{self.command}: {name}", refresh_per_second=4
+            )
             status.start()
         elif self.level >= 2:
             self._line(f"{name} ...")

@@ -33,10 +33,18 @@ def report_command(
 ) -> None:
     from iac_gen.diagnostics import error
     from iac_gen.output_files import write_file
+    from iac_gen.report.evidence import evidence_context
     from iac_gen.report.load import load_result
 
     reporter = REPORTERS[str(format.value)]
     kind, data = load_result(result)
+    # The re-rendering run's own context (its host, its CI run, the specs' repository).
+    sources = [
+        Path(str(i["path"]))
+        for i in data.get("inputs") or []
+        if isinstance(i, dict) and i.get("role") in ("spec", None) and i.get("path")
+    ]
+    context = evidence_context(sources[:50])
     if kind == "lint":
         if not reporter.renders_lint:
             lint_formats = ", ".join(r.name for r in REPORTERS.values() if r.renders_lint)
@@ -45,9 +53,9 @@ def report_command(
                 f"a lint result renders only as {lint_formats}, not {reporter.name}",
                 str(result),
             )
-        text = reporter.render_lint(data)
+        text = reporter.render_lint(data, **context)
     else:
-        text = reporter.render(data)
+        text = reporter.render(data, **context)
     if output is None or str(output) == "-":
         typer.echo(text, nl=False)
     else:

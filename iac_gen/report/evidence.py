@@ -1,16 +1,74 @@
-"""Render a drift result in every format and write the evidence folder with its manifest."""
+"""The one evidence writer: every command renders its reports here, from the report registry.
+
+`drift --report`, `drift --format X`, `lint --format sarif|junit` and `report` all go through
+`evidence_context` (who and where: the spec's git provenance, this host, the CI run) and the
+registry (`iac_gen.report.registry.REPORTERS`), so a fact such as the JUnit host name or the
+SARIF `versionControlProvenance` reaches every format of every command, and a new format is
+picked up everywhere by adding it to the registry.
+
+The folder is written all or none: every file is rendered in memory, `manifest.json` hashes
+them from memory, then `write_tree` commits them together and removes stale evidence of an
+earlier run (a rerun with `--format json` after one with all formats leaves no stale
+`drift.md` claiming "in sync").
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from iac_gen.output_files import dumps_json, write_tree
-from iac_gen.report.manifest import build_manifest
 from iac_gen.report.registry import REPORTERS
 
+DRIFT_JSON = "drift.json"
 MANIFEST_NAME = "manifest.json"
+MANIFEST = MANIFEST_NAME
+GIT_LOOKUPS = 50  # spec files whose repository git is asked about (one per folder beyond)
+HOSTNAME_VARIABLE = "IAC_GEN_HOSTNAME"
+
+
+def evidence_context(
+    sources: Sequence[Path] = (), env: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Facts about the run that are not in the result: `provenance` (the spec's repository
+    and commit, for SARIF and the HTML spec links), `hostname` (JUnit) and `ci` (the CI run,
+    for the HTML header). Each format takes the ones it names in the registry.
+
+    The host name is this machine's unless IAC_GEN_HOSTNAME names another (a container's
+    host name is a random id; a pipeline may prefer its agent's name).
+    """
+    import socket
+
+    from iac_gen.report.manifest import ci_metadata, provenance
+
+    env = os.environ if env is None else env
+    return {
+        "provenance": provenance(git_lookups(sources), env),
+        "hostname": env.get(HOSTNAME_VARIABLE) or socket.gethostname(),
+        "ci": ci_metadata(env),
+    }
+
+
+def git_lookups(paths: Sequence[Path]) -> list[Path]:
+    """Files whose git commit is recorded: every one for a normal run; for a fleet (many spec
+    files) one file per folder, at most GIT_LOOKUPS, since each repository is asked by git."""
+    if len(paths) <= GIT_LOOKUPS:
+        return [Path(p) for p in paths]
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        seen.setdefault(Path(path).parent, Path(path))
+    return list(seen.values())[:GIT_LOOKUPS]
+
+
+def render_one(name: str, result: dict[str, Any], context: Mapping[str, Any]) -> str:
+    """One format of a drift result, with the run's context."""
+    return REPORTERS[name].render(result, **context)
+
+
+def render_lint(name: str, lint_result: dict[str, Any], context: Mapping[str, Any]) -> str:
+    """One format of a lint result, with the run's context."""
+    return REPORTERS[name].render_lint(lint_result, **context)
 
 
 def render_all(
@@ -18,7 +76,7 @@ def render_all(
 ) -> dict[str, str]:
     """File name -> rendered text for each requested format (all formats by default).
 
-    `context` (`provenance`, `hostname`) reaches the formats that use it.
+    `context` (`provenance`, `hostname`, `ci`) reaches the formats that use it.
     """
     names = list(formats) if formats else list(REPORTERS)
     unknown = [n for n in names if n not in REPORTERS]
@@ -27,30 +85,102 @@ def render_all(
     return {REPORTERS[n].filename: REPORTERS[n].render(result, **context) for n in names}
 
 
+def spec_inputs(result: Mapping[str, Any]) -> list[Path]:
+    """The spec files a result was made from (git is asked about these only: a live file or
+    waivers file may come from a downloaded archive whose `.git` is not ours to trust)."""
+    return [Path(i["path"]) for i in result.get("inputs") or [] if i.get("role") == "spec"]
+
+
+def render_reports(
+    result: dict[str, Any],
+    formats: Sequence[str] | None,
+    inputs: Sequence[Path],
+    out_dir: Path,
+    *,
+    sources: Sequence[Path] | None = None,
+    context: Mapping[str, Any] | None = None,
+    argv: Sequence[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """File name -> text for drift.json (always), each chosen format and manifest.json.
+
+    `sources` (default: the result's spec files) are the files whose git commit the
+    manifest records and whose repository gives the provenance; `context` defaults to
+    `evidence_context(sources, env)`.
+    """
+    from iac_gen.output_files import dumps_json
+    from iac_gen.report.manifest import build_manifest
+
+    looked_up = git_lookups(spec_inputs(result) if sources is None else sources)
+    if context is None:
+        context = evidence_context(looked_up, env)
+    names = [DRIFT_JSON] + [
+        n for n in (formats if formats is not None else REPORTERS) if n in REPORTERS
+    ]
+    files: dict[str, str] = {}
+    for name in names:
+        reporter = REPORTERS.get(name) or REPORTERS["json"]
+        files.setdefault(reporter.filename, reporter.render(result, **context))
+    # Outputs are hashed from memory, before anything is written (all or nothing); inputs
+    # reuse the digests the analysis computed from the very bytes it compared.
+    digests = {str(i["path"]): str(i["sha256"]) for i in result.get("inputs") or []}
+    manifest = build_manifest(
+        list(inputs),
+        [],
+        base_dir=Path(out_dir),
+        argv=argv,
+        env=env,
+        sources=looked_up,
+        contents=files,
+        digests=digests,
+    )
+    files[MANIFEST_NAME] = dumps_json(manifest)
+    return files
+
+
+def owned_report(rel: str) -> bool:
+    """The evidence files a run owns in its report folder: every format's file and the
+    manifest; a rerun removes those it does not write."""
+    return rel == MANIFEST_NAME or rel in {r.filename for r in REPORTERS.values()}
+
+
+def write_report_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
+    """Write rendered evidence all or none, removing stale evidence in the same commit."""
+    from iac_gen.output_files import write_tree
+
+    return write_tree(Path(out_dir), dict(files), stale=owned_report)
+
+
 def write_evidence(
     result: dict[str, Any],
     report_dir: Path,
     *,
     formats: Sequence[str] | None = None,
-    inputs: Sequence[Path] = (),
-    sources: Sequence[Path] = (),
+    inputs: Sequence[Path] | None = None,
+    sources: Sequence[Path] | None = None,
     argv: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> list[Path]:
-    """Write the reports and `manifest.json` (hashing inputs and reports), all or none.
+    """Render drift.json, the formats (all by default) and `manifest.json`, and write them
+    all or none. Returns the written paths, manifest last.
 
-    Returns the written paths, manifest last. SARIF gets the spec's git provenance and
-    JUnit this machine's host name.
+    `inputs` default to the result's own inputs (specs, live file, waivers).
     """
-    import socket
-
-    from iac_gen.report.manifest import provenance
-
-    report_dir = Path(report_dir)
-    context = {"provenance": provenance(sources, env), "hostname": socket.gethostname()}
-    files: dict[str, str] = render_all(result, formats, **context)
-    manifest = build_manifest(
-        inputs, [], base_dir=report_dir, argv=argv, env=env, sources=sources, contents=files
+    if formats is not None:
+        unknown = [n for n in formats if n not in REPORTERS]
+        if unknown:
+            raise ValueError(f"unknown report format(s): {', '.join(unknown)}")
+    if inputs is None:
+        inputs = [Path(entry["path"]) for entry in result.get("inputs") or []]
+    files = render_reports(
+        result,
+        formats,
+        inputs,
+        Path(report_dir),
+        sources=sources,
+        context=context,
+        argv=argv,
+        env=env,
     )
-    files[MANIFEST_NAME] = dumps_json(manifest)
-    return write_tree(report_dir, files)
+    return write_report_files(Path(report_dir), files)

@@ -5,6 +5,17 @@ fails with expected/actual, waived and not-comparable are skipped with the reaso
 failing case for findings without a coverage entry (missing or unmanaged resources) and an
 error case for every resource that could not be read. Built with `xml.etree`, so every
 value is escaped by the XML writer, never by hand.
+
+Fleet mode: above MAX_PROPERTY_CASES coverage entries (a fleet run: 10,000 endpoints make
+30,000 or more) a per-property report would be tens of megabytes that CI test tabs cannot
+show, so each resource (endpoint or deployment) becomes one test case instead: it fails
+when any of its findings is open, listing them (worst first, at most MAX_LISTED) in the
+failure text; is skipped when all of them are waived; is an error when its live state could
+not be read; and passes otherwise. The case name gives the number of properties checked;
+all cases sit in one suite (the fleet, its shared properties once, `cases: one per
+resource`); per-spec input hashes stay in drift.json and manifest.json. The mode is chosen
+from the result's size alone, so the same result always renders the same way. The document
+is built one suite at a time (`render_chunks`), never as one tree.
 """
 
 from __future__ import annotations
@@ -21,6 +32,9 @@ from iac_gen.report.view import endpoint_of, format_value, resource_name
 from iac_gen.severity import rank
 
 UNKNOWN_HOST = "unknown"
+MAX_PROPERTY_CASES = 10_000  # coverage entries; above this, one test case per resource
+MAX_LISTED = 50  # findings listed in one resource's failure text in fleet mode
+FLEET_MODE = "one per resource (fleet mode: more than 10000 properties checked)"
 # Characters XML 1.0 cannot carry at all, not even escaped (C0 controls, surrogates, ...).
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -99,7 +113,14 @@ def _suite_element(index: int, suite: _Suite, package: str, timestamp: str, host
 
 
 def _document(name: str, suites: Iterable[_Suite], timestamp: str, hostname: str) -> str:
-    """The whole report. Suites arrive lazily; each is serialised, counted and released."""
+    """The whole report as one string (see `_chunks`)."""
+    return "".join(_chunks(name, suites, timestamp, hostname))
+
+
+def _chunks(name: str, suites: Iterable[_Suite], timestamp: str, hostname: str) -> Iterator[str]:
+    """The report as text pieces. Suites arrive lazily; each is serialised, counted and
+    released, so memory holds text, never the tree of a fleet. The `<testsuites>` totals
+    come first in the file, so the suites' text waits until they are all counted."""
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     chunks: list[str] = []
     for i, suite in enumerate(suites):
@@ -110,9 +131,12 @@ def _document(name: str, suites: Iterable[_Suite], timestamp: str, hostname: str
     root.set("time", "0")
     empty = ET.tostring(root, encoding="unicode", xml_declaration=True)
     if not chunks:
-        return empty + "\n"
-    head = empty[: -len(" />")] + ">"
-    return head + "\n  " + "\n  ".join(chunks) + "\n</testsuites>\n"
+        yield empty + "\n"
+        return
+    yield empty[: -len(" />")] + ">"
+    for chunk in chunks:
+        yield "\n  " + chunk
+    yield "\n</testsuites>\n"
 
 
 def _detail(f: Mapping[str, Any]) -> str:
@@ -145,6 +169,11 @@ def _classname(resource: str) -> str:
 
 
 def render(result: dict[str, Any], hostname: str | None = None) -> str:
+    """JUnit XML for a drift result (see `render_chunks`)."""
+    return "".join(render_chunks(result, hostname))
+
+
+def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterator[str]:
     """JUnit XML for a drift result; counts equal the coverage and finding totals.
 
     `hostname` names the machine that ran the check (the result does not record it). Each
@@ -195,6 +224,9 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
         "environment": clean.get("environment") or "",
         "gate": gate(clean).line,
     }
+    fleet = len(clean.get("coverage") or []) > MAX_PROPERTY_CASES
+    if fleet:
+        shared["cases"] = FLEET_MODE
 
     spec_inputs = {
         str(i["path"]): {f"input.spec.{i['path']}": i.get("sha256")}
@@ -208,12 +240,28 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
     }
 
     def suites() -> Iterator[_Suite]:
+        if fleet:  # one suite: the shared properties once, not once per endpoint
+            merged, endpoints = _Group(), len(groups)
+            for ep in sorted(groups):
+                found = groups.pop(ep)
+                merged.coverage += found.coverage
+                merged.findings += found.findings
+                merged.errors += found.errors
+            yield merged.per_resource(
+                f"fleet ({endpoints} endpoints)",
+                {**shared, **other_inputs},
+                default_spec,
+                spec_of,
+            )
+            return
         for ep in sorted(groups):
             spec = spec_of.get(ep) or default_spec
             own = spec_inputs.get(spec, {}) if spec else {}
-            yield groups.pop(ep).suite(ep, {**shared, **own, **other_inputs}, spec)
+            found = groups.pop(ep)
+            props = {**shared, **own, **other_inputs}
+            yield found.suite(ep, props, spec)
 
-    return _document(
+    return _chunks(
         "iac-gen drift", suites(), _timestamp(clean.get("generated_at")), hostname or UNKNOWN_HOST
     )
 
@@ -225,6 +273,61 @@ class _Group:
         self.coverage: list[Mapping[str, Any]] = []
         self.findings: list[Mapping[str, Any]] = []
         self.errors: list[Mapping[str, Any]] = []
+
+    def per_resource(
+        self,
+        name: str,
+        properties: Mapping[str, Any],
+        spec: str | None,
+        spec_of: Mapping[str, str],
+    ) -> _Suite:
+        """Fleet mode: one test case per resource, its findings aggregated; each case names
+        its endpoint's spec file."""
+        s = _Suite(name, properties)
+        checked: dict[str, int] = {}
+        for c in self.coverage:
+            key = resource_name(str(c.get("resource")))
+            checked[key] = checked.get(key, 0) + 1
+        mine: dict[str, list[Mapping[str, Any]]] = {}
+        for f in self.findings:
+            mine.setdefault(resource_name(str(f.get("resource"))), []).append(f)
+        broken: dict[str, list[Mapping[str, Any]]] = {}
+        for e in self.errors:
+            broken.setdefault(resource_name(e.get("resource")), []).append(e)
+        for resource in sorted(set(checked) | set(mine) | set(broken)):
+            found = sorted(
+                mine.get(resource, []),
+                key=lambda f: (rank(f.get("severity")), str(f.get("field")), str(f.get("id"))),
+            )
+            open_ = [
+                f for f in found if not f.get("waived") and f.get("change") != "not_comparable"
+            ]
+            waived = sum(1 for f in found if f.get("waived"))
+            loc = next((f.get("location") for f in found if f.get("location")), None) or {}
+            n = checked.get(resource, 0)
+            title = f"{resource} ({n} {'property' if n == 1 else 'properties'} checked)"
+            file = loc.get("file") or spec_of.get(endpoint_of(resource)) or spec
+            case = s.case(title, _classname(resource), file, loc.get("line"))
+            if broken.get(resource):
+                reasons = "; ".join(str(e.get("reason")) for e in broken[resource])
+                s.error(case, f"not checked: {reasons}", "not_checked", reasons)
+            elif open_:
+                worst = open_[0].get("severity")
+                message = f"{len(open_)} finding{'s' if len(open_) != 1 else ''} (worst {worst})"
+                if waived:
+                    message += f", {waived} waived"
+                lines = [
+                    f"{f.get('severity')} {f.get('field') or f.get('change')}: "
+                    f"{format_value(f.get('expected'))} -> {format_value(f.get('actual'))} "
+                    f"[{drift_rule_id(f)}, finding {f.get('id')}]"
+                    for f in open_[:MAX_LISTED]
+                ]
+                if len(open_) > MAX_LISTED:
+                    lines.append(f"... and {len(open_) - MAX_LISTED} more in drift.json")
+                s.fail(case, message, drift_rule_id(open_[0]), "\n".join(lines))
+            elif waived:
+                s.skip(case, f"{waived} finding{'s' if waived != 1 else ''} waived")
+        return s
 
     def suite(self, name: str, properties: Mapping[str, Any], spec: str | None) -> _Suite:
         s = _Suite(name, properties)
@@ -306,7 +409,7 @@ class _Group:
         return s
 
 
-def render_lint(lint_result: dict[str, Any]) -> str:
+def render_lint(lint_result: dict[str, Any], hostname: str | None = None) -> str:
     """JUnit XML for a lint result: one suite per spec file, a case per finding, a passing
     case per rule that found nothing in that file, suppressed findings skipped. A finding
     fails only at or above the result's `fail_on` (the gate `lint --fail-on` applied)."""
@@ -352,4 +455,6 @@ def render_lint(lint_result: dict[str, Any]) -> str:
                 name = f"[{str(r.get('severity')).upper()}][{r.get('id')}] {r.get('title') or ''}"
                 s.case(name.strip(), f"lint.{r.get('id')}", file, None)
         suites.append(s)
-    return _document("iac-gen lint", suites, _timestamp(clean.get("generated_at")), UNKNOWN_HOST)
+    return _document(
+        "iac-gen lint", suites, _timestamp(clean.get("generated_at")), hostname or UNKNOWN_HOST
+    )

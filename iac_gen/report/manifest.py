@@ -311,7 +311,8 @@ def provenance(
     """
     env = os.environ if env is None else env
     for info in git_sources([Path(src) for src in sources]):
-        if info and info.get("repository_uri"):
+        # A remote that is a local folder (a clone of a clone) is no URI a reader can open.
+        if info and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(info.get("repository_uri"))):
             found = {"repository_uri": info["repository_uri"], "revision_id": info["commit"]}
             if info.get("branch"):
                 found["branch"] = info["branch"]

@@ -25,18 +25,21 @@ class Reporter:
     def render(self, result: dict[str, Any], **context: Any) -> str:
         """Render a drift result (the JSON document) as text in this format.
 
-        `context` may carry facts that are not part of the result (`provenance` for SARIF,
-        `hostname` for JUnit); each format takes only the ones it names in `options`.
+        `context` may carry facts that are not part of the result (`provenance` for SARIF
+        and HTML, `hostname` for JUnit, `ci` for HTML; see `evidence.evidence_context`);
+        each format takes only the ones it names in `options`.
         """
         accepted = {k: v for k, v in context.items() if k in self.options and v is not None}
         text: str = import_module(self.module).render(result, **accepted)
         return text
 
-    def render_lint(self, lint_result: dict[str, Any]) -> str:
-        """Render a lint result; only formats with `renders_lint` support it."""
+    def render_lint(self, lint_result: dict[str, Any], **context: Any) -> str:
+        """Render a lint result; only formats with `renders_lint` support it. `context` as
+        for `render`."""
         if not self.renders_lint:
             raise ValueError(f"format {self.name!r} does not render lint results")
-        text: str = import_module(self.module).render_lint(lint_result)
+        accepted = {k: v for k, v in context.items() if k in self.options and v is not None}
+        text: str = import_module(self.module).render_lint(lint_result, **accepted)
         return text
 
 

@@ -18,6 +18,8 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from iac_gen.output_files import dumps_json
+from iac_gen.report import links
+from iac_gen.report.drift_rule_docs import anchor as drift_rule_anchor
 from iac_gen.report.gate import gate
 from iac_gen.report.redact import redact_result
 from iac_gen.report.severity import SARIF_LEVEL, SECURITY_SEVERITY
@@ -25,7 +27,7 @@ from iac_gen.report.view import format_value
 from iac_gen.severity import rank, worst
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/iac-gen/"
+INFORMATION_URI = links.HOMEPAGE
 DRIFT_FINGERPRINT = "iacGenDriftFinding/v1"
 LINT_FINGERPRINT = "iacGenLintFinding/v1"
 COMPACT_ABOVE = 5_000
@@ -187,6 +189,7 @@ def _drift_rule(rule_id: str, findings: list[Mapping[str, Any]]) -> dict[str, An
         "shortDescription": {"text": short},
         "fullDescription": {"text": full},
         "help": {"text": help_text, "markdown": help_markdown},
+        "helpUri": links.drift_rule_uri(drift_rule_anchor(rule_id, category, change)),
         "defaultConfiguration": {
             "level": "none" if change == "not_comparable" else SARIF_LEVEL[severity]
         },
@@ -311,6 +314,12 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
             "summary": clean.get("summary") or {},
         },
     }
+    _add_provenance(run, provenance)
+    return _log(run)
+
+
+def _add_provenance(run: dict[str, Any], provenance: Mapping[str, Any] | None) -> None:
+    """`versionControlProvenance` from {repository_uri, revision_id, branch}, when known."""
     provenance = provenance or {}
     if provenance.get("repository_uri"):
         vcp: dict[str, Any] = {"repositoryUri": str(provenance["repository_uri"])}
@@ -319,7 +328,6 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
         if provenance.get("branch"):
             vcp["branch"] = str(provenance["branch"])
         run["versionControlProvenance"] = [vcp]
-    return _log(run)
 
 
 def _lint_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
@@ -350,16 +358,16 @@ def _lint_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
         "defaultConfiguration": {"level": SARIF_LEVEL.get(severity, "warning")},
         "properties": {"tags": sorted({t for t in ("lint", category) if t}), "precision": "high"},
     }
-    uri = _https(docs) or _https(source)
-    if uri:
-        descriptor["helpUri"] = uri
+    # The rule's page in the repository's docs; its external sources stay in the help text.
+    descriptor["helpUri"] = links.lint_rule_uri(str(rule["id"]))
     if category == "security":
         descriptor["properties"]["security-severity"] = SECURITY_SEVERITY.get(severity, "5.5")
     return descriptor
 
 
-def render_lint(lint_result: dict[str, Any]) -> str:
-    """A SARIF 2.1.0 log for a lint result: rules from `rules`, results from `findings`."""
+def render_lint(lint_result: dict[str, Any], provenance: Mapping[str, Any] | None = None) -> str:
+    """A SARIF 2.1.0 log for a lint result: rules from `rules`, results from `findings`;
+    `provenance` as for `render`."""
     clean = redact_result(lint_result)
     rules_by_id = {str(r["id"]): r for r in clean.get("rules") or [] if r.get("id")}
     findings = sorted(
@@ -429,6 +437,7 @@ def render_lint(lint_result: dict[str, Any]) -> str:
         "results": results,
         "columnKind": "unicodeCodePoints",
     }
+    _add_provenance(run, provenance)
     return _log(run)
 
 

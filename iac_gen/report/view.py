@@ -144,6 +144,7 @@ class ReportView:
     traffic_same: int = 0  # endpoints whose intended and live split agree (not charted)
     severity_bars: list[SeverityBar] = field(default_factory=list)
     attributed: bool = False  # some finding says who changed it: the reports add a column
+    counts_note: str = ""  # why open findings and drifted properties differ, when they do
 
 
 def _finding_row(f: Mapping[str, Any], fail_on: str) -> FindingRow:
@@ -203,7 +204,7 @@ def _outcomes(result: Mapping[str, Any]) -> dict[str, int]:
         counted = Counter(str(c.get("outcome")) for c in coverage)
         return {o: counted.get(o, 0) for o in OUTCOMES}
     props = (result.get("summary") or {}).get("properties") or {}
-    return {o: int(props.get(o, 0)) for o in OUTCOMES}
+    return {o: int(props.get(o) or 0) for o in OUTCOMES}
 
 
 def _resource_states(result: Mapping[str, Any]) -> dict[str, int]:
@@ -212,7 +213,7 @@ def _resource_states(result: Mapping[str, Any]) -> dict[str, int]:
         counted = Counter(str(r.get("status")) for r in resources)
         return {s: counted.get(s, 0) for s in RESOURCE_STATES}
     summ = (result.get("summary") or {}).get("resources") or {}
-    return {s: int(summ.get(s, 0)) for s in RESOURCE_STATES}
+    return {s: int(summ.get(s) or 0) for s in RESOURCE_STATES}
 
 
 def _not_comparable(result: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -250,12 +251,73 @@ def _traffic(result: Mapping[str, Any], width: float) -> list[TrafficChart]:
                 segments.append(Segment(name, pct, round(x, 2), round(w, 2), colour[name]))
                 x += w
             mirror_text = ", ".join(
-                f"{n} {format_pct(float(p))}" for n, p in sorted(mirror.items())
+                f"{n} {format_pct(float(p or 0))}" for n, p in sorted(mirror.items())
             )
             rows.append(TrafficRow(label, segments, sum(s.pct for s in segments), mirror_text))
         differs = sides["Intended"] != sides["Live"]
         charts.append(TrafficChart(str(entry.get("endpoint") or ""), rows, differs))
     return charts
+
+
+def counts_note(clean: Mapping[str, Any], open_rows: list[FindingRow], drifted: int) -> str:
+    """Why the number of open findings and of drifted properties differ, or "" if they agree.
+
+    A missing resource is one finding for all its declared properties; an unmanaged
+    resource, or a value Azure has that the spec does not declare, is a finding with no
+    declared property behind it.
+    """
+    if len(open_rows) == drifted:
+        return ""
+    by_resource: Counter[str] = Counter()
+    keys: set[tuple[str, str]] = set()
+    for c in clean.get("coverage") or []:
+        if c.get("outcome") == "drifted":
+            by_resource[str(c.get("resource") or "")] += 1
+            keys.add((str(c.get("resource") or ""), str(c.get("field") or c.get("arm_path") or "")))
+    missing: list[tuple[str, int]] = []
+    unmanaged = undeclared = 0
+    accounted = 0
+    for row in open_rows:
+        if row.change == "missing_resource":
+            missing.append((row.resource, by_resource.get(row.resource, 0)))
+            accounted += by_resource.get(row.resource, 0)
+        elif row.change == "unmanaged_resource":
+            unmanaged += 1
+        elif (row.resource, row.field) in keys:
+            accounted += 1
+        else:
+            undeclared += 1
+    parts = []
+    if missing:
+        props = sum(n for _, n in missing)
+        noun = "property" if props == 1 else "properties"
+        if len(missing) == 1:
+            parts.append(f"1 missing resource is one finding for its {props} declared {noun}")
+        else:
+            parts.append(
+                f"{len(missing)} missing resources are one finding each for their {props} "
+                f"declared {noun}"
+            )
+    if unmanaged:
+        parts.append(
+            f"{unmanaged} unmanaged "
+            + ("resources are findings" if unmanaged > 1 else "resource is a finding")
+            + " with no declared property"
+        )
+    if undeclared:
+        parts.append(
+            f"{undeclared} finding{'s' if undeclared > 1 else ''} for values the spec does not "
+            "declare (no property of the spec behind them)"
+        )
+    if drifted > accounted:
+        left = drifted - accounted
+        parts.append(
+            f"{left} drifted propert{'y has' if left == 1 else 'ies have'} no open finding"
+        )
+    plural = "finding" if len(open_rows) == 1 else "findings"
+    noun = "property" if drifted == 1 else "properties"
+    head = f"{len(open_rows)} open {plural} but {drifted} drifted {noun}"
+    return f"{head}: " + "; ".join(parts) + "." if parts else head + "."
 
 
 def format_pct(pct: float) -> str:
@@ -304,6 +366,16 @@ def severity_bars(counts: Mapping[str, int], width: float) -> list[SeverityBar]:
     ]
 
 
+def _no_nulls(rows: Any) -> list[dict[str, Any]]:
+    """Table rows with `None` as "" (templates filter values before printing them, and a
+    filter would print `None`); rows that are not objects are dropped."""
+    return [
+        {k: "" if v is None else v for k, v in row.items()}
+        for row in rows or []
+        if isinstance(row, Mapping)
+    ]
+
+
 def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportView:
     """The redacted, sorted, counted picture of a drift result."""
     clean = redact_result(result)
@@ -331,11 +403,11 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
     if env:
         title += f" ({env})"
     waivers = sorted(
-        clean.get("waivers") or [],
+        _no_nulls(clean.get("waivers")),
         key=lambda w: (WAIVER_ORDER.get(str(w.get("status")), 3), str(w.get("id"))),
     )
     resources = sorted(
-        clean.get("resources") or [],
+        _no_nulls(clean.get("resources")),
         key=lambda r: (
             str(r.get("endpoint") or ""),
             str(r.get("name") or ""),
@@ -378,9 +450,10 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
             dict(e, resource=resource_name(e.get("resource")), resource_id=e.get("resource"))
             for e in clean.get("errors") or []
         ],
-        inputs=list(clean.get("inputs") or []),
+        inputs=_no_nulls(clean.get("inputs")),
         traffic=[c for c in charts if c.differs],
         traffic_same=sum(1 for c in charts if not c.differs),
         severity_bars=severity_bars(open_by_sev, chart_width),
         attributed=any(r.attribution for r in rows),
+        counts_note=counts_note(clean, open_rows, outcomes["drifted"]),
     )

@@ -151,12 +151,42 @@ def test_junit_output_parses() -> None:
     assert any(f.get("type") == "MOE006" for f in failures)
 
 
-def test_missing_report_format_says_not_available(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(iac_gen.cli.lint, "_render_with_report_module", lambda name, data: None)
-    code, out, err = run(["lint", EXAMPLE, "--format", "sarif"])
-    assert code == 2
-    assert out == ""
-    assert "format sarif not available" in err
+def test_lint_formats_come_from_the_report_registry() -> None:
+    from iac_gen.report.registry import REPORTERS
+
+    listed = {f.value for f in iac_gen.cli.lint.LintFormat}
+    rendered = {r.name for r in REPORTERS.values() if r.renders_lint}
+    assert listed == rendered | {"text", "github", "azure", "auto"}
+
+
+def test_lint_junit_names_the_host_and_sarif_the_ci_repository(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    for name in ("GITHUB_RUN_ID", "BUILD_BUILDID", "IAC_GEN_HOSTNAME"):
+        monkeypatch.delenv(name, raising=False)
+    _, out, _ = run(["lint", INSECURE, "--format", "junit"])
+    hosts = {s.get("hostname") for s in ET.fromstring(out.encode("utf-8")).iter("testsuite")}
+    assert hosts == {socket.gethostname()}
+    monkeypatch.setenv("GITHUB_RUN_ID", "42")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "contoso/ml-platform")
+    monkeypatch.setenv("GITHUB_SHA", "0123abcd")
+    monkeypatch.setattr("iac_gen.report.manifest.git_sources", lambda paths: [None] * len(paths))
+    _, out, _ = run(["lint", INSECURE, "--format", "sarif"])
+    vcp = json.loads(out)["runs"][0]["versionControlProvenance"]
+    assert vcp == [
+        {"repositoryUri": "https://github.com/contoso/ml-platform", "revisionId": "0123abcd"}
+    ]
+
+
+def test_lint_junit_fails_only_at_or_above_fail_on() -> None:
+    _, out, _ = run(["lint", INSECURE, "--format", "junit", "--fail-on", "critical"])
+    root = ET.fromstring(out.encode("utf-8"))
+    failing = {c.get("classname") for c in root.iter("testcase") if c.find("failure") is not None}
+    assert failing == {"lint.MOE006"}  # the one critical rule; high findings pass the gate
+    below = [c for c in root.iter("testcase") if c.findtext("system-out", "").startswith("below")]
+    assert below  # ...and are still shown
 
 
 def test_rules_command_lists_the_catalog() -> None:

@@ -85,3 +85,34 @@ def test_drift_and_lint_default_and_quiet_runs_keep_stderr_clean():
     _, _, err = _run(["lint", "fixtures/example/spec.yaml", "-v"])
     assert "iac-gen lint: read spec fixtures/example/spec.yaml" in err
     assert "iac-gen lint: timings: reading specs " in err
+
+
+def test_compile_verbose_names_files_and_timings_and_quiet_prints_nothing(tmp_path):
+    import iac_gen.cli.compile  # noqa: F401  (registers the command)
+
+    spec = "fixtures/example/spec.yaml"
+    code, out, err = _run(["compile", spec, "-o", str(tmp_path / "a"), "-v"])
+    assert code == 0, err
+    assert f"iac-gen compile: read spec {spec}" in err
+    assert "iac-gen compile: timings: reading specs " in err and "compiling 1 spec(s) " in err
+    assert "wrote " in out and "read spec" not in out
+    code, out, err = _run(["compile", spec, "-o", str(tmp_path / "b"), "-q"])
+    assert code == 0 and err == "" and "wrote " in out
+
+
+def test_compile_of_many_specs_prints_plain_periodic_lines_off_a_terminal(monkeypatch, tmp_path):
+    import iac_gen.cli.compile  # noqa: F401
+    import iac_gen.emit.compile as emit_compile
+
+    monkeypatch.setattr(progress, "PERIOD", 0.05)
+    real = emit_compile.compile_specs
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(emit_compile, "compile_specs", slow)
+    code, _, err = _run(["compile", "fixtures/example/spec.yaml", "-o", str(tmp_path / "c")])
+    assert code == 0, err
+    assert "iac-gen compile: compiling 1 spec(s) ... (" in err
+    assert "iac-gen compile: compiling 1 spec(s): done in " in err

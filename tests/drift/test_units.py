@@ -405,13 +405,13 @@ def test_unreadable_resources_elsewhere_do_not_block_the_verdict() -> None:
 def test_compact_drift_json_is_the_sorted_dump(monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
-    from iac_gen.drift import report_files
+    from iac_gen.report import json as drift_json_report
 
     spec, desired, live = example()
     find(live, "/blue")["sku"]["capacity"] = 5
     live.not_checked.append({"id": "unplaceable", "reason": "x"})
     result = analyse_desired([(spec, desired)], live)
-    monkeypatch.setattr(report_files, "COMPACT_ABOVE", 0)
-    text = report_files.drift_json(result)
+    monkeypatch.setattr(drift_json_report, "COMPACT_ABOVE", 0)
+    text = drift_json_report.render(result)
     plain = json.dumps(result, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert text == plain + "\n"

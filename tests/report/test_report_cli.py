@@ -13,6 +13,13 @@ from iac_gen.report.sarif import render_lint
 
 from .samples import DATA, load
 
+# The run's context as `evidence_context` would give it in a GitHub Actions job.
+CONTEXT = {
+    "provenance": {"repository_uri": "https://github.com/contoso/ml", "revision_id": "abc123"},
+    "hostname": "build-agent-7",
+    "ci": {"run_url": "https://github.com/contoso/ml/actions/runs/42"},
+}
+
 
 @pytest.fixture
 def run(monkeypatch, capsys):
@@ -22,6 +29,7 @@ def run(monkeypatch, capsys):
         import iac_gen.cli.report  # noqa: F401
 
     monkeypatch.setattr(cli_app, "_register", register)
+    monkeypatch.setattr("iac_gen.report.evidence.evidence_context", lambda *a, **k: CONTEXT)
 
     def invoke(*args: str) -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "argv", ["iac-gen", *args])
@@ -43,19 +51,20 @@ def test_every_format_rerenders_to_a_file(run, tmp_path, fmt):
         "report", str(DATA / "drifted.json"), "--format", fmt, "-o", str(out)
     )
     assert (code, stdout, stderr) == (0, "", "")
-    assert out.read_text(encoding="utf-8") == REPORTERS[fmt].render(load("drifted"))
+    assert out.read_text(encoding="utf-8") == REPORTERS[fmt].render(load("drifted"), **CONTEXT)
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left
 
 
 def test_stdout_when_no_output_file(run):
     code, stdout, _ = run("report", str(DATA / "in_sync.json"), "--format", "md")
-    assert code == 0 and stdout == REPORTERS["md"].render(load("in_sync"))
+    assert code == 0 and stdout == REPORTERS["md"].render(load("in_sync"), **CONTEXT)
 
 
 def test_lint_result_renders_as_sarif_and_junit_only(run, tmp_path):
     out = tmp_path / "lint.sarif"
     code, _, _ = run("report", str(DATA / "lint.json"), "--format", "sarif", "-o", str(out))
-    assert code == 0 and out.read_text(encoding="utf-8") == render_lint(load("lint"))
+    expected = render_lint(load("lint"), provenance=CONTEXT["provenance"])
+    assert code == 0 and out.read_text(encoding="utf-8") == expected
     code, _, _ = run(
         "report", str(DATA / "lint.json"), "--format", "junit", "-o", str(tmp_path / "l.xml")
     )
@@ -113,3 +122,14 @@ def test_help_lists_formats_from_the_registry(run):
     assert code == 0
     for name in REPORTERS:
         assert f"{name}:" in stdout
+
+
+def test_rerendered_evidence_carries_the_runs_host_and_provenance(run, tmp_path):
+    for fmt, expected in (
+        ("junit", 'hostname="build-agent-7"'),
+        ("sarif", '"repositoryUri": "https://github.com/contoso/ml"'),
+        ("html", 'href="https://github.com/contoso/ml/actions/runs/42"'),
+    ):
+        out = tmp_path / REPORTERS[fmt].filename
+        assert run("report", str(DATA / "drifted.json"), "--format", fmt, "-o", str(out))[0] == 0
+        assert expected in out.read_text(encoding="utf-8"), fmt

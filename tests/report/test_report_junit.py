@@ -155,3 +155,34 @@ def test_results_of_the_drift_engine(path, tmp_path):
     )
     names = [(c.classname, c.name) for suite in xml for c in suite]
     assert len(names) == len(set(names)), "test case names must be unique"
+
+
+def test_fleet_junit_is_one_case_per_resource_and_bounded_in_size():
+    from .samples import fleet
+
+    result = fleet(10_000)
+    assert len(result["coverage"]) > junit.MAX_PROPERTY_CASES  # the fleet mode is chosen
+    text = junit.render(result, hostname="agent")
+    root = ET.fromstring(text)
+    cases = list(root.iter("testcase"))
+    assert len(cases) == 10_000  # one per endpoint, not one per property
+    assert root.get("tests") == "10000" and root.get("failures") == "10000"
+    first = cases[0]
+    assert first.get("name") == "endpoint-00000 (3 properties checked)"
+    failure = first.find("failure")
+    assert failure is not None
+    assert failure.get("message") == "2 findings (worst high), 1 waived"
+    assert "auth_mode" in (failure.text or "") and "tags.owner" in (failure.text or "")
+    assert len(text) < 6_000_000  # one case per property: 19.9 MB
+    suites = list(root.iter("testsuite"))
+    assert [s.get("name") for s in suites] == ["fleet (10000 endpoints)"]
+    suite = suites[0]
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert props["cases"].startswith("one per resource")
+
+
+def test_small_results_keep_one_case_per_property():
+    from .samples import fleet
+
+    root = ET.fromstring(junit.render(fleet(3)))
+    assert len(list(root.iter("testcase"))) == 9

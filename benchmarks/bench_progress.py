@@ -1,0 +1,110 @@
+"""What progress costs a fleet drift run: the same run with progress off, and forced on.
+
+Generates a fleet (benchmarks/bench_fleet_drift.py's generator: N endpoints x 3 deployments,
+~1 % drifted) and runs the real command in child processes, interleaved, REPEATS times each:
+
+    off    iac-gen drift SPECS --live LIVE --report OUT -q           (stderr a pipe)
+    rich   iac-gen drift SPECS --live LIVE --report OUT              (stderr a terminal: the
+                                                                      rich status line redraws)
+    plain  iac-gen drift SPECS --live LIVE --report OUT -v           (stderr a pipe: a line per
+                                                                      phase, files, timings)
+
+For each mode it prints the fastest wall time and CPU time (user + system of the child);
+the floor is the run-to-run noise of the `off` runs (median over fastest), below which a
+difference means nothing; the ratio is each mode's fastest over `off`'s fastest. Target
+(issue 10): progress costs at most 2 %. Usage:
+
+    .venv/bin/python benchmarks/bench_progress.py [--endpoints 2000] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_fleet_drift import generate
+
+MODES = ("off", "rich", "plain")
+
+
+def run(command: list[str], mode: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one child run in `mode`."""
+    args = command + {"off": ["-q"], "rich": [], "plain": ["-v"]}[mode]
+    env = dict(os.environ, COLUMNS="120", TERM="xterm-256color")
+    master = slave = None
+    if mode == "rich":
+        master, slave = os.openpty()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        args,
+        stdout=subprocess.DEVNULL,
+        stderr=slave if slave is not None else subprocess.PIPE,
+        env=env,
+    )
+    if master is not None and slave is not None:
+        os.close(slave)
+        while True:  # drain the terminal so the child never blocks on it
+            try:
+                if not os.read(master, 65536):
+                    break
+            except OSError:
+                break
+        os.close(master)
+    else:
+        assert proc.stderr is not None
+        proc.stderr.read()
+    code = proc.wait()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if code not in (0, 1):
+        raise SystemExit(f"{mode}: drift exited {code}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoints", type=int, default=2_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="iac-gen-progress-"))
+    try:
+        specs, live = generate(root, args.endpoints)
+        iac_gen = Path(sys.executable).with_name("iac-gen")
+        command = [str(iac_gen), "drift", str(specs), "--live", str(live)]
+        command += ["--report", str(root / "out")]
+        times: dict[str, list[tuple[float, float]]] = {m: [] for m in MODES}
+        run(command, "off")  # warm the file cache and the byte-code cache
+        for _ in range(args.repeats):
+            for mode in MODES:
+                times[mode].append(run(command, mode))
+        best = {m: (min(w for w, _ in t), min(c for _, c in t)) for m, t in times.items()}
+        off_walls = [w for w, _ in times["off"]]
+        floor = statistics.median(off_walls) / min(off_walls) - 1
+        print(f"fleet drift, {args.endpoints} endpoints x 3 deployments, {args.repeats} runs/mode")
+        for mode in MODES:
+            wall, cpu = best[mode]
+            print(
+                f"  {mode:<6} wall {wall:6.2f} s  cpu {cpu:6.2f} s  "
+                f"ratio wall {wall / best['off'][0]:.3f}  cpu {cpu / best['off'][1]:.3f}"
+            )
+        print(f"  floor (run-to-run noise of 'off', median/fastest - 1): {floor * 100:.1f} %")
+        print("  target: progress costs <= 2 % (ratio <= 1.020)")
+        return 0
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
