@@ -805,7 +805,14 @@ UNMANAGED_DIAGNOSTICS = ("medium", "security")
 NOT_COMPARABLE = ("info", "configuration")
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
-CATEGORIES: tuple[str, ...] = ("security", "routing", "capacity", "configuration", "metadata")
+CATEGORIES: tuple[str, ...] = (
+    "security",
+    "routing",
+    "capacity",
+    "configuration",
+    "metadata",
+    "code",  # the running code against the repository (drift/code_assets.py)
+)
 
 
 def severity_rank(severity: str) -> int:

@@ -529,6 +529,10 @@ def served(
         body.setdefault("systemData", _ml_system_data())
         _served_deployment(body, props, api, previous, code_folders or {})
         return body
+    if rtype.lower() in (CODE_VERSION_TYPE.lower(), MODEL_VERSION_TYPE.lower()):
+        body.setdefault("systemData", system_data())
+        _served_asset_version(body, props)
+        return body
     body.setdefault("systemData", system_data())
     identity = body.get("identity")
     if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
@@ -539,6 +543,56 @@ def served(
     elif rtype.lower() == DIAGNOSTIC_TYPE.lower():
         _served_diagnostics(body, props)
     return body
+
+
+CODE_VERSION_TYPE = f"{ML}/workspaces/codes/versions"
+MODEL_VERSION_TYPE = f"{ML}/workspaces/models/versions"
+
+
+def _served_asset_version(body: dict[str, Any], props: dict[str, Any]) -> None:
+    """A code or model version as the service answers its PUT/GET. Shape from the recorded
+    `codes/{name}/versions/1` and `models/{name}/versions/1` responses in Azure/
+    azure-cli-extensions `test_online_endpoint_mir_deployment_create.yaml` (2022-05-11): the
+    resource `name` is the version, `description` null, `tags` and `properties` `{}` when
+    unset, `isArchived` false, and a code version's `codeUri` is the folder's blob URL
+    (`https://<account>.blob.core.windows.net/<container>/LocalUpload/<hash>/<folder>`)."""
+    props.setdefault("description", None)
+    props.setdefault("tags", {})
+    props.setdefault("properties", {})
+    props.setdefault("isArchived", False)
+    props.setdefault("isAnonymous", False)
+    if str(body.get("type", "")).lower() == CODE_VERSION_TYPE.lower():
+        props.setdefault(
+            "codeUri",
+            "https://mlwstorage0001.blob.core.windows.net/azureml-blobstore-"
+            f"{_uuid(str(body.get('id', '')) + '#container')}/LocalUpload/"
+            f"{hashlib.md5(str(body.get('id', '')).encode()).hexdigest()}/src",
+        )
+
+
+def code_version_body(
+    sub: str,
+    rg: str,
+    ws: str,
+    name: str,
+    version: str,
+    *,
+    content_hash: str | None,
+    hash_version: Any = "202208",
+) -> dict[str, Any]:
+    """A code version as GET returns it; `content_hash` None: registered without one (as
+    the recorded azure-ai-ml 0.0.139 registration was)."""
+    rid = f"{workspace_id(sub, rg, ws)}/codes/{name}/versions/{version}"
+    inner: dict[str, Any] = {}
+    if content_hash is not None:
+        inner = {"hash_sha256": content_hash, "hash_version": hash_version}
+    return served(
+        {
+            "id": rid,
+            "type": CODE_VERSION_TYPE,
+            "properties": {"isAnonymous": True, "properties": inner},
+        }
+    )
 
 
 def unsettled(body: Mapping[str, Any], state: str) -> dict[str, Any]:
