@@ -94,3 +94,18 @@ def test_assets_json_and_command_name_the_template_parameters(tmp_path: Path) ->
         f'/datastores/${{DATASTORE}}/paths/{model["blob_path"]}"'
     ) in out
     assert f"# registers {code['asset_id']}" in out
+
+
+def test_object_hash_is_read_once_per_unchanged_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iac_gen.desired import local_assets as module
+
+    layout(tmp_path, False)
+    calls: list[Path] = []
+    real = module._object_hash
+    monkeypatch.setattr(module, "_object_hash", lambda p: calls.append(p) or real(p))
+    first = module.object_hash(tmp_path / "src")
+    assert module.object_hash(tmp_path / "src") == first and len(calls) == 1
+    (tmp_path / "src" / "score.py").write_text("changed = True\n")
+    assert module.object_hash(tmp_path / "src") != first and len(calls) == 2
