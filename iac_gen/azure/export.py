@@ -4,8 +4,9 @@ Two ways to find resources: one workspace through ARM (`--resource-group`/`--wor
 optionally one `--endpoint`), or a fleet through Resource Graph (`--graph` over
 subscriptions or a management group) with targeted ARM GETs where rows lack properties.
 Per-resource GETs run in a bounded thread pool; every resource ends `read`, `missing` or
-`not_checked` with a reason. Last, the code and model versions the deployments reference are
-read (GET), so drift can compare the running code's content hash with the repository.
+`not_checked` with a reason. Last, for one workspace, the code and model versions the
+deployments reference are read (GET), so drift can compare the running code's content hash
+with the repository (not across a fleet: see `_export_graph`).
 Returns plain dicts; never prints.
 """
 
@@ -531,5 +532,7 @@ def _export_graph(
     _parallel(pool, get_one, fill)
     _parallel(pool, get_autoscale, untargeted)
     _parallel(pool, diagnostics, [p for p, _ in endpoint_rows])
-    _asset_versions(arm, pool, col, options.api_version, options.subscriptions)
+    # Code and model versions are not read across a fleet: one GET per deployment is what
+    # Resource Graph rows exist to avoid. Drift says, per deployment, that the running
+    # code's hash could not be compared; export one workspace to compare it.
     return scope

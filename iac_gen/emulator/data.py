@@ -276,9 +276,13 @@ def fleet(
     deployments_per_endpoint: int = 2,
     with_monitoring: bool = True,
     secret_env: bool = False,
+    with_assets: bool = True,
 ) -> list[dict[str, Any]]:
-    """A reproducible set of workspaces, endpoints, deployments, autoscale and diagnostics."""
+    """A reproducible set of workspaces, endpoints, deployments, autoscale and diagnostics,
+    and (`with_assets`) the code and model versions the deployments run, as the workspace
+    holds them (export reads those by GET)."""
     bodies: list[dict[str, Any]] = []
+    assets: dict[str, dict[str, Any]] = {}
     for sub in subscriptions:
         bodies.append(workspace_body(sub, resource_group, workspace))
         law = (
@@ -297,15 +301,39 @@ def fleet(
                 env = {"LOG_LEVEL": "info"}
                 if secret_env:
                     env["STORAGE_ACCOUNT_KEY"] = "c2VjcmV0LXZhbHVlLXNob3VsZC1uZXZlci1sZWFr"
-                bodies.append(
-                    deployment_body(
-                        sub, resource_group, workspace, ep, name, environment_variables=env
-                    )
+                dep = deployment_body(
+                    sub, resource_group, workspace, ep, name, environment_variables=env
                 )
+                bodies.append(dep)
+                if with_assets:
+                    for asset_id in (dep["properties"]["codeConfiguration"]["codeId"],):
+                        name_, version = asset_id.split("/codes/")[1].split("/versions/")
+                        assets.setdefault(
+                            asset_id.lower(),
+                            code_version_body(
+                                sub,
+                                resource_group,
+                                workspace,
+                                name_,
+                                version,
+                                content_hash=hashlib.sha256(asset_id.encode()).hexdigest(),
+                            ),
+                        )
+                    model_id = dep["properties"]["model"]
+                    assets.setdefault(
+                        model_id.lower(),
+                        served(
+                            {
+                                "id": model_id,
+                                "type": MODEL_VERSION_TYPE,
+                                "properties": {"modelType": "custom_model"},
+                            }
+                        ),
+                    )
                 if with_monitoring and name == names[0]:
                     did = deployment_id(sub, resource_group, workspace, ep, name)
                     bodies.append(autoscale_body(sub, resource_group, f"{ep}-{name}-as", did))
-    return bodies
+    return bodies + [assets[k] for k in sorted(assets)]
 
 
 # What the resource provider fills in, as recorded from the live service by Microsoft's own
