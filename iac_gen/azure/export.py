@@ -4,7 +4,10 @@ Two ways to find resources: one workspace through ARM (`--resource-group`/`--wor
 optionally one `--endpoint`), or a fleet through Resource Graph (`--graph` over
 subscriptions or a management group) with targeted ARM GETs where rows lack properties.
 Per-resource GETs run in a bounded thread pool; every resource ends `read`, `missing` or
-`not_checked` with a reason. Returns plain dicts; never prints.
+`not_checked` with a reason. Last, for one workspace, the code and model versions the
+deployments reference are read (GET), so drift can compare the running code's content hash
+with the repository (not across a fleet: see `_export_graph`).
+Returns plain dicts; never prints.
 """
 
 from __future__ import annotations
@@ -19,7 +22,16 @@ from typing import Any
 from iac_gen.azure.client import ArmReader, ClientSettings, Fetched, GraphReader
 from iac_gen.azure.credentials import make_credential, normalise_endpoint
 from iac_gen.azure.http import ByteBudget
-from iac_gen.azure.ids import ArmPath, BadId, check_segment, parse_typed, shown, workspace_of
+from iac_gen.azure.ids import (
+    ArmPath,
+    BadId,
+    check_segment,
+    parse_id,
+    parse_typed,
+    shown,
+    workspace_of,
+)
+from iac_gen.vocabulary import CODE_VERSION_TYPE, MODEL_VERSION_TYPE
 
 __all__ = [
     "BadId",
@@ -39,6 +51,7 @@ from iac_gen.vocabulary import (
     DEFAULT_API_VERSION,
     DEPLOYMENT_TYPE,
     ENDPOINT_TYPE,
+    ML_PROVIDER,
     RESOURCE_GRAPH_PATH,
     WORKSPACE_TYPE,
 )
@@ -290,6 +303,7 @@ def _export_workspace(
 
     _endpoints_children(endpoint_paths, arm, pool, col, api)
     _autoscale_matches(col, autoscale_path.id, autoscale)
+    _asset_versions(arm, pool, col, api, (sub,))
     return scope
 
 
@@ -377,6 +391,65 @@ def _autoscale_matches(col: _Collector, path: str, fetched: Fetched) -> None:
     for item in fetched.items:
         if _target_of(item) in targets:
             col.add_body(item, AUTOSCALE_TYPE)
+
+
+# -- the code and model versions the deployments run ---------------------------------------
+
+_ASSET_SHAPE: tuple[str, ...] = (
+    *("subscriptions", "*", "resourcegroups", "*", "providers", ML_PROVIDER.lower()),
+    *("workspaces", "*", "*", "*", "versions", "*"),
+)
+_ASSET_KINDS = {"codes": CODE_VERSION_TYPE, "models": MODEL_VERSION_TYPE}
+
+
+def _asset_path(value: object, subscriptions: tuple[str, ...]) -> tuple[ArmPath, str] | None:
+    """A workspace code or model version id a deployment names, or None (a registry id,
+    an `azureml:` short id, anything that is not a plain ARM id of that shape)."""
+    if not isinstance(value, str) or not value.startswith("/subscriptions/"):
+        return None
+    try:
+        path = parse_id(value)
+    except BadId:
+        return None
+    key = path.key()
+    if len(key) != len(_ASSET_SHAPE) or key[8] not in _ASSET_KINDS:
+        return None
+    if any(s != "*" and s != k for s, k in zip(_ASSET_SHAPE, key, strict=True)):
+        return None
+    if subscriptions and key[1] not in {s.lower() for s in subscriptions}:
+        return None
+    return path, _ASSET_KINDS[key[8]]
+
+
+def _asset_versions(
+    arm: ArmReader,
+    pool: ThreadPoolExecutor,
+    col: _Collector,
+    api: str,
+    subscriptions: tuple[str, ...],
+) -> None:
+    """GET (read-only) the code and model versions the read deployments reference, so drift
+    can compare a code version's `properties.properties.hash_sha256` with the repository's
+    folder (`iac_gen.drift.code_assets`). One GET per version, however many deployments
+    share it; a version that cannot be read is `not_checked` with its reason."""
+    wanted: dict[tuple[str, ...], tuple[ArmPath, str]] = {}
+    for body in list(col.bodies.values()):
+        if str(body.get("type", "")).lower() != DEPLOYMENT_TYPE.lower():
+            continue
+        props = body.get("properties")
+        if not isinstance(props, dict):
+            continue
+        code = props.get("codeConfiguration")
+        for value in (code.get("codeId") if isinstance(code, dict) else None, props.get("model")):
+            found = _asset_path(value, subscriptions)
+            if found is not None:
+                wanted.setdefault(found[0].key(), found)
+
+    def get_one(item: tuple[ArmPath, str]) -> None:
+        path, rtype = item
+        col.outcome(path.id, rtype, arm.get(path, api))
+
+    _parallel(pool, get_one, [wanted[k] for k in sorted(wanted)])
 
 
 # -- a fleet through Resource Graph -----------------------------------------------------------
@@ -497,4 +570,7 @@ def _export_graph(
     _parallel(pool, get_one, fill)
     _parallel(pool, get_autoscale, untargeted)
     _parallel(pool, diagnostics, [p for p, _ in endpoint_rows])
+    # Code and model versions are not read across a fleet: one GET per deployment is what
+    # Resource Graph rows exist to avoid. Drift says, per deployment, that the running
+    # code's hash could not be compared; export one workspace to compare it.
     return scope

@@ -8,6 +8,7 @@ expressions); what cannot be known offline is listed in `DesiredState.unresolved
 from __future__ import annotations
 
 from iac_gen.desired.access import role_assignment_bodies
+from iac_gen.desired.asset_versions import version_resource
 from iac_gen.desired.environments import environment_resource, is_local_build
 from iac_gen.desired.ids import Scope
 from iac_gen.desired.ml import deployment_body, endpoint_body
@@ -57,8 +58,18 @@ def desired_state(spec: Spec) -> DesiredState:
         if resource["id"].lower() not in seen:
             seen.add(resource["id"].lower())
             state.resources.append(resource)
+    # Local code folders and model paths too: uploaded by the pipeline, registered here.
+    from iac_gen.desired.local_assets import local_assets
+
+    local = {(a.deployment, a.role): a for a in local_assets(spec, missing_ok=True)}
+    for asset in local.values():
+        if asset.asset_id is not None and asset.asset_id.lower() not in seen:
+            seen.add(asset.asset_id.lower())
+            state.resources.append(version_resource(spec, asset, scope, state.unresolved))
     for dep in spec.deployments:
-        state.resources.append(deployment_body(spec, dep, scope, state.unresolved))
+        state.resources.append(
+            deployment_body(spec, dep, scope, state.unresolved, local, state.assets)
+        )
     for dep_name, auto in sorted(spec.autoscale.items()):
         if spec.deployment(dep_name) is not None:
             state.resources.append(autoscale_body(spec, dep_name, auto, scope))

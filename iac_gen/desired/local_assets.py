@@ -7,18 +7,37 @@ blob datastore before `az deployment group create`, where azure-ai-ml would put 
 hash (`get_content_hash`, `hash_sha256` with `hash_version` 202208 on a code version) is what
 azure-ai-ml matches to reuse an existing code asset, and what drift can compare with the code
 that runs. An unchanged folder gives the same hash, blob path and version.
+
+Each local folder also becomes a workspace asset version the template registers (see
+`iac_gen.desired.asset_versions`), named here so `assets.json`, `iac-gen assets` and the
+template agree on it:
+- a model folder or file without a name is named as azure-ai-ml names an anonymous model
+  (`entities/_assets/_artifacts/model.py`: name `sha256(get_object_hash(path))`, version
+  `1`), so a model deployed with `az ml` from the same files is the same asset; a named model
+  keeps its name and version, and a named model without a version gets its content hash as
+  version (azure-ai-ml would take the next free version from the workspace, which a template
+  cannot know);
+- a code folder is where azure-ai-ml is not deterministic: it names anonymous code with a
+  random `uuid4()` and version `1`, and finds it again by listing code versions with the
+  same `hash_sha256`. A template needs a name it can know, so iac-gen uses
+  `<endpoint>-code` with the content hash as version: an unchanged folder keeps its version,
+  a changed one gets a new version beside the old one. Drift compares code by
+  `hash_sha256`, not by id, so code that `az ml` registered under its random name is still
+  recognised as the same code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shlex
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from iac_gen.diagnostics import Diagnostic, InputError
-from iac_gen.spec.model import Spec
+from iac_gen.spec.model import InlineModel, Spec
 
 _OBJECT_SEED = b"Initialize for october 2021 AML CLI version"  # azure-ai-ml get_object_hash
 _CHUNK = 1024 * 1024
@@ -36,10 +55,49 @@ class LocalAsset:
     source: Path  # resolved from the file that names it
     content_hash: str  # azure-ai-ml get_content_hash (hash_sha256)
     object_hash: str  # azure-ai-ml get_object_hash (the upload folder)
+    asset_name: str = ""  # the workspace asset the template registers (see the module doc)
+    asset_version: str = ""
+    asset_id: str | None = None  # its ARM id; None when the spec's target is incomplete
+    shared_with: str | None = None  # the deployment whose parameters carry a shared asset
 
     @property
     def blob_path(self) -> str:
         return f"{ARTIFACT_ORIGIN}/{self.object_hash}/{self.source.name}"
+
+    @property
+    def kind(self) -> str:
+        """The workspace asset collection: `codes` or `models`."""
+        return "codes" if self.role == "code" else "models"
+
+    @property
+    def uri_parameter(self) -> str:
+        """The template parameter that takes the uploaded folder's URI (`blueCodeUri`); one
+        per asset version, named after the first deployment that uses it."""
+        return _camel(self.shared_with or self.deployment, self.role, "uri")
+
+    @property
+    def id_parameter(self) -> str:
+        """The template parameter through which a team that registers the asset itself
+        passes its ARM id instead (`blueCodeId`; empty: the template registers it)."""
+        return _camel(self.deployment, self.role, "id")
+
+    def uri_value(self, target: Mapping[str, str] | None = None) -> str:
+        """The value for `uri_parameter` after the upload, as azure-ai-ml writes it: a code
+        version's `codeUri` is the folder's blob URL (recorded:
+        `https://<account>.blob.core.windows.net/<container>/LocalUpload/<hash>/<folder>`),
+        a model version's `modelUri` the datastore path `azureml://subscriptions/<sub>/
+        resourcegroups/<rg>/workspaces/<ws>/datastores/<datastore>/paths/<blob path>`
+        (azure-ai-ml `LONG_URI_FORMAT`). Shell variables stand for what only the pipeline
+        knows."""
+        if self.role == "code":
+            return "https://${STORAGE_ACCOUNT}.blob.core.windows.net/${CONTAINER}/" + self.blob_path
+        t = target or {}
+        return (
+            f"azureml://subscriptions/{t.get('subscription') or '${SUBSCRIPTION}'}"
+            f"/resourcegroups/{t.get('resource_group') or '${RESOURCE_GROUP}'}"
+            f"/workspaces/{t.get('workspace') or '${WORKSPACE}'}"
+            f"/datastores/${{DATASTORE}}/paths/{self.blob_path}"
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -50,7 +108,30 @@ class LocalAsset:
             "content_hash": self.content_hash,
             "hash_version": 202208,
             "blob_path": self.blob_path,
+            "asset_id": self.asset_id,
+            "uri_parameter": self.uri_parameter,
+            "id_parameter": self.id_parameter,
         }
+
+
+def _camel(*parts: str) -> str:
+    words = [w for p in parts for w in re.split(r"[^A-Za-z0-9]+", p) if w]
+    name = words[0][0].lower() + words[0][1:] + "".join(w[0].upper() + w[1:] for w in words[1:])
+    return name if name[0].isalpha() else "p" + name
+
+
+CODE_NAME_SUFFIX = "-code"
+
+
+def asset_identity(
+    endpoint: str, role: str, content: str, objects: str, model: InlineModel | None
+) -> tuple[str, str]:
+    """(name, version) of the asset version a local folder becomes (see the module doc)."""
+    if role == "code":
+        return f"{endpoint}{CODE_NAME_SUFFIX}", content
+    if model is not None and model.name:
+        return model.name, model.version or content
+    return hashlib.sha256(objects.encode("utf8")).hexdigest(), "1"
 
 
 def _file_hash(path: Path, digest: hashlib._Hash) -> None:
@@ -64,6 +145,26 @@ def object_hash(path: Path) -> str:
     sorted by their lower-cased full path, each adds its name, then a file's bytes or a
     folder's entries; symlinks are followed; the root ignore file excludes as it does for the
     content hash."""
+    from iac_gen.assets.content_hash import _resolve, _stamp, upload_files
+
+    # Cached within the process like the content hash: drift and compile of a fleet whose
+    # deployments share one folder read it once; an edited file (size, mtime) is read again.
+    stamps: tuple[object, ...]
+    if path.is_dir():
+        stamps = tuple((f.name, str(f.source), *_stamp(f.source)) for f in upload_files(path))
+    else:
+        stamps = (_stamp(_resolve(path)),)
+    key = (str(path.absolute()), stamps)
+    cached = _OBJECT_CACHE.get(key)
+    if cached is None:
+        cached = _OBJECT_CACHE[key] = _object_hash(path)
+    return cached
+
+
+_OBJECT_CACHE: dict[tuple[object, ...], str] = {}
+
+
+def _object_hash(path: Path) -> str:
     from iac_gen.assets.content_hash import _Ignore, _resolve
 
     digest = hashlib.sha256(_OBJECT_SEED)
@@ -122,6 +223,10 @@ def local_assets(spec: Spec, *, missing_ok: bool = False) -> list[LocalAsset]:
                         )
                     ]
                 )
+            content, objects = content_hash(source), object_hash(source)
+            name, version = asset_identity(
+                spec.endpoint.name, role, content, objects, dep.inline_model
+            )
             found.append(
                 LocalAsset(
                     spec.endpoint.name,
@@ -129,11 +234,30 @@ def local_assets(spec: Spec, *, missing_ok: bool = False) -> list[LocalAsset]:
                     role,
                     value,
                     source,
-                    content_hash(source),
-                    object_hash(source),
+                    content,
+                    objects,
+                    name,
+                    version,
+                    _asset_id(spec, "codes" if role == "code" else "models", name, version),
                 )
             )
+    first: dict[tuple[str, str, str], str] = {}
+    for i, asset in enumerate(found):
+        owner = first.setdefault(
+            (asset.kind, asset.asset_name, asset.asset_version), asset.deployment
+        )
+        if owner != asset.deployment:
+            found[i] = replace(asset, shared_with=owner)
     return found
+
+
+def _asset_id(spec: Spec, kind: str, name: str, version: str) -> str | None:
+    from iac_gen.desired.ids import Scope
+
+    t = spec.target
+    if not (t.subscription and t.resource_group and t.workspace):
+        return None
+    return Scope.of(t).asset_id(kind, name, version)
 
 
 def upload_commands(asset: LocalAsset) -> list[str]:

@@ -12,7 +12,8 @@ from typing import Any
 
 from iac_gen.desired.environments import environment_resource, is_local_build
 from iac_gen.desired.ids import Scope, parse_asset
-from iac_gen.desired.state import Unresolved
+from iac_gen.desired.local_assets import LocalAsset
+from iac_gen.desired.state import AssetUse, Unresolved
 from iac_gen.durations import iso_duration_ms, iso_duration_s
 from iac_gen.spec.model import Deployment, Endpoint, Probe, Spec
 from iac_gen.vocabulary import (
@@ -192,24 +193,45 @@ def _container_resources(res: Mapping[str, Any] | None) -> dict[str, Any] | None
     return body or None
 
 
+def _registered(
+    local: Mapping[tuple[str, str], LocalAsset] | None,
+    dep: str,
+    role: str,
+    rid: str,
+    arm_path: str,
+    uses: list[AssetUse] | None,
+) -> str | None:
+    """The id of the asset version the template registers from a local folder, or None
+    when there is none (a spec built in code may name a folder that does not exist)."""
+    asset = (local or {}).get((dep, role))
+    if asset is None or asset.asset_id is None:
+        return None
+    if uses is not None:
+        uses.append(AssetUse(rid, arm_path, asset.asset_id, asset.id_parameter, asset.path))
+    return asset.asset_id
+
+
 def deployment_body(
-    spec: Spec, dep: Deployment, scope: Scope, unresolved: list[Unresolved]
+    spec: Spec,
+    dep: Deployment,
+    scope: Scope,
+    unresolved: list[Unresolved],
+    local: Mapping[tuple[str, str], LocalAsset] | None = None,
+    uses: list[AssetUse] | None = None,
 ) -> dict[str, Any]:
+    """One deployment's body. `local` holds the local folders the template registers as
+    asset versions (by deployment and role); their ids are recorded in `uses`."""
     ep = spec.endpoint
     rid = scope.deployment_id(ep.name, dep.name)
     rs = dep.request_settings
     code = None
     if dep.code_configuration is not None:
+        code_path = "properties.codeConfiguration.codeId"
+        code_id = _registered(local, dep.name, "code", rid, code_path, uses)
         code = prune(
             {
-                "codeId": _asset(
-                    dep.code_configuration.code,
-                    "codes",
-                    scope,
-                    rid,
-                    "properties.codeConfiguration.codeId",
-                    unresolved,
-                ),
+                "codeId": code_id
+                or _asset(dep.code_configuration.code, "codes", scope, rid, code_path, unresolved),
                 "scoringScript": dep.code_configuration.scoring_script,
             }
         )
@@ -244,6 +266,8 @@ def deployment_body(
             ]
     model_id = _asset(dep.model, "models", scope, rid, "properties.model", unresolved)
     if dep.inline_model is not None:
+        model_id = _registered(local, dep.name, "model", rid, "properties.model", uses)
+    if dep.inline_model is not None and model_id is None:
         unresolved.append(
             Unresolved(
                 rid,

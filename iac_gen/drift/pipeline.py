@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from iac_gen.drift import tables
+from iac_gen.drift import code_assets, tables
 from iac_gen.drift.asset_ids import parse_ml_id
 from iac_gen.drift.companions import COMPARED, match_companions, shape
 from iac_gen.drift.compare import compare
@@ -154,6 +154,7 @@ def step_normalise(run: DriftRun) -> None:
             side.not_comparable.update(reconcile(kind, desired, live, designed_body, live_body))
         if live is not None:
             _set_aside_withheld(side, desired, live)
+        code_assets.set_aside(side)  # local code: judged by content hash in step_classify
         for arm_path, reason in pair.designed.unresolved:
             path = split(arm_path)
             side.not_comparable[path] = reason
@@ -216,7 +217,8 @@ def step_classify(run: DriftRun) -> None:
     labelled = sorted(((resource_label(p), p) for p in run.pairs), key=lambda lp: lp[0])
     for label, pair in labelled:
         status, reason, entries = outcomes.resource(label, pair, sides.get(id(pair)))
-        run.coverage.extend(entries)
+        status, code = code_assets.judge(run, label, pair, sides.get(id(pair)), outcomes, status)
+        run.coverage.extend(sorted([*entries, *code], key=lambda e: (e["field"], e["arm_path"])))
         if status is not None:  # None: not judged at all (the live input cannot say)
             run.resources.append(resource_entry(label, pair, status, reason))
         if pair.kind == "endpoint" and pair.designed is not None:

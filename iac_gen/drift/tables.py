@@ -816,7 +816,14 @@ UNMANAGED_AUTOSCALE = ("medium", "capacity")
 UNMANAGED_DIAGNOSTICS = ("medium", "security")
 NOT_COMPARABLE = ("info", "configuration")
 
-CATEGORIES: tuple[str, ...] = ("security", "routing", "capacity", "configuration", "metadata")
+CATEGORIES: tuple[str, ...] = (
+    "security",
+    "routing",
+    "capacity",
+    "configuration",
+    "metadata",
+    "code",  # the running code against the repository (drift/code_assets.py)
+)
 
 
 # -- 5. Sources of the entries that do not carry their own. -----------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 from iac_gen.emit.jinja import template
 from iac_gen.emit.jsontext import canonical_json
-from iac_gen.emit.plan import TEMPLATE_SCHEMA, Parameter, Plan, Resource
+from iac_gen.emit.plan import ASSET_VERSION_TYPES, TEMPLATE_SCHEMA, Parameter, Plan, Resource
 from iac_gen.emit.values import Expr
 
 PARAMETERS_SCHEMA = (
@@ -115,7 +115,8 @@ def _check_resources(resources: Any, where: str, problems: list[str]) -> None:
 def _check_conditions(resources: list[Any], problems: list[str]) -> None:
     """A conditional resource may be skipped (the endpoint's traffic-less create-only PUT):
     a nested deployment must then PUT it again with everything it carries, or a redeploy
-    would lose those values."""
+    would lose those values. Asset versions are the exception: one is skipped only when the
+    caller deploys an asset it registered itself instead (emit/plan.py `_asset_switch`)."""
     nested: dict[tuple[Any, Any], dict[str, Any]] = {}
     for top in resources:
         inner = (
@@ -126,6 +127,8 @@ def _check_conditions(resources: list[Any], problems: list[str]) -> None:
                 nested[(res.get("type"), res.get("name"))] = res
     for res in resources:
         if not isinstance(res, dict) or "condition" not in res:
+            continue
+        if res.get("type") in ASSET_VERSION_TYPES:
             continue
         again = nested.get((res.get("type"), res.get("name")))
         if again is None:

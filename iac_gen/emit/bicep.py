@@ -7,6 +7,7 @@ from typing import Any
 
 from iac_gen.emit.jinja import template
 from iac_gen.emit.plan import (
+    CREATE_ENDPOINT,
     ENDPOINT_EXISTS_PARAM,
     WORKSPACE_PARAM,
     WORKSPACE_TYPE,
@@ -45,7 +46,9 @@ def _body(r: Resource) -> dict[str, Any]:
 def render_bicep(plan: Plan) -> str:
     # endpointExists is declared for every endpoint, so pipelines can always pass it; with no
     # conditional resource nothing reads it, which the Bicep linter would warn about.
-    unused = set() if any(r.condition for r in plan.resources) else {ENDPOINT_EXISTS_PARAM}
+    # (Asset versions carry conditions of their own, on other parameters.)
+    reads = any(r.condition for r in plan.resources if r.symbol == CREATE_ENDPOINT)
+    unused = set() if reads else {ENDPOINT_EXISTS_PARAM}
     return template("bicep/main.bicep.j2").render(
         title=f"Azure ML online endpoint {plan.endpoint}",
         parameters=plan.parameters,

@@ -4,7 +4,14 @@ Built from the desired state (never from raw YAML). Concrete values become expre
 where a deployment needs them to vary: the workspace and location, values an environment
 overlay changes (each a parameter whose default is the base value), ids of resources in the
 same resource group (`resourceId(...)` so a different workspace parameter still works) and
-values the desired state cannot know (a local code folder's asset id: a required parameter).
+values the desired state cannot know (where a local folder was uploaded: a required parameter).
+
+Local code folders and model paths become asset versions the template registers before the
+deployments that use them (`iac_gen.desired.asset_versions`). The switch for teams that
+register assets themselves is a deploy-time parameter, not a compile option, so one template
+serves both: `<deployment>CodeId` / `<deployment>ModelId` default to empty, and the deployment
+then uses the registered version; a caller who passes an id gets that id deployed, and the
+asset version is skipped (a condition) unless another deployment still needs it.
 
 Order: the endpoint without traffic, the deployments one at a time, then a nested
 deployment that PUTs the endpoint again with traffic (traffic can only name deployments that
@@ -27,6 +34,7 @@ from typing import Any
 
 from iac_gen.desired import DesiredState, Unresolved, desired_state, require_target
 from iac_gen.desired.ids import DEPLOYMENT_TYPE, ENDPOINT_TYPE, Scope
+from iac_gen.desired.state import AssetUse
 from iac_gen.emit.values import Expr, arm_string, bicep_string, param_ref
 from iac_gen.spec.model import Spec
 
@@ -465,14 +473,54 @@ def _unresolved_parameter(item: Unresolved, base: DesiredState, names: _Names) -
     res = next(r for r in base.resources if r["id"] == item.resource_id)
     label = res["name"].rsplit("/", 1)[-1]
     leaf = item.arm_path.rsplit(".", 1)[-1]
-    name = names.make(_camel([label, leaf]))
+    name = names.make(item.parameter or _camel([label, leaf]))
     return Parameter(
         name=name,
         type="string",
         description=f"{item.arm_path} of {res['name']}: {item.reason}",
         required=True,
-        env_var=re.sub(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", "_", f"{label}_{leaf}").upper(),
+        env_var=re.sub(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", "_", name).upper(),
     )
+
+
+def _asset_id_parameter(use: AssetUse, names: _Names) -> Parameter:
+    """The switch for teams that register code or models themselves (see `_asset_switch`)."""
+    what = "code folder" if use.arm_path.endswith("codeId") else "model"
+    return Parameter(
+        name=names.make(use.id_parameter),
+        type="string",
+        description=(
+            f"Leave empty: the template registers the local {what} {use.path} (uploaded first, "
+            "see iac-gen assets) and deploys it. Teams that register it themselves pass the "
+            "asset version's ARM id here: it is deployed instead, and no asset version is "
+            "registered for it (its URI parameter is then not read; pass an empty string)."
+        ),
+        default="",
+    )
+
+
+def _asset_switch(use: AssetUse, param: str, rtype: str, names: list[Expr | str]) -> Expr:
+    """`codeId` / `model`: the registered version, unless the caller passes an id."""
+    own = _resource_expr(rtype, names)
+    ref = param_ref(param)
+    return Expr(
+        f"if(empty({ref.arm}), {own.arm}, {ref.arm})",
+        f"empty({ref.bicep}) ? {own.bicep} : {ref.bicep}",
+    )
+
+
+def _registered_condition(params: Sequence[str]) -> Expr:
+    """An asset version is registered when any deployment that uses it needs it."""
+    tests = [(f"empty({param_ref(p).arm})", f"empty({param_ref(p).bicep})") for p in params]
+    if len(tests) == 1:
+        return Expr(*tests[0])
+    return Expr(f"or({', '.join(a for a, _ in tests)})", " || ".join(b for _, b in tests))
+
+
+def _asset_names(asset_id: str, scope: Scope) -> tuple[str, list[Expr | str]]:
+    """(type, names) of a workspace asset version id, the workspace as its parameter."""
+    parts = asset_id[len(scope.workspace_id) + 1 :].split("/")  # kind/name/versions/version
+    return f"{WORKSPACE_TYPE}/{parts[0]}/versions", [param_ref(WORKSPACE_PARAM), parts[1], parts[3]]
 
 
 def _dotted(path: Path) -> str:
@@ -528,6 +576,11 @@ def build_plan(spec: Spec) -> Plan:
     parameters.extend(overlay.values())
     required = [(u, _unresolved_parameter(u, base, names)) for u in base.unresolved]
     parameters.extend(p for _, p in required)
+    switches = [(u, _asset_id_parameter(u, names)) for u in base.assets]
+    parameters.extend(p for _, p in switches)
+    switched_by: dict[str, list[str]] = {}  # asset id (lower) -> id parameters that skip it
+    for use, param in switches:
+        switched_by.setdefault(use.asset_id.lower(), []).append(param.name)
 
     # Desired bodies with parameters substituted (before ids become expressions).
     bodies: dict[str, dict[str, Any]] = {}
@@ -539,6 +592,12 @@ def build_plan(spec: Spec) -> Plan:
         for item, param in required:
             if item.resource_id == res["id"]:
                 set_path(body, _parse_path(item.arm_path), param_ref(param.name))
+        for use, param in switches:
+            if use.resource_id == res["id"]:
+                rtype, names_ = _asset_names(use.asset_id, scope)
+                set_path(
+                    body, _parse_path(use.arm_path), _asset_switch(use, param.name, rtype, names_)
+                )
         bodies[res["id"]] = body
 
     symbols: dict[str, str] = {}
@@ -614,6 +673,7 @@ def build_plan(spec: Spec) -> Plan:
             _ws, asset, version = res["name"].split("/")
             ref = templatize.id_expr(res["id"])
             assert ref is not None
+            skipped_by = switched_by.get(res["id"].lower())
             resources.append(
                 Resource(
                     symbols[res["id"].lower()],
@@ -623,6 +683,7 @@ def build_plan(spec: Spec) -> Plan:
                     _ws_name(asset, version),
                     ref,
                     envelope(body),
+                    condition=_registered_condition(skipped_by) if skipped_by else None,
                 )
             )
             assets.append(symbols[res["id"].lower()])

@@ -20,8 +20,10 @@ from typing import Any
 
 from iac_gen.vocabulary import (
     AUTOSCALE_TYPE,
+    CODE_VERSION_TYPE,
     DEPLOYMENT_TYPE,
     ENDPOINT_TYPE,
+    MODEL_VERSION_TYPE,
     WORKSPACE_TYPE,
 )
 from iac_gen.vocabulary import DIAGNOSTICS_TYPE as DIAGNOSTIC_TYPE
@@ -279,9 +281,13 @@ def fleet(
     deployments_per_endpoint: int = 2,
     with_monitoring: bool = True,
     secret_env: bool = False,
+    with_assets: bool = True,
 ) -> list[dict[str, Any]]:
-    """A reproducible set of workspaces, endpoints, deployments, autoscale and diagnostics."""
+    """A reproducible set of workspaces, endpoints, deployments, autoscale and diagnostics,
+    and (`with_assets`) the code and model versions the deployments run, as the workspace
+    holds them (export reads those by GET)."""
     bodies: list[dict[str, Any]] = []
+    assets: dict[str, dict[str, Any]] = {}
     for sub in subscriptions:
         bodies.append(workspace_body(sub, resource_group, workspace))
         law = (
@@ -300,15 +306,39 @@ def fleet(
                 env = {"LOG_LEVEL": "info"}
                 if secret_env:
                     env["STORAGE_ACCOUNT_KEY"] = "c2VjcmV0LXZhbHVlLXNob3VsZC1uZXZlci1sZWFr"
-                bodies.append(
-                    deployment_body(
-                        sub, resource_group, workspace, ep, name, environment_variables=env
-                    )
+                dep = deployment_body(
+                    sub, resource_group, workspace, ep, name, environment_variables=env
                 )
+                bodies.append(dep)
+                if with_assets:
+                    for asset_id in (dep["properties"]["codeConfiguration"]["codeId"],):
+                        name_, version = asset_id.split("/codes/")[1].split("/versions/")
+                        assets.setdefault(
+                            asset_id.lower(),
+                            code_version_body(
+                                sub,
+                                resource_group,
+                                workspace,
+                                name_,
+                                version,
+                                content_hash=hashlib.sha256(asset_id.encode()).hexdigest(),
+                            ),
+                        )
+                    model_id = dep["properties"]["model"]
+                    assets.setdefault(
+                        model_id.lower(),
+                        served(
+                            {
+                                "id": model_id,
+                                "type": MODEL_VERSION_TYPE,
+                                "properties": {"modelType": "custom_model"},
+                            }
+                        ),
+                    )
                 if with_monitoring and name == names[0]:
                     did = deployment_id(sub, resource_group, workspace, ep, name)
                     bodies.append(autoscale_body(sub, resource_group, f"{ep}-{name}-as", did))
-    return bodies
+    return bodies + [assets[k] for k in sorted(assets)]
 
 
 # What the resource provider fills in, as recorded from the live service by Microsoft's own
@@ -532,6 +562,10 @@ def served(
         body.setdefault("systemData", _ml_system_data())
         _served_deployment(body, props, api, previous, code_folders or {})
         return body
+    if rtype.lower() in (CODE_VERSION_TYPE.lower(), MODEL_VERSION_TYPE.lower()):
+        body.setdefault("systemData", system_data())
+        _served_asset_version(body, props)
+        return body
     body.setdefault("systemData", system_data())
     identity = body.get("identity")
     if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
@@ -542,6 +576,52 @@ def served(
     elif rtype.lower() == DIAGNOSTIC_TYPE.lower():
         _served_diagnostics(body, props)
     return body
+
+
+def _served_asset_version(body: dict[str, Any], props: dict[str, Any]) -> None:
+    """A code or model version as the service answers its PUT/GET. Shape from the recorded
+    `codes/{name}/versions/1` and `models/{name}/versions/1` responses in Azure/
+    azure-cli-extensions `test_online_endpoint_mir_deployment_create.yaml` (2022-05-11): the
+    resource `name` is the version, `description` null, `tags` and `properties` `{}` when
+    unset, `isArchived` false, and a code version's `codeUri` is the folder's blob URL
+    (`https://<account>.blob.core.windows.net/<container>/LocalUpload/<hash>/<folder>`)."""
+    props.setdefault("description", None)
+    props.setdefault("tags", {})
+    props.setdefault("properties", {})
+    props.setdefault("isArchived", False)
+    props.setdefault("isAnonymous", False)
+    if str(body.get("type", "")).lower() == CODE_VERSION_TYPE.lower():
+        props.setdefault(
+            "codeUri",
+            "https://mlwstorage0001.blob.core.windows.net/azureml-blobstore-"
+            f"{_uuid(str(body.get('id', '')) + '#container')}/LocalUpload/"
+            f"{hashlib.md5(str(body.get('id', '')).encode()).hexdigest()}/src",
+        )
+
+
+def code_version_body(
+    sub: str,
+    rg: str,
+    ws: str,
+    name: str,
+    version: str,
+    *,
+    content_hash: str | None,
+    hash_version: Any = "202208",
+) -> dict[str, Any]:
+    """A code version as GET returns it; `content_hash` None: registered without one (as
+    the recorded azure-ai-ml 0.0.139 registration was)."""
+    rid = f"{workspace_id(sub, rg, ws)}/codes/{name}/versions/{version}"
+    inner: dict[str, Any] = {}
+    if content_hash is not None:
+        inner = {"hash_sha256": content_hash, "hash_version": hash_version}
+    return served(
+        {
+            "id": rid,
+            "type": CODE_VERSION_TYPE,
+            "properties": {"isAnonymous": True, "properties": inner},
+        }
+    )
 
 
 def unsettled(body: Mapping[str, Any], state: str) -> dict[str, Any]:

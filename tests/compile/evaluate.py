@@ -16,6 +16,7 @@ Property names are read as ARM reads them (evaluated, `[[` unescaped), so an une
 `[...]` key or a bare `copy` key shows up as a difference or an error.
 
 Only the expression forms the emitters write are understood (format, parameters, not, string,
+empty, or, if / `?:`,
 resourceId, subscriptionResourceId, extensionResourceId, symbol.id, !param); anything else
 fails.
 """
@@ -176,6 +177,15 @@ class ArmEvaluator:
             return not args[0]
         if name == "extensionResourceId":
             return f"{args[0]}/providers/{args[1]}/{args[2]}"
+        if name == "empty":
+            assert isinstance(args[0], str), args
+            return not args[0]
+        if name == "or":
+            assert all(isinstance(a, bool) for a in args), args
+            return any(args)
+        if name == "if":
+            assert isinstance(args[0], bool), args
+            return args[1] if args[0] else args[2]
         raise AssertionError(f"unsupported function {name}")
 
     def resources(self, template: dict[str, Any]) -> list[dict[str, Any]]:
@@ -308,6 +318,15 @@ class BicepEvaluator:
                     value = self.value(operand)
                     assert isinstance(value, bool), op
                     return not value
+                if op["type"] == "or":
+                    values = [self.value(x) for x in op["operands"].values()]
+                    assert all(isinstance(x, bool) for x in values), op
+                    return any(values)
+                if op["type"] == "conditional":
+                    ops = op["operands"]
+                    test = self.value(ops["condition"])
+                    assert isinstance(test, bool), op
+                    return self.value(ops["true_value"] if test else ops["false_value"])
                 raise AssertionError(f"unsupported operator {op['type']}")
             out = {self._key(k): self.value(x) for k, x in v.items()}
             return {k: x for k, x in out.items() if x is not UNKNOWN}
@@ -345,6 +364,9 @@ class BicepEvaluator:
             return _compose_id(f"/subscriptions/{self.sub}", vals[0], [str(x) for x in vals[1:]])
         if name == "json":
             return json.loads(args[0])
+        if name == "empty":
+            assert isinstance(args[0], str), args
+            return not args[0]
         raise AssertionError(f"unsupported function {name}: {params}")
 
     def resources(self) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ removes the known, documented differences listed there (one comment per differen
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,12 @@ def _asset_id(value: str, field: str, folder: Path) -> str | None:
     if field == "environmentId" and short.startswith("AzureML-"):
         return f"azureml:{short}"  # curated environments: the service expands the short id
     if field == "codeId" and (folder / value).exists():
-        return None  # a local folder is uploaded first; ARM cannot, so we leave codeId out
+        # azure-ai-ml uploads a local folder and registers it under a random name; its content
+        # hash (the `hash_sha256` it stores and looks versions up by) is the identity. Ours
+        # registers the same folder with that hash as version (see _code_identity).
+        utils = pytest.importorskip("azure.ai.ml._utils._asset_utils")
+        path = str(folder / value)
+        return "content:" + utils.get_content_hash(path, utils.get_ignore_file(path))
     name, _, version = short.rpartition(":")
     return f"{WORKSPACE_ID}/{ASSET_KIND[field]}/{name}/versions/{version}"
 
@@ -72,6 +78,11 @@ def normalise(body: dict[str, Any], folder: Path, side: str) -> dict[str, Any]:
 
     out = walk(out)
     props = out.get("properties", {})
+    code = props.get("codeConfiguration") or {}
+    if side == "ours" and re.search(
+        r"/codes/[^/]+-code/versions/[0-9a-f]{64}$", code.get("codeId", "")
+    ):
+        code["codeId"] = "content:" + code["codeId"].rsplit("/", 1)[1]
     if props.get("appInsightsEnabled") is False:
         # The SDK always sends the service default (false); we send it only when stated.
         del props["appInsightsEnabled"]

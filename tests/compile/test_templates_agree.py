@@ -135,8 +135,12 @@ def test_first_deploy_order_endpoint_then_deployments_serially_then_traffic(
         chain = [create.id, *deployments]
     for earlier, later in pairwise(chain):
         assert earlier in before[later], f"{later} does not wait for {earlier}"
-    # Nothing races the endpoint's creation: every other step waits for it.
-    assert all(create.id in before[s.id] for s in graph if s is not create)
+    # Nothing races the endpoint's creation: every other step waits for it, except the asset
+    # versions (environments, local code and models), which do not need the endpoint; every
+    # deployment waits for those.
+    assets = [s.id for s in graph if s.type.endswith("/versions")]
+    assert all(create.id in before[s.id] for s in graph if s is not create and s.id not in assets)
+    assert all(a in before[d] for a in assets for d in deployments)
 
 
 @pytest.mark.parametrize("exists", [False, True], ids=["first-deploy", "redeploy"])
@@ -218,6 +222,10 @@ def test_endpoint_first_without_traffic_then_deployments_serially_then_traffic(
         return
     assert "traffic" not in first["properties"] and "mirrorTraffic" not in first["properties"]
     assert first["condition"] == "[not(parameters('endpointExists'))]", "create only"
+    # asset versions (inline environments, local code and models) come before the deployments
+    assets = [r for r in resources if r["type"].endswith("/versions")]
+    assert assets == resources[1 : 1 + len(assets)]
+    resources = [first, *resources[1 + len(assets) :]]
     assert deployments == resources[1 : 1 + len(deployments)]
     for i, dep in enumerate(deployments):
         refs = dep["dependsOn"]
@@ -263,17 +271,34 @@ def test_environment_parameters(compiled: dict[str, Path]) -> None:
     assert "param endpointPublicNetworkAccess = 'Enabled'\n" in bicepparam
 
 
-def test_local_code_becomes_a_required_parameter(compiled: dict[str, Path]) -> None:
+def test_local_code_becomes_a_registered_code_version(compiled: dict[str, Path]) -> None:
     folder = compiled["cliv2-basic"]
     template = json.loads((folder / "main.json").read_text(encoding="utf-8"))
-    assert "defaultValue" not in template["parameters"]["blueCodeId"]
+    params = template["parameters"]
+    # the blob URI is required; the id switch defaults to "use the registered version"
+    assert "defaultValue" not in params["blueCodeUri"]
+    assert params["blueCodeId"]["defaultValue"] == ""
+    assert "greenCodeUri" not in params, "one code version for the folder both deployments use"
+    (code,) = [r for r in template["resources"] if r["type"].endswith("/codes/versions")]
+    assert code["properties"]["codeUri"] == "[parameters('blueCodeUri')]"
+    hashes = code["properties"]["properties"]
+    assert hashes["hash_version"] == "202208" and len(hashes["hash_sha256"]) == 64
+    assert hashes["hash_sha256"] in code["name"], "the version is the content hash"
+    assert code["condition"] == (
+        "[or(empty(parameters('blueCodeId')), empty(parameters('greenCodeId')))]"
+    )
     blue = next(r for r in template["resources"] if r.get("name", "").endswith("'blue')]"))
-    assert blue["properties"]["codeConfiguration"]["codeId"] == "[parameters('blueCodeId')]"
+    code_id = blue["properties"]["codeConfiguration"]["codeId"]
+    assert code_id.startswith("[if(empty(parameters('blueCodeId')), resourceId(")
+    assert code_id.endswith(", parameters('blueCodeId'))]")
+    assert any("codes/versions" in d for d in blue["dependsOn"]), "registered first"
     base = json.loads((folder / "main.parameters.json").read_text(encoding="utf-8"))
-    assert "blueCodeId" not in base["parameters"]
-    assert "param blueCodeId = readEnvironmentVariable('BLUE_CODE_ID')" in (
-        folder / "main.bicepparam"
-    ).read_text(encoding="utf-8")
+    assert "blueCodeUri" not in base["parameters"]
+    assert base["parameters"]["blueCodeId"] == {"value": ""}
+    bicepparam = (folder / "main.bicepparam").read_text(encoding="utf-8")
+    assert "param blueCodeUri = readEnvironmentVariable('BLUE_CODE_URI')" in bicepparam
+    bicep = (folder / "main.bicep").read_text(encoding="utf-8")
+    assert "= if (empty(blueCodeId) || empty(greenCodeId)) {" in bicep
 
 
 def test_resources_json_is_concrete_and_sorted(compiled: dict[str, Path]) -> None:

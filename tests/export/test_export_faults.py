@@ -37,7 +37,7 @@ def test_denied_resource_is_not_checked_and_exit_3(
     assert entry["reason"].startswith(f"access denied (HTTP {status}")
     assert run.bundle["errors"] == [{"id": entry["id"], "reason": entry["reason"]}]
     assert not any(r["id"].endswith(DEP) for r in run.bundle["resources"])
-    assert run.bundle["summary"]["read"] == 12
+    assert run.bundle["summary"]["read"] == 18
 
 
 def test_truncated_body_is_not_checked(emulator: Emulator, tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_slow_reply_beyond_timeout_is_not_checked(emulator: Emulator, tmp_path: 
     entry = run.status_of(DEP)
     assert entry["status"] == "not_checked"
     assert entry["reason"].startswith("timed out after retries")
-    assert run.bundle["summary"]["read"] == 12
+    assert run.bundle["summary"]["read"] == 18
 
 
 def test_overall_deadline_marks_the_rest_not_checked(emulator: Emulator, tmp_path: Path) -> None:

@@ -35,10 +35,12 @@ def test_exports_workspace_endpoints_deployments_and_monitoring(
     assert bundle["resources_sha256"] == resources_digest(bundle["resources"])
     assert bundle["exported_at"] == "2026-01-01T00:00:00Z"  # SOURCE_DATE_EPOCH
     assert bundle["scope"]["workspace"] == WS
-    assert bundle["summary"] == {"read": 13, "missing": 0, "not_checked": 0}
+    # 13 workspace, endpoint, deployment and monitoring bodies + the 7 code and model versions
+    # the deployments run (6 code versions, 1 shared model version), read by GET
+    assert bundle["summary"] == {"read": 20, "missing": 0, "not_checked": 0}
     assert all(e["status"] == "read" for e in bundle["read"])
     summary = json.loads(run.stdout)
-    assert summary["status"] == "complete" and summary["read"] == 13
+    assert summary["status"] == "complete" and summary["read"] == 20
     assert summary["path"] == str(run.path)
     # the workspace network settings lint rules need are kept
     ws = next(r for r in bundle["resources"] if r["type"].endswith("/workspaces"))
@@ -101,7 +103,7 @@ def test_bundle_reads_back_as_live_state(emulator: Emulator, tmp_path: Path) -> 
     run = run_export(emulator, tmp_path / "live.json")
     state = read_live(run.path)
     assert state.format == "bundle"
-    assert len(state.resources) == 13
+    assert len(state.resources) == 20
     assert state.not_checked == [] and state.missing == []
     assert state.scope["mode"] == "workspace"
 
@@ -116,6 +118,6 @@ def test_plain_progress_lines_without_a_terminal(emulator: Emulator, tmp_path: P
     run = run_export(emulator, tmp_path / "live.json", "--verbose")
     assert run.code == 0
     lines = run.stderr.splitlines()
-    assert sum(1 for line in lines if line.startswith("read: /subscriptions/")) == 13
+    assert sum(1 for line in lines if line.startswith("read: /subscriptions/")) == 20
     assert "\x1b[" not in run.stderr  # no terminal control codes in CI logs
-    assert run.stdout.startswith(f"wrote {run.path}: 13 resources")
+    assert run.stdout.startswith(f"wrote {run.path}: 20 resources")

@@ -59,7 +59,7 @@ def test_slow_drip_body_is_cut_by_the_per_response_timeout(arm: HostileArm, tmp_
     entry = _entry(run, DEP)
     assert entry["status"] == "not_checked"
     assert entry["reason"].startswith("timed out"), entry
-    assert run.bundle is not None and run.bundle["summary"]["read"] == 10
+    assert run.bundle is not None and run.bundle["summary"]["read"] == 14
 
 
 def test_slow_drip_body_is_cut_by_the_deadline(arm: HostileArm, tmp_path: Path) -> None:

@@ -56,6 +56,6 @@ def test_progress_bar_on_a_terminal(emulator: Emulator, tmp_path: Path) -> None:
     terminal = b"".join(chunks).decode("utf-8", "replace")
     assert proc.returncode == 0
     assert "export" in terminal and "\x1b[" in terminal  # drawn with terminal control codes
-    assert "13/13" in terminal  # every resource counted
+    assert "20/20" in terminal  # every resource counted
     assert TOKEN not in terminal
     assert stdout.decode().startswith(f"wrote {out}")

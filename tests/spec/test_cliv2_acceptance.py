@@ -133,10 +133,14 @@ def test_inline_environment_is_named_as_azure_ai_ml_names_it(tmp_path: Path) -> 
     assert env["properties"] == sdk_env._to_rest_object().as_dict()["properties"]
     (dep,) = [r for r in state.resources if r["type"].endswith("/deployments")]
     assert dep["properties"]["environmentId"] == env["id"]
-    assert [u.arm_path for u in state.unresolved] == [
-        "properties.codeConfiguration.codeId",
-        "properties.model",
+    # the local code folder and model are registered by the template; only where the
+    # pipeline uploaded them is a parameter
+    assert sorted(u.arm_path for u in state.unresolved) == [
+        "properties.codeUri",
+        "properties.modelUri",
     ]
+    model_id = dep["properties"]["model"]
+    assert model_id.endswith(f"/workspaces/mlw-prod/models/{sdk.model.name}/versions/1")
 
 
 def test_inline_environment_with_inference_config_matches_azure_ai_ml(tmp_path: Path) -> None:
