@@ -46,10 +46,15 @@ def whatif_command(
         for change in result["changes"]:
             typer.echo(f"  {change['change']:<11} {escape(change['resource_id'])}")
             for prop in change["properties"]:
-                if "from" in prop:
+                if "field" in prop:  # a type drift knows: its field name and severity
                     typer.echo(
                         f"      {escape(prop['field'])}: {escape(repr(prop['from']))} -> "
                         f"{escape(repr(prop['to']))} ({prop['severity']})"
+                    )
+                elif "from" in prop or "to" in prop:  # another type: as what-if reported it
+                    typer.echo(
+                        f"      {escape(prop['arm_path'])}: {prop['change']} "
+                        f"{escape(repr(prop.get('from')))} -> {escape(repr(prop.get('to')))}"
                     )
                 else:
                     typer.echo(f"      {escape(prop['arm_path'])}: {prop['change']}")
