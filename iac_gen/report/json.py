@@ -16,7 +16,13 @@ COMPACT_ABOVE = 20_000
 
 
 def compact_json(data: Any) -> str:
-    """Canonical but unindented: sorted keys, UTF-8, trailing newline."""
+    """Canonical but unindented: sorted keys, UTF-8, trailing newline (orjson when it gives
+    the same bytes, see `iac_gen.emit.jsontext`)."""
+    from iac_gen.emit.jsontext import fast_json
+
+    fast = fast_json(data, indent=False)
+    if fast is not None:
+        return fast
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
