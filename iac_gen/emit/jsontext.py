@@ -22,13 +22,33 @@ from typing import Any
 
 # orjson's forms of a float in [1e-9, 1e-4), as a whole value: `1.5e-7` (Python `1.5e-07`)
 # or `0.0000...` (Python `1e-05`). Text that looks the same inside a string (rare: a value
-# position and a value end are required) only sends the data to the slower writer.
-_ODD_FLOAT = re.compile(rb"[0-9]e-[5-9](?=[,\n\]}]|$)|(?:^|[\s:\[,])-?0\.0000")
+# position and a value end are required) only sends the data to the slower writer. Each
+# pattern starts with a literal, so `re` scans for it at C speed; the context is checked here.
+_EXPONENT = re.compile(rb"e-[5-9](?=[,\n\]}]|$)")
+_SMALL = re.compile(rb"0\.0000")
+_DIGITS = frozenset(b"0123456789")
+_VALUE_START = frozenset(b" \n:[,")
+
+
+def _odd_float(out: bytes) -> bool:
+    """Whether orjson's `out` may hold a float it writes differently from `json.dumps`."""
+    for match in _EXPONENT.finditer(out):
+        if match.start() > 0 and out[match.start() - 1] in _DIGITS:
+            return True
+    for match in _SMALL.finditer(out):
+        at = match.start()
+        if at > 0 and out[at - 1] == 0x2D:  # a minus sign
+            at -= 1
+        if at == 0 or out[at - 1] in _VALUE_START:
+            return True
+    return False
+
+
 _FAST: Any = None  # orjson once probed; False when unusable
 
 
 def _probe(orjson: Any) -> bool:
-    """Whether this orjson writes what `json.dumps` writes, apart from `_ODD_FLOAT`."""
+    """Whether this orjson writes what `json.dumps` writes, apart from `_odd_float`."""
     samples: list[Any] = [0.0, -0.0, 5e-324, 1.7976931348623157e308, 2**64 - 1, -(2**63)]
     for exp in range(-320, 309, 7):
         samples += [float(f"1.2345678901234567e{exp}"), float(f"-3e{exp}"), float(f"7.5e{exp}")]
@@ -41,7 +61,7 @@ def _probe(orjson: Any) -> bool:
         ):
             fast = orjson.dumps(value, option=opt)
             slow = json.dumps(value, sort_keys=True, ensure_ascii=False, **kw).encode()
-            if fast != slow and not _ODD_FLOAT.search(fast):
+            if fast != slow and not _odd_float(fast):
                 return False
     return True
 
@@ -66,7 +86,7 @@ def fast_json(data: Any, *, indent: bool) -> str | None:
         out = _FAST.dumps(data, option=option)
     except TypeError:  # orjson.JSONEncodeError: a big integer, a surrogate, a non-text key
         return None
-    if _ODD_FLOAT.search(out):
+    if _odd_float(out):
         return None
     return out.decode("utf-8")
 
