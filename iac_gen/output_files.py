@@ -27,7 +27,13 @@ from iac_gen.diagnostics import InputError, error
 
 
 def dumps_json(data: Any) -> str:
-    """Canonical JSON text: sorted keys, two-space indent, UTF-8 characters kept, trailing \\n."""
+    """Canonical JSON text: sorted keys, two-space indent, UTF-8 characters kept, trailing \\n
+    (written by orjson when it gives these very bytes, see `iac_gen.emit.jsontext`)."""
+    from iac_gen.emit.jsontext import fast_json
+
+    fast = fast_json(data, indent=True)
+    if fast is not None:
+        return fast
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

@@ -2,7 +2,7 @@
 
 Fleet-sized results (more than 20,000 coverage entries) are written without indentation:
 same content, a fraction of the size and time. This is the one writer of drift.json, for
-`drift --report`, `report` and `merge` alike.
+`drift --report` and `report` alike.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ _COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
 
 
 def compact_json(data: Any) -> str:
-    """Canonical but unindented: sorted keys, UTF-8, trailing newline."""
+    """Canonical but unindented: sorted keys, UTF-8, trailing newline (orjson when it gives
+    the same bytes, see `iac_gen.emit.jsontext`)."""
+    from iac_gen.emit.jsontext import fast_json
+
+    fast = fast_json(data, indent=False)
+    if fast is not None:
+        return fast
     return json.dumps(data, sort_keys=True, **_COMPACT) + "\n"
 
 
