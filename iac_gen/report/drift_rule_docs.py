@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import sys
 
-CATEGORIES = ("security", "routing", "capacity", "configuration", "metadata")
+# Categories with no field rule of their own: what their findings compare.
+_WHOLE = {
+    "code": "the `hash_sha256` of the code version a live deployment runs against the content "
+    "hash of the local folder the spec names (`iac_gen/drift/code_assets.py`): "
+    "`deployed code differs from ./src`.",
+}
 RESOURCE_RULES = (
     ("DRIFT-RESOURCE-MISSING", "missing_resource"),
     ("DRIFT-RESOURCE-UNMANAGED", "unmanaged_resource"),
@@ -31,12 +36,14 @@ def anchor(rule_id: str, category: str, change: str) -> str:
     category's section (GitHub's anchor of the heading `DRIFT-<CATEGORY>`)."""
     if any(rid == rule_id for rid, _ in RESOURCE_RULES):
         return rule_id.lower()
+    from iac_gen.drift.tables import CATEGORIES
+
     cat = category if category in CATEGORIES else "configuration"
     return f"drift-{cat}"
 
 
 def render() -> str:
-    from iac_gen.drift.tables import FIELD_RULES
+    from iac_gen.drift.tables import CATEGORIES, FIELD_RULES
     from iac_gen.report.sarif import _RESOURCE_RULES
 
     out = [
@@ -65,6 +72,9 @@ def render() -> str:
             }
         )
         out += [f"## DRIFT-{category.upper()}", ""]
+        if not rows:
+            out += [f"Rules `DRIFT-{category.upper()}-*` compare {_WHOLE[category]}", ""]
+            continue
         out += [f"Rules `DRIFT-{category.upper()}-*`: drift in these spec fields.", ""]
         out += ["| Spec field | Resource | Default severity |", "|---|---|---|"]
         out += [f"| `{field}` | {kind} | {severity} |" for field, kind, severity in rows]

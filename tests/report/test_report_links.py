@@ -96,3 +96,15 @@ def test_docs_drift_rules_md_is_current():
         "docs/drift-rules.md is stale: python -m iac_gen.report.drift_rule_docs > "
         "docs/drift-rules.md"
     )
+
+
+def test_every_drift_category_has_its_own_docs_section() -> None:
+    """A finding's helpUri names its category's section: a category added to the drift
+    tables (e.g. `code`) must not fall back to another category's page section."""
+    from iac_gen.drift.tables import CATEGORIES
+    from iac_gen.report.drift_rule_docs import anchor
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "drift-rules.md").read_text("utf-8")
+    for category in CATEGORIES:
+        assert anchor(f"DRIFT-{category.upper()}-X", category, "modified") == f"drift-{category}"
+        assert f"\n## DRIFT-{category.upper()}\n" in page, category
