@@ -38,3 +38,23 @@ class Golden:
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Golden:
     return Golden(bool(request.config.getoption("--update-golden")))
+
+
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `iac-gen ARGS` run through `main()`, the console
+    script's entry point and error boundary, exactly as a user or a pipeline sees it."""
+    import sys
+
+    from iac_gen.cli import app as app_module
+
+    saved = sys.argv
+    sys.argv = ["iac-gen", *args]
+    try:
+        app_module.main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = saved
+    out, err = capsys.readouterr()
+    return code, out, err

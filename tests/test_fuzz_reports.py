@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iac_gen.cli import app as app_module
+from tests.conftest import run_main as main
 
 ROOT = Path(__file__).resolve().parent.parent
 DIAGNOSTIC = re.compile(r"^.*:\d+:\d+: (error|warning) IAC\d{3} \S")
@@ -27,20 +26,6 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-
-
-def main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    saved = sys.argv
-    sys.argv = ["iac-gen", *args]
-    try:
-        app_module.main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.argv = saved
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def fresh(base: Path) -> Path:

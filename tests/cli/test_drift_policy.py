@@ -5,31 +5,16 @@ internal error ends in one line and exit 4 with whichever Typer/Click is install
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-from iac_gen.cli import app as app_module
 from iac_gen.exit_codes import ExitCode
+from tests.conftest import run_main as run
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = "fixtures/drift-policies-sum"  # its specs say `policies: traffic: sum`
 DRIFTED = "fixtures/drift-drifted"  # its spec says nothing: traffic is compared exactly
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    saved = sys.argv
-    sys.argv = ["iac-gen", *args]
-    try:
-        app_module.main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.argv = saved
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture(autouse=True)

@@ -7,31 +7,16 @@ a user or a pipeline sees them.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-from iac_gen.cli import app as app_module
 from iac_gen.codes import CODES
+from tests.conftest import run_main as main
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = "fixtures/example/spec.yaml"
 LINE = re.compile(r"^(iac-gen(?: [a-z]+)?):0:0: error (IAC34[0-9]) (\S.*)$")
-
-
-def main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    saved = sys.argv
-    sys.argv = ["iac-gen", *args]
-    try:
-        app_module.main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.argv = saved
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture(autouse=True)
