@@ -1,6 +1,7 @@
 """Turn a drift.json or lint result into a CI system's step outputs and summary.
 
-The GitHub Action runs `python -m iac_gen.ci.outputs github RESULT EXIT_CODE`: it appends
+The GitHub Action runs `python -m iac_gen.cli.ci_outputs github RESULT EXIT_CODE REPORT_DIR`
+(`iac_gen/cli/ci_outputs.py`), which appends
 `status`, `exit-code`, `findings` and one count per severity to `$GITHUB_OUTPUT`, and the
 Markdown rendering (drift.md when the run wrote one) to `$GITHUB_STEP_SUMMARY`. Kept in Python
 rather than shell so the counts come from the same severity scale as every report.
@@ -8,11 +9,7 @@ rather than shell so the counts come from the same severity scale as every repor
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from iac_gen.severity import SEVERITIES
@@ -40,34 +37,3 @@ def github_lines(result: dict[str, Any], exit_code: int, report_dir: str) -> lis
     ]
     lines.extend(f"{sev}={n}" for sev, n in by_sev.items())
     return lines
-
-
-def _append(path: str | None, text: str) -> None:
-    if path:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(text)
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) != 4 or argv[0] != "github":
-        sys.stderr.write("usage: python -m iac_gen.ci.outputs github RESULT.json EXIT_CODE\n")
-        return 2
-    result_path, code = Path(argv[1]), int(argv[2])
-    result: dict[str, Any] = {}
-    if result_path.is_file():
-        loaded = json.loads(result_path.read_text(encoding="utf-8"))
-        result = loaded if isinstance(loaded, dict) else {}
-    report_dir = argv[3]
-    _append(
-        os.environ.get("GITHUB_OUTPUT"),
-        "".join(f"{line}\n" for line in github_lines(result, code, report_dir)),
-    )
-    summary = result_path.with_suffix(".md")
-    if summary.is_file():
-        text = summary.read_text(encoding="utf-8")
-        _append(os.environ.get("GITHUB_STEP_SUMMARY"), text[:MAX_SUMMARY])
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

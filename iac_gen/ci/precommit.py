@@ -1,4 +1,4 @@
-"""pre-commit entry: check the spec folders that hold the changed YAML files.
+"""pre-commit: which spec folders hold the changed YAML files.
 
 pre-commit passes the changed files one by one, but a CLI v2 deployment file means nothing
 without the endpoint file beside it (alone it is refused as an orphan), so each changed YAML
@@ -10,14 +10,11 @@ even parse is passed as it is, so its syntax error is reported.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from iac_gen.diagnostics import InputError
 from iac_gen.spec.cliv2 import classify
 from iac_gen.spec.yaml_source import parse_yaml
-
-COMMANDS = ("validate", "lint")
 
 
 def spec_targets(files: list[str]) -> list[str]:
@@ -34,21 +31,3 @@ def spec_targets(files: list[str]) -> list[str]:
         if isinstance(data, dict) and classify(data, explicit=False)[0] is not None:
             targets.add(str(path.parent))
     return sorted(targets)
-
-
-def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in COMMANDS:
-        sys.stderr.write("usage: python -m iac_gen.ci.precommit validate|lint FILE...\n")
-        return 2
-    targets = spec_targets(argv[1:])
-    if not targets:
-        return 0
-    from iac_gen.cli.app import main as cli
-
-    sys.argv = ["iac-gen", argv[0], *targets]
-    cli()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
