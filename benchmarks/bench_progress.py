@@ -134,8 +134,9 @@ def idle_cost(mode: str, seconds: float) -> tuple[float, float]:
     the running cost (redraws, ticks), what is left of the short probe the fixed cost
     (importing rich, starting the status line), which a run pays once.
     """
-    short = min(idle_cpu(mode, 1.0) for _ in range(3))
-    long = min(idle_cpu(mode, seconds) for _ in range(3))
+    # The least of five of each: a neighbour's load only ever adds CPU time (cache misses).
+    short = min(idle_cpu(mode, 1.0) for _ in range(5))
+    long = min(idle_cpu(mode, seconds) for _ in range(5))
     per_second = max(long - short, 0.0) / (seconds - 1.0)
     return max(short - per_second, 0.0), per_second
 
