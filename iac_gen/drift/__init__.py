@@ -59,8 +59,7 @@ def analyse_desired(
     judged against: given, else the day of an explicitly given `now`, else the real date
     (`waiver_today()`), whatever SOURCE_DATE_EPOCH says.
     """
-    from iac_gen.drift.companions import designed_companions, live_reads
-    from iac_gen.drift.match import designed_resources
+    from iac_gen.drift.match import designed_companions, designed_resources, live_reads
     from iac_gen.drift.pipeline import DriftRun, run_steps
 
     when = now or clock()

@@ -73,6 +73,12 @@ def build_result(run: DriftRun) -> dict[str, Any]:
     }
 
 
+def step_analysis(run: DriftRun) -> None:
+    """The analysis step: the result every report renders."""
+    run.sides.clear()  # the flat maps are no longer needed; free them before the JSON is built
+    run.result = build_result(run)
+
+
 def failing_findings(result: dict[str, Any], fail_on: str) -> list[dict[str, Any]]:
     """Unwaived drift findings at or above `fail_on`."""
     limit = severity_rank(fail_on)

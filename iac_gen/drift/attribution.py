@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iac_gen.live.change_records import pseudonymise
 from iac_gen.secrets import REDACTED, is_secret_value
+
+if TYPE_CHECKING:
+    from iac_gen.drift.pipeline import DriftRun
 
 STATUSES = ("recorded", "none", "unknown")
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -151,3 +154,8 @@ def attach(
     for finding in findings:
         if finding.get("change") != "not_comparable":
             finding["attribution"] = attributor.attribution(finding)
+
+
+def step_attribute(run: DriftRun) -> None:
+    """The attribute step: after `classify`, before `analysis` copies the findings."""
+    attach(run.findings, run.changes, run.redact_actors)

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from iac_gen.assets.content_hash import HASH_VERSION
+from iac_gen.drift.kinds import KINDS
 
 CODE_PATH: tuple[str, ...] = ("properties", "codeConfiguration", "codeId")
 ARM_PATH = "properties.codeConfiguration.codeId"
@@ -38,10 +39,10 @@ NOT_COMPARABLE = ("info", "code")
 
 def _local_code(pair: Any) -> Any:
     """The LocalAsset of the designed deployment's local code folder, or None."""
-    if pair.kind != "deployment" or pair.designed is None:
+    if not KINDS[pair.kind].runs_code or pair.designed is None:
         return None
     from iac_gen.desired.local_assets import local_assets
-    from iac_gen.drift.outcomes import deployment_name
+    from iac_gen.drift.classify import deployment_name
 
     name = deployment_name(pair)
     for asset in local_assets(pair.designed.spec, missing_ok=True):
@@ -74,14 +75,17 @@ def judge(
     run: Any, label: str, pair: Any, side: Any, outcomes: Any, status: str | None
 ) -> tuple[str | None, list[dict[str, Any]]]:
     """(status, coverage entries) for the code of one compared deployment; findings go to
-    `outcomes.findings`. Other resources pass through unchanged."""
+    `outcomes.findings`. Other resources pass through unchanged.
+
+    Long on purpose: each way the judgement can end (no code asset, the version unread or
+    absent, no hash, another hash version, equal, different) is one step of a ladder read
+    top to bottom, each with its own finding and coverage entry."""
     asset = _local_code(pair)
     if asset is None or side is None or side.live is None or pair.live is None:
         return status, []
-    from iac_gen.drift.classify import rule_for
-    from iac_gen.drift.outcomes import deployment_name
+    from iac_gen.drift.classify import deployment_name, rule_for
 
-    field = rule_for("deployment", CODE_PATH, deployment_name(pair)).field
+    field = rule_for(pair.kind, CODE_PATH, deployment_name(pair)).field
     live_id = _live_code_id(pair.live)
     expected = f"hash_sha256 {asset.content_hash}"
     common = {

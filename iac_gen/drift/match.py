@@ -1,8 +1,9 @@
 """Pair each designed resource with what Azure returned for it.
 
 Resources are matched by (workspace, endpoint, deployment) name, case-insensitively, as Azure
-treats those names; ARM ids are parsed case-insensitively. Only online endpoints and their
-deployments take part; other resource types in a live bundle are out of scope. Live
+treats those names; ARM ids are parsed case-insensitively. Online endpoints and their
+deployments are paired by that key (`match`), their companions after them (below); other
+resource types in a live bundle are out of scope. Live
 resources in workspaces that no spec targets are out of scope too, so a fleet export can be
 checked against a subset of specs without every other workspace looking unmanaged.
 
@@ -10,18 +11,46 @@ The subscription and resource group count as well wherever the spec's target nam
 (`in_scope`): a workspace of the same name in another subscription (dev beside prod) or
 resource group holds other resources, not the designed ones, so they can neither stand in
 for a missing designed resource nor look unmanaged beside it.
+
+The companions of an endpoint (`kinds.HOSTS`) are paired here too, keyed by what they attach
+to, each kind by its own entry in `kinds.KINDS` (`place`, `place_designed`, `choose`):
+
+- Autoscale settings are matched by `targetResourceUri` (the deployment id, any casing),
+  never by name: a portal-made setting named differently still scales that deployment.
+- Diagnostic settings are matched on the endpoint they attach to, by name, else by the Log
+  Analytics workspace they send to (the same destination under another name).
+- Whether a live input can say a companion is *missing* is decided for the whole input
+  (`live_reads`): an export bundle reads both types; any other shape only when it holds
+  bodies of that type (an `az ml ... show` output or plain endpoint bodies say nothing about
+  Azure Monitor). Otherwise every designed property is listed as not comparable, and the
+  run's status is not affected. Alerts and role assignments are never exported, so the same
+  applies.
+
+A designed endpoint or deployment whose live body is not settled (`provisioningState` other
+than `Succeeded`) is `not_checked` with that reason (`unsettled_reason`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iac_gen.diagnostics import error
 from iac_gen.drift import tables
 from iac_gen.drift.asset_ids import ResourceKey, WorkspaceRef, parse_ml_id
+from iac_gen.drift.kinds import (
+    EXPORTED_COMPANIONS,
+    KINDS,
+    ML_KIND_OF_TYPE,
+    Candidate,
+    companion_kind,
+    kind_of_any,
+)
 from iac_gen.spec.model import Spec
+
+if TYPE_CHECKING:
+    from iac_gen.drift.pipeline import DriftRun
 
 
 @dataclass
@@ -29,6 +58,7 @@ class Designed:
     """One resource of the desired state, with the spec that declared it."""
 
     key: ResourceKey
+    kind: str  # a key of `kinds.KINDS`
     ws: WorkspaceRef | None
     body: Mapping[str, Any]
     spec: Spec
@@ -40,7 +70,7 @@ class Pair:
     """A designed resource and its live body; either side may be absent."""
 
     key: ResourceKey
-    kind: str  # endpoint | deployment | a companion kind (`tables.COMPANION_KINDS`)
+    kind: str  # a key of `kinds.KINDS`: endpoint, deployment or a companion
     designed: Designed | None
     live: Mapping[str, Any] | None
     live_ws: WorkspaceRef | None = None
@@ -60,17 +90,8 @@ class Pair:
 
 
 def kind_of(body: Mapping[str, Any]) -> str | None:
-    return tables.ML_KIND_OF_TYPE.get(str(body.get("type", "")).lower())
-
-
-def _key_from_body(body: Mapping[str, Any]) -> tuple[WorkspaceRef | None, ResourceKey] | None:
-    parsed = parse_ml_id(str(body.get("id", "")))
-    if parsed is not None and parsed[1] is not None:
-        return parsed[0], parsed[1]
-    name = str(body.get("name", "")).lower().split("/")
-    if len(name) in (2, 3):
-        return None, ResourceKey(name[0], name[1], name[2] if len(name) == 3 else "")
-    return None
+    """`endpoint` or `deployment` by ARM type (any casing); None for anything else."""
+    return ML_KIND_OF_TYPE.get(str(body.get("type", "")).lower())
 
 
 def designed_resources(
@@ -82,13 +103,13 @@ def designed_resources(
         notes.setdefault(str(item.resource_id).lower(), []).append((item.arm_path, item.reason))
     out: list[Designed] = []
     for body in resources:
-        if kind_of(body) is None:
-            continue
-        found = _key_from_body(body)
-        if found is None:
+        kind = kind_of(body)
+        found = KINDS[kind].place(body) if kind is not None else None
+        if kind is None or found is None:
             continue
         ws, key = found
-        out.append(Designed(key, ws, body, spec, notes.get(str(body.get("id", "")).lower(), [])))
+        unresolved_here = notes.get(str(body.get("id", "")).lower(), [])
+        out.append(Designed(key, kind, ws, body, spec, unresolved_here))
     return out
 
 
@@ -102,8 +123,6 @@ def in_scope(
     they scale, diagnostic settings by the endpoint they sit on; resources that cannot be
     placed, or whose workspace no spec targets, are left for `match` to judge.
     """
-    from iac_gen.drift.companions import placed_on
-
     scopes: dict[str, list[tuple[str | None, str | None]]] = {}
     for item in designed:
         target = item.spec.target
@@ -113,12 +132,9 @@ def in_scope(
         return list(live)
     kept: list[Mapping[str, Any]] = []
     for body in live:
-        ws: WorkspaceRef | None = None
-        if kind_of(body) is not None:
-            found = _key_from_body(body)
-            ws = found[0] if found is not None else None
-        else:
-            ws = placed_on(body)
+        kind = kind_of_any(body)
+        found = KINDS[kind].place(body) if kind is not None else None
+        ws = found[0] if found is not None else None
         wanted_here = scopes.get(ws.workspace) if ws is not None else None
         if ws is not None and wanted_here is not None and not _compatible(ws, wanted_here):
             continue  # same workspace name, another subscription or resource group
@@ -156,12 +172,11 @@ def match(
                 1,
                 1,
             )
-        kind = "deployment" if item.key.deployment else "endpoint"
-        pairs[item.key] = Pair(item.key, kind, item, None)
+        pairs[item.key] = Pair(item.key, item.kind, item, None)
     workspaces = {key.workspace for key in pairs}
     for body in live:
         live_kind = kind_of(body)
-        found = _key_from_body(body) if live_kind else None
+        found = KINDS[live_kind].place(body) if live_kind else None
         if live_kind is None or found is None:
             continue
         ws, key = found
@@ -205,3 +220,155 @@ def _unread_reason(unread: list[tuple[tuple[str, ...], str]], key: ResourceKey) 
         if full[: len(prefix)] == prefix:
             return reason
     return None
+
+
+# -- the companions ------------------------------------------------------------------------------
+def live_reads(live: Any) -> frozenset[str]:
+    """The compared companion kinds this live input can vouch for (present or missing)."""
+    if getattr(live, "format", "") == "bundle":
+        return frozenset(EXPORTED_COMPANIONS)
+    found = set()
+    for body in getattr(live, "resources", ()):
+        kind = companion_kind(body)
+        if kind in EXPORTED_COMPANIONS:
+            found.add(kind)
+            if len(found) == len(EXPORTED_COMPANIONS):
+                break
+    return frozenset(found)
+
+
+def designed_companions(spec: Spec, resources: Iterable[Mapping[str, Any]]) -> list[Designed]:
+    """The companion resources of one spec's desired state, keyed by what they attach to."""
+    bodies = list(resources)
+    endpoint: tuple[WorkspaceRef | None, ResourceKey] | None = None
+    for body in bodies:
+        kind = kind_of(body)
+        if kind is not None and KINDS[kind].root:
+            parsed = parse_ml_id(str(body.get("id", "")))
+            if parsed is not None and parsed[1] is not None:
+                endpoint = parsed[0], parsed[1]
+    out: list[Designed] = []
+    for body in bodies:
+        kind = companion_kind(body)
+        place = KINDS[kind].place_designed if kind is not None else None
+        found = place(body, endpoint) if place is not None else None
+        if kind is None or found is None:
+            continue
+        out.append(Designed(found[1], kind, found[0], body, spec))
+    return out
+
+
+def match_companions(
+    designed: Sequence[Designed],
+    live: Iterable[Mapping[str, Any]],
+    ml_pairs: Sequence[Pair],
+    not_checked: Iterable[Mapping[str, Any]],
+    reads: frozenset[str],
+) -> list[Pair]:
+    """Pairs for designed companions and for unmanaged ones on designed endpoints."""
+    endpoints = {
+        (p.key.workspace, p.key.endpoint) for p in ml_pairs if p.designed and KINDS[p.kind].root
+    }
+    if not endpoints:
+        return []
+    by_target: dict[tuple[str, ResourceKey], list[Candidate]] = {}
+    if reads:
+        for body in live:
+            kind = companion_kind(body)
+            if kind is None or kind not in reads:
+                continue
+            found = KINDS[kind].place(body)
+            if found is None or (found[1].workspace, found[1].endpoint) not in endpoints:
+                continue
+            by_target.setdefault((kind, found[1]), []).append((found[0], body))
+    ml_reasons = {p.key: p.not_checked for p in ml_pairs if p.not_checked}
+    unread = [
+        (str(e.get("id", "")).lower(), str(e.get("reason", ""))) for e in not_checked if e.get("id")
+    ]
+    pairs: list[Pair] = []
+    for item in designed:
+        pair = Pair(item.key, item.kind, item, None)
+        pairs.append(pair)
+        not_exported = KINDS[item.kind].not_exported
+        if not_exported is not None:
+            pair.not_compared = not_exported
+            continue
+        if item.kind not in reads:
+            pair.not_compared = tables.NOT_IN_LIVE_INPUT
+            continue
+        candidates = by_target.get((item.kind, item.key), [])
+        chosen = _choose(item.kind, item.body, candidates)
+        if chosen is not None:
+            candidates.remove(chosen)
+            pair.live_ws, pair.live = chosen
+            continue
+        pair.not_checked = _why_unread(item, ml_reasons, unread)
+    for (kind, key), rest in sorted(by_target.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        for ws, body in sorted(rest, key=lambda wb: str(wb[1]["id"]).lower()):
+            pairs.append(Pair(key, kind, None, body, live_ws=ws))
+    return pairs
+
+
+def _choose(kind: str, body: Mapping[str, Any], candidates: list[Candidate]) -> Candidate | None:
+    """Which live candidate on the designed companion's key is it (`Kind.choose`), if any."""
+    choose = KINDS[kind].choose
+    if not candidates or choose is None:
+        return None
+    return choose(body, sorted(candidates, key=lambda wb: str(wb[1]["id"]).lower()))
+
+
+def _why_unread(
+    item: Designed,
+    ml_reasons: Mapping[ResourceKey, str | None],
+    unread: list[tuple[str, str]],
+) -> str | None:
+    """Why a designed companion absent from the live state may exist after all, if so."""
+    key = item.key
+    for candidate in (key, ResourceKey(key.workspace, key.endpoint)):
+        reason = ml_reasons.get(candidate)
+        if reason:
+            return reason
+    rid = str(item.body.get("id", "")).lower()
+    for prefix, reason in unread:
+        if rid.startswith(prefix):  # e.g. the autoscale or diagnostic settings listing failed
+            return reason
+    return None
+
+
+# -- the step ------------------------------------------------------------------------------------
+def unsettled_reason(body: Mapping[str, Any]) -> str | None:
+    """Why a live body is not the settled state, or None when it is (`Succeeded`, or no
+    provisioning state at all: a shape that does not carry it)."""
+    props = body.get("properties")
+    state = props.get("provisioningState") if isinstance(props, Mapping) else None
+    if not isinstance(state, str) or not state:
+        return None
+    settled = {s.lower() for s in tables.SETTLED_STATES}
+    if state.lower() in settled:
+        return None
+    known = {k.lower(): (k, why) for k, why in tables.UNSETTLED_STATES.items()}
+    name, why = known.get(state.lower(), (state, "not a settled state"))
+    return f"provisioningState {name}: {why}"
+
+
+def step_match(run: DriftRun) -> None:
+    """Pair designed and live resources; an unsettled live body is not the state to compare."""
+    live = in_scope(run.designed, run.live_resources)  # same names elsewhere are not ours
+    run.pairs = match(run.designed, live, run.live_not_checked)
+    for pair in run.pairs:
+        if pair.designed is None or pair.live is None or not KINDS[pair.kind].settles:
+            continue
+        reason = unsettled_reason(pair.live)
+        if reason is not None:
+            pair.not_checked = reason
+            run.errors.append({"resource": str(pair.live.get("id", "")), "reason": reason})
+    if run.companions or run.live_reads:
+        run.pairs.extend(
+            match_companions(
+                run.companions,
+                live,
+                run.pairs,
+                run.live_not_checked,
+                run.live_reads,
+            )
+        )

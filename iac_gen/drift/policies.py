@@ -9,14 +9,24 @@
 
 Security-relevant properties need no policy: the service defaults in `tables.SERVICE_DEFAULTS`
 pin them on the desired side even when the spec relies on a default.
+
+The apply_policies step runs, for each compared resource, the policies its kind names
+(`kinds.Kind.policies`, names of `POLICIES`), after normalising (policies read canonical
+values: traffic without 0 % entries, integer capacity) and before comparing.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from iac_gen.drift.kinds import KINDS
 from iac_gen.drift.normalise import Flat
 from iac_gen.spec.model import Spec
+
+if TYPE_CHECKING:
+    from iac_gen.drift.normalise_step import Side
+    from iac_gen.drift.pipeline import DriftRun
 
 TRAFFIC = ("properties", "traffic")
 CAPACITY = ("sku", "capacity")
@@ -60,3 +70,35 @@ def apply_instance_count_policy(spec: Spec, deployment: str, desired: Flat, live
         desired[CAPACITY] = actual
     else:
         desired[CAPACITY] = f"{low}..{high}"
+
+
+def _traffic(side: Side) -> None:
+    assert side.live is not None and side.pair.designed is not None
+    spec = side.pair.designed.spec
+    apply_traffic_policy(spec, side.desired, side.live)
+    if spec.policies.traffic == "sum":
+        side.notes[TRAFFIC] = "policy traffic: sum"
+
+
+def _instance_count(side: Side) -> None:
+    assert side.live is not None and side.pair.designed is not None
+    spec = side.pair.designed.spec
+    bounds = autoscale_range(spec, side.pair.key.deployment)
+    if bounds is not None:
+        apply_instance_count_policy(spec, side.pair.key.deployment, side.desired, side.live)
+        side.notes[CAPACITY] = f"autoscale owns the count: {bounds[0]}..{bounds[1]} instances"
+
+
+# Policy name (as `kinds.Kind.policies` names it) -> what it does to one compared resource.
+POLICIES: dict[str, Callable[[Side], None]] = {
+    "traffic": _traffic,
+    "instance_count": _instance_count,
+}
+
+
+def step_apply_policies(run: DriftRun) -> None:
+    for side in run.sides:
+        if side.live is None or side.pair.designed is None:
+            continue
+        for name in KINDS[side.pair.kind].policies:
+            POLICIES[name](side)

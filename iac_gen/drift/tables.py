@@ -71,26 +71,8 @@ DIAGNOSTICS_TYPE = vocabulary.DIAGNOSTICS_TYPE.lower()
 ALERT_TYPE = vocabulary.ALERT_TYPE.lower()
 ROLE_ASSIGNMENT_TYPE = vocabulary.ROLE_ASSIGNMENT_TYPE.lower()
 
-# Every resource kind drift knows -> its ARM type, as ARM spells it: the endpoint and its
-# deployments, then the companion resources of the design.
-KINDS: dict[str, str] = {
-    "endpoint": vocabulary.ENDPOINT_TYPE,
-    "deployment": vocabulary.DEPLOYMENT_TYPE,
-    "autoscale": vocabulary.AUTOSCALE_TYPE,
-    "diagnostics": vocabulary.DIAGNOSTICS_TYPE,
-    "alert": vocabulary.ALERT_TYPE,
-    "role_assignment": vocabulary.ROLE_ASSIGNMENT_TYPE,
-}
-ML_KINDS = ("endpoint", "deployment")
-# Lower-case ARM type -> kind, for the endpoint and its deployments.
-ML_KIND_OF_TYPE: dict[str, str] = {KINDS[k].lower(): k for k in ML_KINDS}
-# `iac-gen export` reads autoscale and diagnostic settings only (NOT_EXPORTED says why not
-# the others).
-COMPANION_KINDS: dict[str, str] = {t.lower(): k for k, t in KINDS.items() if k not in ML_KINDS}
-NOT_EXPORTED: dict[str, str] = {
-    "alert": "not exported by iac-gen export",
-    "role_assignment": "not exported by iac-gen export",
-}
+# Every resource kind drift knows - its ARM type, how it is matched, shaped, named and judged -
+# is one entry of `kinds.KINDS`, which takes its whole-resource severities from section 4.
 NOT_IN_LIVE_INPUT = "not in the live input"
 
 # -- 1. Server-owned fields: never emitted, never drift (azure-ml-arm notes 2.1-2.9). --------
@@ -799,7 +781,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
 # Fields not in FIELD_RULES still get compared; this is what they are classified as.
 FALLBACK_RULE = ("low", "configuration")
 
-# Whole-resource findings.
+# Whole-resource findings (each kind names its own in `kinds.KINDS`).
 MISSING_ENDPOINT = ("critical", "routing")
 MISSING_DEPLOYMENT = ("high", "capacity")
 UNMANAGED_WITH_TRAFFIC = ("high", "routing")

@@ -24,9 +24,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iac_gen.diagnostics import Diagnostic, InputError, Location, error
+
+if TYPE_CHECKING:
+    from iac_gen.drift.pipeline import DriftRun
 
 MAX_BYTES = 1_000_000
 
@@ -256,6 +259,13 @@ class WaiverBook:
             )
             out.append(entry)
         return sorted(out, key=lambda w: w["id"])
+
+
+def step_bind_waivers(run: DriftRun) -> None:
+    """The bind_waivers step: expiry is judged once, against the run's date, before any
+    finding exists; `classify` then looks each finding up in the book."""
+    if run.waivers is not None:
+        run.book = WaiverBook(run.waivers.waivers, run.today)
 
 
 BLANKET_CODE = "IAC424"

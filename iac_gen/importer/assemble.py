@@ -13,7 +13,7 @@ from typing import Any
 
 from iac_gen.drift import tables
 from iac_gen.drift.asset_ids import WorkspaceRef, parse_ml_id
-from iac_gen.drift.companions import _endpoint_of, _target_of
+from iac_gen.drift.kinds import COMPANION_KINDS, endpoint_of, target_of
 from iac_gen.importer.build import (
     OWNERSHIP_TAGS,
     Imported,
@@ -33,7 +33,7 @@ def _kind(body: Mapping[str, Any]) -> str | None:
         return "endpoint"
     if rtype == tables.DEPLOYMENT_TYPE:
         return "deployment"
-    return tables.COMPANION_KINDS.get(rtype)
+    return COMPANION_KINDS.get(rtype)
 
 
 def _target(ws: WorkspaceRef, endpoint: Mapping[str, Any]) -> dict[str, str]:
@@ -100,7 +100,7 @@ def assemble(
             else:
                 deployments.setdefault((ws, found_key.endpoint), []).append(body)
         elif kind == "autoscale":
-            found = _target_of(body)
+            found = target_of(body)
             if found is None or not found[1].deployment:
                 aside.append(f"{rid}: autoscale setting that targets no online deployment")
                 continue
@@ -108,7 +108,7 @@ def assemble(
                 (found[1].deployment, body)
             )
         elif kind == "diagnostics":
-            found = _endpoint_of(rid)
+            found = endpoint_of(rid)
             if found is None:
                 aside.append(f"{rid}: diagnostic setting on something other than an endpoint")
                 continue

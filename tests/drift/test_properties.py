@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from iac_gen.desired import desired_state
 from iac_gen.drift import analyse_desired, tables
 from iac_gen.drift.classify import rule_for
-from iac_gen.drift.companions import companion_kind, shape
+from iac_gen.drift.kinds import KINDS, companion_kind
 from iac_gen.drift.match import kind_of
 from iac_gen.drift.normalise import normalise
 from iac_gen.durations import format_duration, parse_duration
@@ -233,7 +233,7 @@ def test_any_single_change_is_found_once_with_its_severity(spec: Spec, data: st.
     body = desired.resources[index]
     kind_ = kind(body)
     assert kind_ is not None
-    leaves = normalise(shape(body, kind_), kind_)
+    leaves = normalise(KINDS[kind_].shape(body), kind_)
     path = data.draw(st.sampled_from(sorted(leaves)))
     mutated = copy.deepcopy(live)
     new_value = changed(leaves[path])
