@@ -8,6 +8,7 @@ Only what the spec states is written, plus what the service requires (`authMode`
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from iac_gen.desired.environments import environment_resource, is_local_build
@@ -223,10 +224,11 @@ def deployment_body(
     asset versions (by deployment and role); their ids are recorded in `uses`."""
     ep = spec.endpoint
     rid = scope.deployment_id(ep.name, dep.name)
+    refs = _References(scope, rid, unresolved, local, uses)
     # Asset references in this order: values that need a parameter are recorded in it.
-    code = _code_configuration(dep, scope, rid, unresolved, local, uses)
-    environment_id = _environment_id(spec, dep, scope, rid, unresolved)
-    model_id = _model_id(dep, scope, rid, unresolved, local, uses)
+    code = _code_configuration(dep, refs)
+    environment_id = _environment_id(spec, dep, refs)
+    model_id = _model_id(dep, refs)
     props = {
         "endpointComputeType": arm_enum(COMPUTE_TYPE, dep.type),
         "description": dep.description,
@@ -268,68 +270,68 @@ def deployment_body(
     return body
 
 
-def _code_configuration(
-    dep: Deployment,
-    scope: Scope,
-    rid: str,
-    unresolved: list[Unresolved],
-    local: Mapping[tuple[str, str], LocalAsset] | None,
-    uses: list[AssetUse] | None,
-) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _References:
+    """Where one deployment's asset references resolve: its scope and id, the local assets the
+    template registers, and the lists that record values needing a parameter (`unresolved`)
+    and registered versions used (`uses`)."""
+
+    scope: Scope
+    rid: str
+    unresolved: list[Unresolved]
+    local: Mapping[tuple[str, str], LocalAsset] | None
+    uses: list[AssetUse] | None
+
+    def asset(self, ref: str | None, collection: str, arm_path: str) -> str | None:
+        return _asset(ref, collection, self.scope, self.rid, arm_path, self.unresolved)
+
+    def registered(self, deployment: str, role: str, arm_path: str) -> str | None:
+        return _registered(self.local, deployment, role, self.rid, arm_path, self.uses)
+
+
+def _code_configuration(dep: Deployment, refs: _References) -> dict[str, Any] | None:
     """`codeConfiguration`: the registered local code folder, or the referenced asset."""
     if dep.code_configuration is None:
         return None
     code_path = "properties.codeConfiguration.codeId"
-    code_id = _registered(local, dep.name, "code", rid, code_path, uses)
     return prune(
         {
-            "codeId": code_id
-            or _asset(dep.code_configuration.code, "codes", scope, rid, code_path, unresolved),
+            "codeId": refs.registered(dep.name, "code", code_path)
+            or refs.asset(dep.code_configuration.code, "codes", code_path),
             "scoringScript": dep.code_configuration.scoring_script,
         }
     )
 
 
-def _environment_id(
-    spec: Spec, dep: Deployment, scope: Scope, rid: str, unresolved: list[Unresolved]
-) -> Any:
+def _environment_id(spec: Spec, dep: Deployment, refs: _References) -> Any:
     """The environment's id: a reference, an inline environment, or a parameter (a local
     build context ARM cannot build before it is uploaded)."""
-    environment_id = _asset(
-        dep.environment, "environments", scope, rid, "properties.environmentId", unresolved
-    )
+    environment_id = refs.asset(dep.environment, "environments", "properties.environmentId")
     if dep.inline_environment is None:
         return environment_id
     if is_local_build(dep.inline_environment):
-        unresolved.append(
+        refs.unresolved.append(
             Unresolved(
-                rid,
+                refs.rid,
                 "properties.environmentId",
                 f"the environment's local build context {dep.inline_environment.build_path!r} "
                 "must be uploaded before ARM can build it; its id is a template parameter",
             )
         )
         return environment_id
-    return environment_resource(spec, dep.name, dep.inline_environment, scope)["id"]
+    return environment_resource(spec, dep.name, dep.inline_environment, refs.scope)["id"]
 
 
-def _model_id(
-    dep: Deployment,
-    scope: Scope,
-    rid: str,
-    unresolved: list[Unresolved],
-    local: Mapping[tuple[str, str], LocalAsset] | None,
-    uses: list[AssetUse] | None,
-) -> Any:
+def _model_id(dep: Deployment, refs: _References) -> Any:
     """The model's id: a reference, the registered local model, or a parameter."""
-    model_id = _asset(dep.model, "models", scope, rid, "properties.model", unresolved)
+    model_id = refs.asset(dep.model, "models", "properties.model")
     if dep.inline_model is None:
         return model_id
-    model_id = _registered(local, dep.name, "model", rid, "properties.model", uses)
+    model_id = refs.registered(dep.name, "model", "properties.model")
     if model_id is None:
-        unresolved.append(
+        refs.unresolved.append(
             Unresolved(
-                rid,
+                refs.rid,
                 "properties.model",
                 f"local model {dep.inline_model.path!r} must be uploaded and registered before "
                 "ARM can deploy it; its id is a template parameter",

@@ -250,16 +250,8 @@ class _Order:
             f"extensionResourceId({endpoint_id.arm}, {arm_string(rtype)}, {arm_string(name)})",
             f"{symbol}.id",
         )
-        return Resource(
-            symbol,
-            rtype,
-            res["apiVersion"],
-            name,
-            name,
-            ref,
-            self.templatize.envelope(body),
-            scope=self.endpoint_scope,
-            depends_on=["endpoint"],
+        return self._named(
+            symbol, res, ref, body, scope=self.endpoint_scope, depends_on=["endpoint"]
         )
 
     def _group_resource(self, res: Mapping[str, Any], body: dict[str, Any]) -> Resource:
@@ -272,15 +264,21 @@ class _Order:
             if sym and sym not in targets:
                 targets.append(sym)
         ref = resource_expr(rtype, [name])
+        return self._named(symbol, res, Expr(ref.arm, f"{symbol}.id"), body, depends_on=targets)
+
+    def _named(
+        self, symbol: str, res: Mapping[str, Any], ref: Expr, body: dict[str, Any], **more: Any
+    ) -> Resource:
+        """A companion: its ARM and Bicep name are its own name (no workspace in it)."""
         return Resource(
             symbol,
-            rtype,
+            res["type"],
             res["apiVersion"],
-            name,
-            name,
-            Expr(ref.arm, f"{symbol}.id"),
+            res["name"],
+            res["name"],
+            ref,
             self.templatize.envelope(body),
-            depends_on=targets,
+            **more,
         )
 
     def finish(self) -> list[Resource]:
