@@ -262,7 +262,9 @@ CODES: dict[str, Code] = {
         "two endpoints of one name in different targets: their output folders `DIR/<endpoint>/` "
         "would be the same",
     ),
-    "IAC322": Code("compile", "emit.plan", "environment name that cannot name a parameters file"),
+    "IAC322": Code(
+        "compile", "emit.plan.environments", "environment name that cannot name a parameters file"
+    ),
     "IAC323": Code(
         "compile",
         "cli.assets cli.compile cli.import_cmd",

@@ -21,6 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = "fixtures/example/spec.yaml"
 LIVE = "fixtures/example/live.json"
+DRIFTED = ("fixtures/drift-drifted/spec.yaml", "--live", "fixtures/drift-drifted/live.json")
 
 RULE_MODULE = '''
 """MOE999: a throw-away rule that fires on every endpoint (test only)."""
@@ -47,7 +48,7 @@ class ThrowAway(Rule):
 '''
 
 FORMAT_MODULE = '''
-"""A throw-away report format (test only): one line per finding."""
+"""A throw-away report format (test only): one line per finding; for lint, one per hit."""
 
 from __future__ import annotations
 
@@ -59,7 +60,17 @@ from iac_gen.report.redact import redact_result
 def render(result: dict[str, Any]) -> str:
     clean = redact_result(result)
     return "".join(f"{f['resource']} {f['field']}\\n" for f in clean["findings"])
+
+
+def render_lint(lint_result: dict[str, Any]) -> str:
+    clean = redact_result(lint_result)
+    return "".join(f"{f['rule']} {f['file']}:{f['line']}\\n" for f in clean["findings"])
 '''
+# Recipe step 2: the one line added to `_FORMATS` in iac_gen/report/registry.py.
+FORMAT_LINE = (
+    '    Reporter("throwaway", "drift.throwaway.txt", "one line a finding", '
+    '"iac_gen.report.throwaway", True),\n'
+)
 
 
 def _run(tmp_path: Path, setup: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -78,7 +89,8 @@ def _run(tmp_path: Path, setup: str, *args: str) -> subprocess.CompletedProcess[
 
 def test_add_a_lint_rule_recipe(tmp_path: Path) -> None:
     """Step 1 (one module in rules/catalog/) is all the registry, `lint` and `rules` need;
-    steps 2 and 3 are enforced: the meta-tests fail until the case and docs are added."""
+    steps 2 and 4 are enforced: the case meta-test fails until step 2 adds a case, and
+    docs/rules.md is stale until step 4 (`make golden`) regenerates it."""
     catalog = tmp_path / "catalog"
     catalog.mkdir()
     (catalog / "moe999_throw_away.py").write_text(RULE_MODULE, encoding="utf-8")
@@ -98,51 +110,65 @@ def test_add_a_lint_rule_recipe(tmp_path: Path) -> None:
     assert "\n## MOE999\n" in listing.stdout
     docs = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert _run(tmp_path, "", "rules", "--format", "markdown").stdout == docs
-    assert listing.stdout != docs, "docs/rules.md is stale until regenerated (step 3)"
+    assert listing.stdout != docs, "docs/rules.md is stale until regenerated (step 4)"
     from tests.rules.test_rule_cases import CASES
 
     assert "MOE999" not in CASES, "the case meta-test fails until step 2 adds one"
 
 
+def _registry_with_the_line(folder: Path) -> None:
+    """A copy of registry.py with FORMAT_LINE as the last entry of `_FORMATS`, and nothing
+    else changed: what recipe step 2 asks for."""
+    original = (ROOT / "iac_gen" / "report" / "registry.py").read_text(encoding="utf-8")
+    start = original.index("_FORMATS = (\n")
+    end = original.index("\n)\n", start) + 1
+    edited = original[:end] + FORMAT_LINE + original[end:]
+    assert len(edited.splitlines()) == len(original.splitlines()) + 1
+    (folder / "registry.py").write_text(edited, encoding="utf-8")
+
+
 def test_add_a_report_format_recipe(tmp_path: Path) -> None:
-    """Steps 1 and 2 (a module and one Reporter line) give `drift --format` and
-    `drift --report` the new format."""
+    """Steps 1 and 2 (a module and one `Reporter` line) are all it takes: the format is then
+    a choice of `drift --format`, `lint --format` and `report --format` (and in their help),
+    and the evidence writer puts it in every `drift --report` folder and its manifest."""
     package = tmp_path / "report"
     package.mkdir()
     (package / "throwaway.py").write_text(FORMAT_MODULE, encoding="utf-8")
+    _registry_with_the_line(package)
+    # The folder comes first on the package's path: its registry.py is the edited file.
     setup = f"""
         import sys
         import iac_gen.report as report
-        from iac_gen.report import registry
-        report.__path__.append({str(package)!r})
-        added = registry.Reporter(
-            "throwaway", "drift.throwaway.txt", "one line a finding", "iac_gen.report.throwaway"
-        )
-        registry._FORMATS = (*registry._FORMATS, added)
-        registry.REPORTERS["throwaway"] = added
+        report.__path__.insert(0, {str(package)!r})
         sys.argv[0] = "iac-gen"
     """
     out = tmp_path / "evidence"
-    drift = _run(
-        tmp_path,
-        setup,
-        "drift",
-        SPEC,
-        "--live",
-        LIVE,
-        "--format",
-        "throwaway",
-        "--report",
-        str(out),
-    )
+    drift = _run(tmp_path, setup, "drift", *DRIFTED, "--report", str(out))
     assert drift.returncode in (0, 1), drift.stderr
-    written = (out / "drift.throwaway.txt").read_text(encoding="utf-8")
     result = json.loads((out / "drift.json").read_text(encoding="utf-8"))
-    assert written == "".join(f"{f['resource']} {f['field']}\n" for f in result["findings"])
-    helped = _run(tmp_path, setup, "drift", "--help")
-    assert "throwaway" in helped.stdout
-    refused = _run(tmp_path, "", "drift", SPEC, "--live", LIVE, "--format", "throwaway")
-    assert refused.returncode == 2, "without the registry line the format does not exist"
+    expected = "".join(f"{f['resource']} {f['field']}\n" for f in result["findings"])
+    assert expected, "the drifted case has findings: the rendering has lines to compare"
+    assert (out / "drift.throwaway.txt").read_text(encoding="utf-8") == expected
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "drift.throwaway.txt" in {o["path"] for o in manifest["outputs"]}
+
+    printed = _run(tmp_path, setup, "drift", *DRIFTED, "--format", "throwaway")
+    assert printed.returncode in (0, 1) and printed.stdout == expected, printed.stderr
+    again = _run(tmp_path, setup, "report", str(out / "drift.json"), "--format", "throwaway")
+    assert again.returncode == 0 and again.stdout == expected, again.stderr
+
+    lint_json = _run(tmp_path, setup, "lint", SPEC, "--format", "json")
+    hits = json.loads(lint_json.stdout)["findings"]
+    lint = _run(tmp_path, setup, "lint", SPEC, "--format", "throwaway")
+    assert lint.returncode in (0, 1), lint.stderr
+    assert lint.stdout == "".join(f"{f['rule']} {f['file']}:{f['line']}\n" for f in hits)
+
+    for command in ("drift", "lint", "report"):
+        assert "throwaway" in _run(tmp_path, setup, command, "--help").stdout, command
+    for args in (DRIFTED, (SPEC,)):  # without the registry line the format does not exist
+        command = "drift" if args == DRIFTED else "lint"
+        refused = _run(tmp_path, "", command, *args, "--format", "throwaway")
+        assert refused.returncode == 2, (command, refused.stdout, refused.stderr)
 
 
 def test_add_a_normaliser_recipe(monkeypatch: pytest.MonkeyPatch) -> None:

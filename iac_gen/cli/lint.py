@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -64,6 +65,11 @@ def lint_command(
     quiet: bool = progress.QUIET,
     verbose: bool = progress.VERBOSE,
 ) -> None:
+    """Read, lint, write the report, pick the exit code.
+
+    Long because its signature is the command's option list (Typer reads the options from
+    the parameters); the body is short.
+    """
     from iac_gen.rules.runner import render_text, run_lint
     from iac_gen.spec.load import load_specs
     from iac_gen.spec.overlay import resolve
@@ -89,19 +95,7 @@ def lint_command(
         from iac_gen.report.annotations import detect
 
         chosen = detect(os.environ)
-    if chosen == "text":
-        report = _shown(render_text(result, severity))
-    elif chosen in ("github", "azure"):
-        from iac_gen.report import annotations
-
-        data = result.to_dict(fail_on=severity, environment=env)
-        report = annotations.render(annotations.lint_annotations(data), chosen)
-    else:
-        data = result.to_dict(fail_on=severity, environment=env)
-        from iac_gen.report.evidence import evidence_context, render_lint
-
-        sources = [Path(str(i["path"])) for i in data.get("inputs") or [] if i.get("path")]
-        report = render_lint(chosen, data, evidence_context(sources))
+    report = _report(chosen, result, severity, env)
 
     if output is None:
         typer.echo(report, nl=False)
@@ -113,6 +107,23 @@ def lint_command(
         write_file(output, report)
         typer.echo(_shown(render_text(result, severity).splitlines()[-1]), err=True)
     raise typer.Exit(ExitCode.FINDINGS if result.fails(severity) else ExitCode.OK)
+
+
+def _report(chosen: str, result: Any, severity: str, env: str | None) -> str:
+    """The lint result in the chosen format: text, workflow commands, or an evidence format."""
+    from iac_gen.rules.runner import render_text
+
+    if chosen == "text":
+        return _shown(render_text(result, severity))
+    data = result.to_dict(fail_on=severity, environment=env)
+    if chosen in ("github", "azure"):
+        from iac_gen.report import annotations
+
+        return annotations.render(annotations.lint_annotations(data), chosen)
+    from iac_gen.report.evidence import evidence_context, render_lint
+
+    sources = [Path(str(i["path"])) for i in data.get("inputs") or [] if i.get("path")]
+    return render_lint(chosen, data, evidence_context(sources))
 
 
 def _shown(text: str) -> str:

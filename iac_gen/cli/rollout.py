@@ -8,11 +8,15 @@ are one line each (IAC316-319), exit 2.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from iac_gen.cli import options
 from iac_gen.cli.app import app
+
+if TYPE_CHECKING:
+    from iac_gen.spec.model import Spec
 
 
 @app.command(
@@ -49,9 +53,8 @@ def rollout_command(
     workspace: str | None = options.WORKSPACE,
     location: str | None = options.LOCATION,
 ) -> None:
-    from iac_gen.diagnostics import error
     from iac_gen.output_files import dumps_json, write_tree
-    from iac_gen.plan.rollout import ROLLOUT_FILES, Request, build_rollout, parse_steps
+    from iac_gen.plan.rollout import Request, build_rollout, parse_steps
     from iac_gen.plan.rollout_markdown import render
     from iac_gen.provenance import sha256_file
     from iac_gen.spec.load import load_specs
@@ -59,16 +62,7 @@ def rollout_command(
 
     request = Request(source, target, parse_steps(steps), mirror_first, mirror_percent)
     overrides = options.target_overrides(subscription, resource_group, workspace, location)
-    loaded = load_specs(specs, overrides)
-    if len(loaded) != 1:
-        names = ", ".join(s.endpoint.name for s in loaded)
-        raise error(
-            "IAC319",
-            f"a rollout moves one endpoint's traffic, but {len(loaded)} endpoints were given "
-            f"({names}); give one endpoint's files",
-            "iac-gen",
-        )
-    (spec,) = loaded
+    spec = _one_endpoint(load_specs(specs, overrides))
     inputs = [
         {"role": "spec", "path": Path(p).as_posix(), "sha256": sha256_file(Path(p))}
         for p in (spec.files or (spec.source,))
@@ -78,15 +72,40 @@ def rollout_command(
     files = {f"{ep}/{name}": dumps_json(body) for name, body in params.items()}
     files[f"{ep}/rollout.json"] = dumps_json(doc)
     files[f"{ep}/rollout.md"] = render(doc)
+    write_tree(out, files, stale=_stale)
+    _echo_steps(doc)
+    typer.echo(f"wrote {escape(str(out / ep))} ({len(files)} files)")
 
-    def stale(rel: str) -> bool:
-        """Step files of an earlier rollout with other steps are removed with this one."""
-        name = rel.rsplit("/", 1)[-1]
-        return name in ROLLOUT_FILES or (
-            name.startswith("rollout-") and name.endswith(".parameters.json")
+
+def _one_endpoint(loaded: list[Spec]) -> Spec:
+    """The one spec a rollout moves traffic in; IAC319 for more than one endpoint."""
+    from iac_gen.diagnostics import error
+
+    if len(loaded) != 1:
+        names = ", ".join(s.endpoint.name for s in loaded)
+        raise error(
+            "IAC319",
+            f"a rollout moves one endpoint's traffic, but {len(loaded)} endpoints were given "
+            f"({names}); give one endpoint's files",
+            "iac-gen",
         )
+    return loaded[0]
 
-    write_tree(out, files, stale=stale)
+
+def _stale(rel: str) -> bool:
+    """Step files of an earlier rollout with other steps are removed with this one."""
+    from iac_gen.plan.rollout import ROLLOUT_FILES
+
+    name = rel.rsplit("/", 1)[-1]
+    return name in ROLLOUT_FILES or (
+        name.startswith("rollout-") and name.endswith(".parameters.json")
+    )
+
+
+def _echo_steps(doc: dict[str, Any]) -> None:
+    """One line per step and one for the rollback: traffic, mirror traffic, file."""
+    from iac_gen.spec.one_line import escape
+
     for step in doc["steps"]:
         typer.echo(
             f"step {step['number']} {step['kind']:<6} traffic {escape(_split(step['traffic']))}"
@@ -96,7 +115,6 @@ def rollout_command(
         f"rollback       traffic {escape(_split(doc['rollback']['traffic']))} -> "
         f"{doc['rollback']['parameters_file']}"
     )
-    typer.echo(f"wrote {escape(str(out / ep))} ({len(files)} files)")
 
 
 def _split(traffic: dict[str, int]) -> str:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from iac_gen.diagnostics import Diagnostic, InputError
-from iac_gen.spec.model import InlineModel, Spec
+from iac_gen.spec.model import Deployment, InlineModel, Spec
 
 _OBJECT_SEED = b"Initialize for october 2021 AML CLI version"  # azure-ai-ml get_object_hash
 _CHUNK = 1024 * 1024
@@ -197,16 +197,7 @@ def local_assets(spec: Spec, *, missing_ok: bool = False) -> list[LocalAsset]:
 
     found: list[LocalAsset] = []
     for dep in spec.deployments:
-        base = f"deployments.{dep.name}"
-        items: list[tuple[str, str | None, str]] = [
-            (
-                "code",
-                dep.code_configuration.code if dep.code_configuration else None,
-                f"{base}.code_configuration.code",
-            ),
-            ("model", dep.inline_model.path if dep.inline_model else None, f"{base}.model.path"),
-        ]
-        for role, value, spec_path in items:
+        for role, value, spec_path in _paths(dep):
             if not value or value.startswith("azureml:") or is_url(value):
                 continue
             source = Path(os.path.normpath(spec.path_base(spec_path) / value))
@@ -241,6 +232,24 @@ def local_assets(spec: Spec, *, missing_ok: bool = False) -> list[LocalAsset]:
                     _asset_id(spec, "codes" if role == "code" else "models", name, version),
                 )
             )
+    return _mark_shared(found)
+
+
+def _paths(dep: Deployment) -> list[tuple[str, str | None, str]]:
+    """(role, path as written, spec path) of a deployment's code folder and model."""
+    base = f"deployments.{dep.name}"
+    return [
+        (
+            "code",
+            dep.code_configuration.code if dep.code_configuration else None,
+            f"{base}.code_configuration.code",
+        ),
+        ("model", dep.inline_model.path if dep.inline_model else None, f"{base}.model.path"),
+    ]
+
+
+def _mark_shared(found: list[LocalAsset]) -> list[LocalAsset]:
+    """An asset version two deployments use is registered once: later ones name the first."""
     first: dict[tuple[str, str, str], str] = {}
     for i, asset in enumerate(found):
         owner = first.setdefault(

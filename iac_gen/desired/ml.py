@@ -8,6 +8,7 @@ Only what the spec states is written, plus what the service requires (`authMode`
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from iac_gen.desired.environments import environment_resource, is_local_build
@@ -223,59 +224,11 @@ def deployment_body(
     asset versions (by deployment and role); their ids are recorded in `uses`."""
     ep = spec.endpoint
     rid = scope.deployment_id(ep.name, dep.name)
-    rs = dep.request_settings
-    code = None
-    if dep.code_configuration is not None:
-        code_path = "properties.codeConfiguration.codeId"
-        code_id = _registered(local, dep.name, "code", rid, code_path, uses)
-        code = prune(
-            {
-                "codeId": code_id
-                or _asset(dep.code_configuration.code, "codes", scope, rid, code_path, unresolved),
-                "scoringScript": dep.code_configuration.scoring_script,
-            }
-        )
-    scale = None
-    if dep.scale_settings is not None:
-        ss = dep.scale_settings
-        scale = prune(
-            {
-                "scaleType": arm_enum(SCALE_TYPE, ss.type),
-                "minInstances": ss.min_instances,
-                "maxInstances": ss.max_instances,
-                "pollingInterval": iso_duration_s(ss.polling_interval),
-                "targetUtilizationPercentage": ss.target_utilization_percentage,
-            }
-        )
-    environment_id = _asset(
-        dep.environment, "environments", scope, rid, "properties.environmentId", unresolved
-    )
-    if dep.inline_environment is not None:
-        if is_local_build(dep.inline_environment):
-            unresolved.append(
-                Unresolved(
-                    rid,
-                    "properties.environmentId",
-                    f"the environment's local build context {dep.inline_environment.build_path!r} "
-                    "must be uploaded before ARM can build it; its id is a template parameter",
-                )
-            )
-        else:
-            environment_id = environment_resource(spec, dep.name, dep.inline_environment, scope)[
-                "id"
-            ]
-    model_id = _asset(dep.model, "models", scope, rid, "properties.model", unresolved)
-    if dep.inline_model is not None:
-        model_id = _registered(local, dep.name, "model", rid, "properties.model", uses)
-    if dep.inline_model is not None and model_id is None:
-        unresolved.append(
-            Unresolved(
-                rid,
-                "properties.model",
-                f"local model {dep.inline_model.path!r} must be uploaded and registered before "
-                "ARM can deploy it; its id is a template parameter",
-            )
-        )
+    refs = _References(scope, rid, unresolved, local, uses)
+    # Asset references in this order: values that need a parameter are recorded in it.
+    code = _code_configuration(dep, refs)
+    environment_id = _environment_id(spec, dep, refs)
+    model_id = _model_id(dep, refs)
     props = {
         "endpointComputeType": arm_enum(COMPUTE_TYPE, dep.type),
         "description": dep.description,
@@ -291,19 +244,11 @@ def deployment_body(
         "egressPublicNetworkAccess": arm_enum(ACCESS, dep.egress_public_network_access)
         if dep.egress_public_network_access
         else None,
-        "requestSettings": prune(
-            {
-                "requestTimeout": iso_duration_ms(rs.request_timeout_ms),
-                "maxConcurrentRequestsPerInstance": rs.max_concurrent_requests_per_instance,
-                "maxQueueWait": iso_duration_ms(rs.max_queue_wait_ms),
-            }
-        )
-        if rs is not None
-        else None,
+        "requestSettings": _request_settings(dep),
         "livenessProbe": _probe(dep.liveness_probe),
         "readinessProbe": _probe(dep.readiness_probe),
         "startupProbe": _probe(dep.startup_probe),
-        "scaleSettings": scale,
+        "scaleSettings": _scale_settings(dep),
         "dataCollector": _data_collector(dep.data_collector),
         "containerResourceRequirements": _container_resources(dep.resources),
     }
@@ -323,3 +268,101 @@ def deployment_body(
         # one (KubernetesOnlineDeployment._to_rest_object: capacity only when counted).
         body["sku"] = {"name": "Default"}
     return body
+
+
+@dataclass(frozen=True)
+class _References:
+    """Where one deployment's asset references resolve: its scope and id, the local assets the
+    template registers, and the lists that record values needing a parameter (`unresolved`)
+    and registered versions used (`uses`)."""
+
+    scope: Scope
+    rid: str
+    unresolved: list[Unresolved]
+    local: Mapping[tuple[str, str], LocalAsset] | None
+    uses: list[AssetUse] | None
+
+    def asset(self, ref: str | None, collection: str, arm_path: str) -> str | None:
+        return _asset(ref, collection, self.scope, self.rid, arm_path, self.unresolved)
+
+    def registered(self, deployment: str, role: str, arm_path: str) -> str | None:
+        return _registered(self.local, deployment, role, self.rid, arm_path, self.uses)
+
+
+def _code_configuration(dep: Deployment, refs: _References) -> dict[str, Any] | None:
+    """`codeConfiguration`: the registered local code folder, or the referenced asset."""
+    if dep.code_configuration is None:
+        return None
+    code_path = "properties.codeConfiguration.codeId"
+    return prune(
+        {
+            "codeId": refs.registered(dep.name, "code", code_path)
+            or refs.asset(dep.code_configuration.code, "codes", code_path),
+            "scoringScript": dep.code_configuration.scoring_script,
+        }
+    )
+
+
+def _environment_id(spec: Spec, dep: Deployment, refs: _References) -> Any:
+    """The environment's id: a reference, an inline environment, or a parameter (a local
+    build context ARM cannot build before it is uploaded)."""
+    environment_id = refs.asset(dep.environment, "environments", "properties.environmentId")
+    if dep.inline_environment is None:
+        return environment_id
+    if is_local_build(dep.inline_environment):
+        refs.unresolved.append(
+            Unresolved(
+                refs.rid,
+                "properties.environmentId",
+                f"the environment's local build context {dep.inline_environment.build_path!r} "
+                "must be uploaded before ARM can build it; its id is a template parameter",
+            )
+        )
+        return environment_id
+    return environment_resource(spec, dep.name, dep.inline_environment, refs.scope)["id"]
+
+
+def _model_id(dep: Deployment, refs: _References) -> Any:
+    """The model's id: a reference, the registered local model, or a parameter."""
+    model_id = refs.asset(dep.model, "models", "properties.model")
+    if dep.inline_model is None:
+        return model_id
+    model_id = refs.registered(dep.name, "model", "properties.model")
+    if model_id is None:
+        refs.unresolved.append(
+            Unresolved(
+                refs.rid,
+                "properties.model",
+                f"local model {dep.inline_model.path!r} must be uploaded and registered before "
+                "ARM can deploy it; its id is a template parameter",
+            )
+        )
+    return model_id
+
+
+def _request_settings(dep: Deployment) -> dict[str, Any] | None:
+    rs = dep.request_settings
+    if rs is None:
+        return None
+    return prune(
+        {
+            "requestTimeout": iso_duration_ms(rs.request_timeout_ms),
+            "maxConcurrentRequestsPerInstance": rs.max_concurrent_requests_per_instance,
+            "maxQueueWait": iso_duration_ms(rs.max_queue_wait_ms),
+        }
+    )
+
+
+def _scale_settings(dep: Deployment) -> dict[str, Any] | None:
+    ss = dep.scale_settings
+    if ss is None:
+        return None
+    return prune(
+        {
+            "scaleType": arm_enum(SCALE_TYPE, ss.type),
+            "minInstances": ss.min_instances,
+            "maxInstances": ss.max_instances,
+            "pollingInterval": iso_duration_s(ss.polling_interval),
+            "targetUtilizationPercentage": ss.target_utilization_percentage,
+        }
+    )

@@ -12,7 +12,7 @@ from typing import Any
 from iac_gen.desired.ids import Scope
 from iac_gen.desired.ml import spec_tags
 from iac_gen.durations import iso_minutes
-from iac_gen.spec.model import Autoscale, ScaleRule, ScheduleProfile, Spec
+from iac_gen.spec.model import Alerts, Autoscale, ScaleRule, ScheduleProfile, Spec
 from iac_gen.vocabulary import (
     ALERT_API,
     ALERT_TYPE,
@@ -271,6 +271,11 @@ def alert_bodies(spec: Spec, scope: Scope) -> list[dict[str, Any]]:
     alerts = spec.monitoring.alerts if spec.monitoring else None
     if alerts is None:
         return []
+    return [*_endpoint_alerts(spec, scope, alerts), *_deployment_alerts(spec, scope, alerts)]
+
+
+def _endpoint_alerts(spec: Spec, scope: Scope, alerts: Alerts) -> list[dict[str, Any]]:
+    """P95 latency and 5xx responses of the whole endpoint."""
     ep = spec.endpoint.name
     ep_id = scope.endpoint_id(ep)
     out: list[dict[str, Any]] = []
@@ -305,6 +310,13 @@ def alert_bodies(spec: Spec, scope: Scope) -> list[dict[str, Any]]:
                 [{"name": "statusCodeClass", "operator": "Include", "values": ["5xx"]}],
             )
         )
+    return out
+
+
+def _deployment_alerts(spec: Spec, scope: Scope, alerts: Alerts) -> list[dict[str, Any]]:
+    """CPU and memory utilisation of each deployment."""
+    ep = spec.endpoint.name
+    out: list[dict[str, Any]] = []
     for dep in spec.deployments:
         dep_id = scope.deployment_id(ep, dep.name)
         for key, metric, label in (

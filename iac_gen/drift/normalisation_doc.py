@@ -51,6 +51,11 @@ def _code(text: str) -> str:
 
 def entries() -> list[Row]:
     """Every normalisation table entry, in table order."""
+    return [*_dropped_rows(), *_defaulted_rows(), *_compared_rows()]
+
+
+def _dropped_rows() -> list[Row]:
+    """What the comparison leaves out: fields and keys the service owns or writes."""
     src = tables.source_of
     rows: list[Row] = []
     for kind, path, why in tables.SERVER_OWNED:
@@ -69,6 +74,14 @@ def entries() -> list[Row]:
         rows.append(
             Row("service_written_keys", w.kind, _code(f"{w.path}.{w.key}"), w.reason, w.source)
         )
+    return rows
+
+
+def _defaulted_rows() -> list[Row]:
+    """Values the service fills in or keeps, fields a shape or an api-version lacks, and
+    provisioning states that are not compared yet."""
+    src = tables.source_of
+    rows: list[Row] = []
     for d in tables.SERVICE_DEFAULTS:
         entry = f"{_code(d.path)} = {_code(str(d.value))}"
         if d.when is not None:
@@ -95,32 +108,22 @@ def entries() -> list[Row]:
                 tables.PROVISIONING_SOURCE,
             )
         )
+    return rows
+
+
+def _compared_rows() -> list[Row]:
+    """How values that are compared are compared: spellings, units, ids, maps, lists."""
+    src = tables.source_of
+    rows: list[Row] = []
     for path, members in tables.ENUMS.items():
         rows.append(Row("enums", "*", _code(path), " / ".join(members), src("enums", "*", path)))
-    for path in tables.CASE_INSENSITIVE:
-        rows.append(
-            Row(
-                "case_insensitive",
-                "*",
-                _code(path),
-                "Azure treats it case-insensitively",
-                src("case_insensitive", "*", path),
-            )
-        )
-    for path in tables.DURATIONS:
-        rows.append(
-            Row("durations", "*", _code(path), "ISO 8601 duration", src("durations", "*", path))
-        )
-    for path in tables.NUMBER_STRINGS:
-        rows.append(
-            Row(
-                "number_strings",
-                "*",
-                _code(path),
-                "Azure Monitor spells it as a string",
-                src("number_strings", "*", path),
-            )
-        )
+    for table, paths, why in (
+        ("case_insensitive", tables.CASE_INSENSITIVE, "Azure treats it case-insensitively"),
+        ("durations", tables.DURATIONS, "ISO 8601 duration"),
+        ("number_strings", tables.NUMBER_STRINGS, "Azure Monitor spells it as a string"),
+    ):
+        for path in paths:
+            rows.append(Row(table, "*", _code(path), why, src(table, "*", path)))
     for q in tables.QUANTITIES:
         rows.append(Row("quantities", "deployment", _code(q.path), q.reason, q.source))
     for path, collection in tables.ASSET_IDS.items():

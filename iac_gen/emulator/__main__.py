@@ -24,7 +24,7 @@ from iac_gen.emulator.faults import Fault
 from iac_gen.emulator.server import Emulator, TrustmeMissing
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m iac_gen.emulator",
         description="Local HTTPS emulator of the ARM and Resource Graph read APIs.",
@@ -48,30 +48,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each reply")
     parser.add_argument("--faults", type=Path, help="JSON array of fault objects to inject")
     parser.add_argument("--token", help="accept only this bearer token (default: any)")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def _bodies(args: argparse.Namespace) -> list[dict[str, object]]:
+    """What to serve: the spec(s) deployed, a data folder, or the demo fleet."""
+    if args.spec and args.data:
+        raise ValueError("give --data or --spec, not both")
+    if not args.spec:
+        return load_data_dir(args.data) if args.data else fleet()
+    folders = {}
+    if args.code_folders:
+        folders = json.loads(args.code_folders.read_text("utf-8"))
+    target = {
+        "subscription": args.subscription,
+        "resource_group": args.resource_group,
+        "workspace": args.workspace,
+        "location": args.location,
+    }
+    return spec_bodies(
+        args.spec,
+        args.env,
+        api_version=args.api_version,
+        code_folders=folders,
+        target={k: v for k, v in target.items() if v},
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
-        if args.spec and args.data:
-            raise ValueError("give --data or --spec, not both")
-        if args.spec:
-            folders = {}
-            if args.code_folders:
-                folders = json.loads(args.code_folders.read_text("utf-8"))
-            target = {
-                "subscription": args.subscription,
-                "resource_group": args.resource_group,
-                "workspace": args.workspace,
-                "location": args.location,
-            }
-            bodies = spec_bodies(
-                args.spec,
-                args.env,
-                api_version=args.api_version,
-                code_folders=folders,
-                target={k: v for k, v in target.items() if v},
-            )
-        else:
-            bodies = load_data_dir(args.data) if args.data else fleet()
+        bodies = _bodies(args)
         faults = []
         if args.faults:
             faults = [Fault.from_dict(f) for f in json.loads(args.faults.read_text("utf-8"))]

@@ -311,34 +311,41 @@ def fleet(
                 )
                 bodies.append(dep)
                 if with_assets:
-                    for asset_id in (dep["properties"]["codeConfiguration"]["codeId"],):
-                        name_, version = asset_id.split("/codes/")[1].split("/versions/")
-                        assets.setdefault(
-                            asset_id.lower(),
-                            code_version_body(
-                                sub,
-                                resource_group,
-                                workspace,
-                                name_,
-                                version,
-                                content_hash=hashlib.sha256(asset_id.encode()).hexdigest(),
-                            ),
-                        )
-                    model_id = dep["properties"]["model"]
-                    assets.setdefault(
-                        model_id.lower(),
-                        served(
-                            {
-                                "id": model_id,
-                                "type": MODEL_VERSION_TYPE,
-                                "properties": {"modelType": "custom_model"},
-                            }
-                        ),
-                    )
+                    _add_assets(assets, sub, resource_group, workspace, dep)
                 if with_monitoring and name == names[0]:
                     did = deployment_id(sub, resource_group, workspace, ep, name)
                     bodies.append(autoscale_body(sub, resource_group, f"{ep}-{name}-as", did))
     return bodies + [assets[k] for k in sorted(assets)]
+
+
+def _add_assets(
+    assets: dict[str, dict[str, Any]], sub: str, resource_group: str, workspace: str, dep: Any
+) -> None:
+    """The code and model versions a fleet deployment runs, once each (by lower-case id)."""
+    for asset_id in (dep["properties"]["codeConfiguration"]["codeId"],):
+        name, version = asset_id.split("/codes/")[1].split("/versions/")
+        assets.setdefault(
+            asset_id.lower(),
+            code_version_body(
+                sub,
+                resource_group,
+                workspace,
+                name,
+                version,
+                content_hash=hashlib.sha256(asset_id.encode()).hexdigest(),
+            ),
+        )
+    model_id = dep["properties"]["model"]
+    assets.setdefault(
+        model_id.lower(),
+        served(
+            {
+                "id": model_id,
+                "type": MODEL_VERSION_TYPE,
+                "properties": {"modelType": "custom_model"},
+            }
+        ),
+    )
 
 
 # What the resource provider fills in, as recorded from the live service by Microsoft's own
@@ -711,7 +718,10 @@ def change_row(
     hold the target, the change actor (`changeAttributes`) and the changed property paths
     with previous and new values (strings: the service writes `"null"` for absent).
     Shape: learn.microsoft.com azure/governance/resource-graph/changes/get-resource-changes
-    and azure-rest-api-specs Microsoft.Resources/changes 2022-05-01 ListChanges.json."""
+    and azure-rest-api-specs Microsoft.Resources/changes 2022-05-01 ListChanges.json.
+
+    Long because the row is written out field by field, in the service's order, so it reads
+    like the recorded reply it stands for."""
     change_id = _uuid(f"change:{target_id}:{timestamp}")
     parts = target_id.split("/")
     kind = "/".join([parts[6], *parts[7::2]]).lower() if len(parts) > 7 else ""

@@ -131,15 +131,31 @@ def assemble(
     return out, aside
 
 
+_Key = tuple[WorkspaceRef, str]
+_DOCUMENT_ORDER = (
+    "name",
+    "description",
+    "auth_mode",
+    "public_network_access",
+    "identity",
+    "compute",
+    "tags",
+    "properties",
+    "traffic",
+    "mirror_traffic",
+)
+
+
 def _one(
     ws: WorkspaceRef,
     body: Mapping[str, Any],
-    deployments: Mapping[tuple[WorkspaceRef, str], list[Mapping[str, Any]]],
-    autoscale: Mapping[tuple[WorkspaceRef, str], list[tuple[str, Mapping[str, Any]]]],
-    diagnostics: Mapping[tuple[WorkspaceRef, str], list[Mapping[str, Any]]],
+    deployments: Mapping[_Key, list[Mapping[str, Any]]],
+    autoscale: Mapping[_Key, list[tuple[str, Mapping[str, Any]]]],
+    diagnostics: Mapping[_Key, list[Mapping[str, Any]]],
     *,
     native: bool,
 ) -> Imported:
+    """One endpoint's spec document, with its deployments, autoscale and monitoring."""
     notes: list[Note] = []
     doc = endpoint_document(body, ws, notes)
     key = (ws, doc["name"].lower())
@@ -148,25 +164,69 @@ def _one(
     dep_docs = [deployment_document(d, ws, notes) for d in deps]
     item.resource_ids.extend(str(d["id"]) for d in deps)
     names = {d["name"].lower(): d["name"] for d in dep_docs}
-    for field in ("traffic", "mirror_traffic"):  # Azure compares these names in any casing
-        if field in doc:
-            kept = {names[k.lower()]: v for k, v in doc[field].items() if k.lower() in names}
-            for k, v in doc[field].items():
-                if k.lower() not in names:
-                    notes.append(
-                        Note(
-                            f"{field}.{k}",
-                            f"{v} % is not written: deployment {k!r} is not in the live "
-                            "input, and a spec can route only to deployments it declares",
-                        )
+    _keep_declared_routes(doc, names, notes)
+    auto_docs, auto_tags = _autoscale(item, autoscale.get(key, []), names, native=native)
+    monitoring = _monitoring(item, diagnostics.get(key, []), native=native)
+    ownership: dict[str, Any] = {}
+    if native:
+        ownership = _ownership([doc, *dep_docs, *auto_tags])
+        for tagged in auto_tags:
+            if tagged.get("tags"):
+                notes.append(
+                    Note(
+                        f"autoscale.{tagged['_for']}",
+                        "the autoscale setting's tags "
+                        f"{sorted(tagged['tags'])} are not ownership tags shared by the "
+                        "endpoint; the spec cannot tag it alone",
                     )
-            if kept:
-                doc[field] = kept
-            else:
-                del doc[field]
+                )
+    ordered: dict[str, Any] = {"target": item.target}  # CLI v2 files leave it out
+    ordered.update((field, doc[field]) for field in _DOCUMENT_ORDER if field in doc)
+    if dep_docs:
+        ordered["deployments"] = dep_docs
+    if auto_docs:
+        ordered["autoscale"] = dict(sorted(auto_docs.items()))
+    if monitoring:
+        ordered["monitoring"] = monitoring
+    if native and ownership:
+        ordered["ownership"] = ownership
+    item.document = ordered
+    return item
+
+
+def _keep_declared_routes(doc: dict[str, Any], names: Mapping[str, str], notes: list[Note]) -> None:
+    """Traffic and mirror traffic to the imported deployments only, in their spelling."""
+    for field in ("traffic", "mirror_traffic"):  # Azure compares these names in any casing
+        if field not in doc:
+            continue
+        kept = {names[k.lower()]: v for k, v in doc[field].items() if k.lower() in names}
+        for k, v in doc[field].items():
+            if k.lower() not in names:
+                notes.append(
+                    Note(
+                        f"{field}.{k}",
+                        f"{v} % is not written: deployment {k!r} is not in the live "
+                        "input, and a spec can route only to deployments it declares",
+                    )
+                )
+        if kept:
+            doc[field] = kept
+        else:
+            del doc[field]
+
+
+def _autoscale(
+    item: Imported,
+    settings: list[tuple[str, Mapping[str, Any]]],
+    names: Mapping[str, str],
+    *,
+    native: bool,
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """(deployment -> `autoscale` entry, each setting's tags) of the endpoint's settings."""
+    notes = item.notes
     auto_docs: dict[str, dict[str, Any]] = {}
     auto_tags: list[dict[str, Any]] = []
-    for dep, setting in sorted(autoscale.get(key, []), key=lambda x: str(x[1]["id"]).lower()):
+    for dep, setting in sorted(settings, key=lambda x: str(x[1]["id"]).lower()):
         item.resource_ids.append(str(setting["id"]))
         dep_name = names.get(dep)
         label = f"autoscale setting {setting.get('name')!r}"
@@ -194,14 +254,20 @@ def _one(
             auto_docs[dep_name] = entry
             tags = {str(k): str(v) for k, v in sorted((setting.get("tags") or {}).items())}
             auto_tags.append({"tags": tags, "_for": dep_name})
-    diag = sorted(diagnostics.get(key, []), key=lambda b: str(b.get("name", "")).lower())
+    return auto_docs, auto_tags
+
+
+def _monitoring(
+    item: Imported, settings: list[Mapping[str, Any]], *, native: bool
+) -> dict[str, Any]:
+    """`monitoring` from the endpoint's diagnostic settings (the first one's workspace)."""
     monitoring: dict[str, Any] = {}
-    for setting in diag:
+    for setting in sorted(settings, key=lambda b: str(b.get("name", "")).lower()):
         item.resource_ids.append(str(setting["id"]))
         label = f"diagnostic setting {setting.get('name')!r}"
         workspace_id = (setting.get("properties") or {}).get("workspaceId")
         if not native:
-            notes.append(
+            item.notes.append(
                 Note(
                     "",
                     f"{label} sends endpoint logs to {workspace_id or 'another destination'}; "
@@ -211,40 +277,4 @@ def _one(
         elif workspace_id and "log_analytics_workspace" not in monitoring:
             monitoring["log_analytics_workspace"] = workspace_id
         # any further setting is reported by the drift check as not part of the design
-    if native:
-        ownership = _ownership([doc, *dep_docs, *auto_tags])
-        for tagged in auto_tags:
-            if tagged.get("tags"):
-                notes.append(
-                    Note(
-                        f"autoscale.{tagged['_for']}",
-                        "the autoscale setting's tags "
-                        f"{sorted(tagged['tags'])} are not ownership tags shared by the "
-                        "endpoint; the spec cannot tag it alone",
-                    )
-                )
-    ordered: dict[str, Any] = {"target": item.target}  # CLI v2 files leave it out
-    for field in (
-        "name",
-        "description",
-        "auth_mode",
-        "public_network_access",
-        "identity",
-        "compute",
-        "tags",
-        "properties",
-        "traffic",
-        "mirror_traffic",
-    ):
-        if field in doc:
-            ordered[field] = doc[field]
-    if dep_docs:
-        ordered["deployments"] = dep_docs
-    if auto_docs:
-        ordered["autoscale"] = dict(sorted(auto_docs.items()))
-    if monitoring:
-        ordered["monitoring"] = monitoring
-    if native and ownership:
-        ordered["ownership"] = ownership
-    item.document = ordered
-    return item
+    return monitoring

@@ -370,6 +370,8 @@ def _section(
 def deployment_document(
     body: Mapping[str, Any], ws: WorkspaceRef, notes: list[Note]
 ) -> dict[str, Any]:
+    """The spec's `deployments.<name>` entry for a live deployment, in the spec's key order;
+    what it cannot say goes to `notes`."""
     r = Reader(body, "deployment")
     name = str(body["id"]).rstrip("/").rsplit("/", 1)[-1]
     prefix = f"deployments.{name}."
@@ -380,6 +382,37 @@ def deployment_document(
     desc = r.get("properties.description")
     if isinstance(desc, str):
         doc["description"] = desc
+    _deployment_assets(doc, r, ws)
+    variables = _env_vars(r.get("properties.environmentVariables"), prefix, notes)
+    if variables:
+        doc["environment_variables"] = variables
+    _deployment_compute(doc, r, prefix, notes)
+    _deployment_requests(doc, r, prefix, notes)
+    _deployment_scale(doc, r, body, prefix, notes)
+    dc = r.get("properties.dataCollector")
+    if isinstance(dc, Mapping) and dc:
+        doc["data_collector"] = _data_collector(dc, f"{prefix}data_collector", notes)
+    _container_resources(doc, r)
+    _tags_and_properties(doc, r)
+    identity = r.get("identity") or {}
+    r.used.add("identity.type")
+    if identity.get("type") is not None and not is_default(
+        "deployment", "identity.type", identity["type"]
+    ):
+        notes.append(
+            Note(
+                prefix.rstrip("."),
+                f"identity.type is {identity['type']!r}; "
+                "deployments take the endpoint's identity in the spec",
+            )
+        )
+    r.get("location")
+    _leftover_notes(r, prefix, notes, _versioned_paths("deployment"))
+    return doc
+
+
+def _deployment_assets(doc: dict[str, Any], r: Reader, ws: WorkspaceRef) -> None:
+    """Model, model mount path, code configuration and environment."""
     model = r.get("properties.model")
     if model is not None:
         doc["model"] = asset_reference(model, "models", ws)
@@ -400,9 +433,10 @@ def deployment_document(
     env = r.get("properties.environmentId")
     if env is not None:
         doc["environment"] = asset_reference(env, "environments", ws)
-    variables = _env_vars(r.get("properties.environmentVariables"), prefix, notes)
-    if variables:
-        doc["environment_variables"] = variables
+
+
+def _deployment_compute(doc: dict[str, Any], r: Reader, prefix: str, notes: list[Note]) -> None:
+    """Instance type and count, Application Insights and egress."""
     itype = r.get("properties.instanceType")
     if itype is not None:
         doc["instance_type"] = itype
@@ -423,6 +457,10 @@ def deployment_document(
         "deployment", "properties.egressPublicNetworkAccess", egress
     ):
         doc["egress_public_network_access"] = _reverse(vocabulary.ACCESS, egress) or egress
+
+
+def _deployment_requests(doc: dict[str, Any], r: Reader, prefix: str, notes: list[Note]) -> None:
+    """Request settings, then the liveness and readiness probes."""
     rs = _section(
         r,
         "properties.requestSettings",
@@ -440,61 +478,54 @@ def deployment_document(
         probe = _section(r, f"properties.{arm}", _PROBE_FIELDS, f"{prefix}{spec}", notes)
         if probe:
             doc[spec] = probe
+
+
+def _deployment_scale(
+    doc: dict[str, Any], r: Reader, body: Mapping[str, Any], prefix: str, notes: list[Note]
+) -> None:
+    """`scale_settings`, unless the deployment has the default scale type and nothing else."""
     scale = r.get("properties.scaleSettings")
-    if isinstance(scale, Mapping):
-        stype = scale.get("scaleType")
-        r.used.add("properties.scaleSettings.scaleType")
-        rest = _section(
-            r,
-            "properties.scaleSettings",
-            (
-                ("minInstances", "min_instances", "n"),
-                ("maxInstances", "max_instances", "n"),
-                ("pollingInterval", "polling_interval", "s"),
-                ("targetUtilizationPercentage", "target_utilization_percentage", "n"),
-            ),
-            f"{prefix}scale_settings",
-            notes,
-        )
-        default_type = stype is None or is_default(
-            "deployment", "properties.scaleSettings.scaleType", stype, body
-        )
-        if rest or not default_type:
-            doc["scale_settings"] = {
-                "type": _reverse(vocabulary.SCALE_TYPE, stype) or "default",
-                **rest,
-            }
-    dc = r.get("properties.dataCollector")
-    if isinstance(dc, Mapping) and dc:
-        doc["data_collector"] = _data_collector(dc, f"{prefix}data_collector", notes)
+    if not isinstance(scale, Mapping):
+        return
+    stype = scale.get("scaleType")
+    r.used.add("properties.scaleSettings.scaleType")
+    rest = _section(
+        r,
+        "properties.scaleSettings",
+        (
+            ("minInstances", "min_instances", "n"),
+            ("maxInstances", "max_instances", "n"),
+            ("pollingInterval", "polling_interval", "s"),
+            ("targetUtilizationPercentage", "target_utilization_percentage", "n"),
+        ),
+        f"{prefix}scale_settings",
+        notes,
+    )
+    default_type = stype is None or is_default(
+        "deployment", "properties.scaleSettings.scaleType", stype, body
+    )
+    if rest or not default_type:
+        doc["scale_settings"] = {
+            "type": _reverse(vocabulary.SCALE_TYPE, stype) or "default",
+            **rest,
+        }
+
+
+def _container_resources(doc: dict[str, Any], r: Reader) -> None:
+    """Kubernetes container requests and limits."""
     crr = r.get("properties.containerResourceRequirements")
-    if isinstance(crr, Mapping):
-        res: dict[str, Any] = {}
-        for arm, spec in (
-            ("containerResourceRequests", "requests"),
-            ("containerResourceLimits", "limits"),
-        ):
-            part = {k: str(v) for k, v in sorted((crr.get(arm) or {}).items()) if v is not None}
-            if part:
-                res[spec] = part
-        if res:
-            doc["resources"] = res
-    _tags_and_properties(doc, r)
-    identity = r.get("identity") or {}
-    r.used.add("identity.type")
-    if identity.get("type") is not None and not is_default(
-        "deployment", "identity.type", identity["type"]
+    if not isinstance(crr, Mapping):
+        return
+    res: dict[str, Any] = {}
+    for arm, spec in (
+        ("containerResourceRequests", "requests"),
+        ("containerResourceLimits", "limits"),
     ):
-        notes.append(
-            Note(
-                prefix.rstrip("."),
-                f"identity.type is {identity['type']!r}; "
-                "deployments take the endpoint's identity in the spec",
-            )
-        )
-    r.get("location")
-    _leftover_notes(r, prefix, notes, _versioned_paths("deployment"))
-    return doc
+        part = {k: str(v) for k, v in sorted((crr.get(arm) or {}).items()) if v is not None}
+        if part:
+            res[spec] = part
+    if res:
+        doc["resources"] = res
 
 
 def _data_collector(dc: Mapping[str, Any], where: str, notes: list[Note]) -> dict[str, Any]:
@@ -625,6 +656,19 @@ def autoscale_document(
         rules.append(converted)
     if rules:
         out["rules"] = rules
+    schedules = _schedules(profiles, default, where, notes)
+    if schedules:
+        out["schedules"] = schedules
+    return out
+
+
+def _schedules(
+    profiles: list[Mapping[str, Any]],
+    default: Mapping[str, Any],
+    where: str,
+    notes: list[Note],
+) -> list[dict[str, Any]]:
+    """Weekly schedule profiles, each with the end time its `-end` profile gives it."""
     by_name = {str(p.get("name")): p for p in profiles}
     schedules = []
     for profile in profiles:
@@ -656,6 +700,4 @@ def autoscale_document(
             if list(end_sched.get("days") or []) == entry["days"]:
                 entry["end"] = _clock(end_sched) or "00:00"
         schedules.append(entry)
-    if schedules:
-        out["schedules"] = schedules
-    return out
+    return schedules

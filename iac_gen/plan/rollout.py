@@ -192,11 +192,22 @@ def _gates(spec: Spec, desired: Sequence[Mapping[str, Any]], target: str) -> lis
     return sorted(out, key=lambda g: order[g["signal"]])
 
 
-def _parameter_names(plan: Any) -> tuple[str, str | None]:
+def _parameter_names(plan: Any, req: Request) -> tuple[str, str | None]:
+    """The template's traffic and mirror traffic parameters; IAC319 when `--mirror-first`
+    needs the mirror one and the template has none."""
     from iac_gen.emit.plan import MIRROR_TRAFFIC, TRAFFIC
 
     names = {p.binds[1]: p.name for p in plan.parameters if p.binds is not None}
-    return names[TRAFFIC], names.get(MIRROR_TRAFFIC)
+    mirror = names.get(MIRROR_TRAFFIC)
+    if req.mirror_first and mirror is None:
+        raise error(
+            "IAC319",
+            "--mirror-first: the spec mirrors no traffic, so the compiled template has no "
+            f"mirror traffic parameter; declare the shadow stage (mirror_traffic: "
+            f"{{{req.target}: 10}}), compile and deploy it, then roll out",
+            "--mirror-first",
+        )
+    return names[TRAFFIC], mirror
 
 
 def _base_values(plan: Any, env: str | None) -> dict[str, Any]:
@@ -208,107 +219,123 @@ def _base_values(plan: Any, env: str | None) -> dict[str, Any]:
     }
 
 
-def build_rollout(
-    spec: Spec,
-    req: Request,
-    env: str | None = None,
-    *,
-    generated_at: str | None = None,
-    inputs: Sequence[Mapping[str, Any]] = (),
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """(rollout document, parameters file name -> ARM parameters file) for one endpoint."""
-    from iac_gen import __version__
-    from iac_gen.desired import desired_state, require_target
-    from iac_gen.emit.plan import ENDPOINT_EXISTS_PARAM, build_plan
-    from iac_gen.provenance import iso_now
-    from iac_gen.spec.overlay import resolve
+@dataclass(frozen=True)
+class _Shares:
+    """The spec's traffic, and the pool the two deployments of the rollout hold together."""
 
-    shown = resolve(spec, env) if env is not None else spec
-    _check(shown, req)
-    scope = require_target(shown)
-    template = build_plan(spec)
-    traffic_param, mirror_param = _parameter_names(template)
-    if req.mirror_first and mirror_param is None:
-        raise error(
-            "IAC319",
-            "--mirror-first: the spec mirrors no traffic, so the compiled template has no "
-            f"mirror traffic parameter; declare the shadow stage (mirror_traffic: "
-            f"{{{req.target}: 10}}), compile and deploy it, then roll out",
-            "--mirror-first",
-        )
-    base_values = _base_values(template, env)
-    desired = desired_state(shown).resources
+    traffic: dict[str, int]
+    mirror: dict[str, int]
+    pool: int
+    others: dict[str, int]  # traffic of the deployments outside the rollout
+    kept_mirror: dict[str, int]  # mirror traffic to deployments outside the rollout
 
-    traffic = _nonzero(shown.endpoint.traffic)
-    mirror = _nonzero(shown.endpoint.mirror_traffic)
-    pool = traffic.get(req.source, 0) + traffic.get(req.target, 0)
-    current = round(100 * traffic.get(req.target, 0) / pool)
-    if req.steps[0] <= current:
-        raise error(
-            "IAC317",
-            f"--steps must start above {req.target}'s current share of the traffic it shares "
-            f"with {req.source} ({current}%)",
-            "--steps",
-        )
-    others = {k: v for k, v in traffic.items() if k not in (req.source, req.target)}
-    kept_mirror = {k: v for k, v in mirror.items() if k not in (req.source, req.target)}
-    gates = _gates(shown, desired, req.target)
+    @classmethod
+    def of(cls, spec: Spec, req: Request) -> _Shares:
+        """IAC317 when the first step does not move traffic toward `--to`."""
+        traffic = _nonzero(spec.endpoint.traffic)
+        mirror = _nonzero(spec.endpoint.mirror_traffic)
+        pool = traffic.get(req.source, 0) + traffic.get(req.target, 0)
+        current = round(100 * traffic.get(req.target, 0) / pool)
+        if req.steps[0] <= current:
+            raise error(
+                "IAC317",
+                f"--steps must start above {req.target}'s current share of the traffic it "
+                f"shares with {req.source} ({current}%)",
+                "--steps",
+            )
+        others = {k: v for k, v in traffic.items() if k not in (req.source, req.target)}
+        kept = {k: v for k, v in mirror.items() if k not in (req.source, req.target)}
+        return cls(traffic, mirror, pool, others, kept)
 
-    def split(share: int) -> dict[str, int]:
-        moved = (pool * share + 50) // 100  # half up: 50 % of 25 -> 13
-        return _nonzero({**others, req.source: pool - moved, req.target: moved})
+    def split(self, req: Request, share: int) -> dict[str, int]:
+        moved = (self.pool * share + 50) // 100  # half up: 50 % of 25 -> 13
+        return _nonzero({**self.others, req.source: self.pool - moved, req.target: moved})
 
-    raw: list[tuple[str, str, int, dict[str, int], dict[str, int]]] = []
+    def rollback(self, req: Request) -> dict[str, int]:
+        return _nonzero({**self.others, req.source: self.pool})
+
+
+# (kind, label, percent, traffic, mirror traffic) of one step.
+_Step = tuple[str, str, int, dict[str, int], dict[str, int]]
+
+
+def _raw_steps(req: Request, shares: _Shares) -> list[_Step]:
+    """The optional mirror step, then one shift per `--steps` share."""
+    raw: list[_Step] = []
     if req.mirror_first:
-        pct = req.mirror_percent or mirror.get(req.target) or min(req.steps[0], MAX_MIRROR_PERCENT)
-        raw.append(("mirror", "mirror", pct, traffic, {req.target: pct}))
+        pct = (
+            req.mirror_percent
+            or shares.mirror.get(req.target)
+            or min(req.steps[0], MAX_MIRROR_PERCENT)
+        )
+        raw.append(("mirror", "mirror", pct, shares.traffic, {req.target: pct}))
     for share in req.steps:
-        raw.append(("shift", str(share), share, split(share), kept_mirror))
+        raw.append(("shift", str(share), share, shares.split(req, share), shares.kept_mirror))
+    return raw
 
-    files: dict[str, dict[str, Any]] = {}
 
-    def parameters(name: str, route: dict[str, int], mirrored: dict[str, int]) -> str:
-        values = {**base_values, ENDPOINT_EXISTS_PARAM: True, traffic_param: route}
-        if mirror_param is not None:
-            values[mirror_param] = mirrored
-        files[name] = {
+@dataclass
+class _Files:
+    """The parameters files of a rollout, and the commands that deploy and preview each."""
+
+    base_values: dict[str, Any]
+    traffic_param: str
+    mirror_param: str | None
+    resource_group: str
+    env: str | None
+    files: dict[str, dict[str, Any]]
+
+    def parameters(self, name: str, route: dict[str, int], mirrored: dict[str, int]) -> str:
+        from iac_gen.emit.plan import ENDPOINT_EXISTS_PARAM
+
+        values = {**self.base_values, ENDPOINT_EXISTS_PARAM: True, self.traffic_param: route}
+        if self.mirror_param is not None:
+            values[self.mirror_param] = mirrored
+        self.files[name] = {
             "$schema": PARAMETERS_SCHEMA,
             "contentVersion": "1.0.0.0",
             "parameters": {k: {"value": v} for k, v in sorted(values.items())},
         }
         return name
 
-    def command(name: str) -> str:
-        return f"az deployment group create -g {scope.resource_group} -f main.json -p @{name}"
+    def command(self, name: str) -> str:
+        return f"az deployment group create -g {self.resource_group} -f main.json -p @{name}"
 
-    def preview(route: dict[str, int], mirrored: dict[str, int]) -> str:
+    def preview(self, route: dict[str, int], mirrored: dict[str, int]) -> str:
         text = f'iac-gen plan SPEC --live LIVE --traffic "{az_split(route)}"'
-        if mirror_param is not None:
+        if self.mirror_param is not None:
             text += f' --mirror-traffic "{az_split(mirrored)}"'
-        return text + (f" --env {env}" if env is not None else "")
+        return text + (f" --env {self.env}" if self.env is not None else "")
 
-    steps: list[dict[str, Any]] = []
-    for number, (kind, label, percent, route, mirrored) in enumerate(raw, 1):
-        name = parameters(f"rollout-{number}-{label}.parameters.json", route, mirrored)
-        last = number == len(raw)
-        steps.append(
-            {
-                "number": number,
-                "kind": kind,
-                "percent": percent,
-                "traffic": route,
-                "mirror_traffic": mirrored,
-                "parameters_file": name,
-                "command": command(name),
-                "preview": preview(route, mirrored),
-                "gate": {
-                    "before": f"removing {req.source}" if last else f"step {number + 1}",
-                    "alerts": [g["alert"] for g in gates],
-                },
-            }
-        )
-    back = {**others, req.source: pool}
-    rollback_name = parameters("rollout-rollback.parameters.json", _nonzero(back), kept_mirror)
+    def steps(
+        self, req: Request, raw: list[_Step], gates: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """One document entry (and parameters file) per step."""
+        steps: list[dict[str, Any]] = []
+        for number, (kind, label, percent, route, mirrored) in enumerate(raw, 1):
+            name = self.parameters(f"rollout-{number}-{label}.parameters.json", route, mirrored)
+            last = number == len(raw)
+            steps.append(
+                {
+                    "number": number,
+                    "kind": kind,
+                    "percent": percent,
+                    "traffic": route,
+                    "mirror_traffic": mirrored,
+                    "parameters_file": name,
+                    "command": self.command(name),
+                    "preview": self.preview(route, mirrored),
+                    "gate": {
+                        "before": f"removing {req.source}" if last else f"step {number + 1}",
+                        "alerts": [g["alert"] for g in gates],
+                    },
+                }
+            )
+        return steps
+
+
+def _notes(template: Any, gates: list[dict[str, Any]]) -> list[str]:
+    """What a release manager must know that the steps do not show."""
     notes = [
         "Every parameters file sets endpointExists=true: the endpoint exists during a "
         "rollout, and the template's first, traffic-less endpoint PUT must not run."
@@ -329,6 +356,38 @@ def build_rollout(
             "The spec sets no alert thresholds (monitoring.alerts): the gates are the "
             "release manager's judgement."
         )
+    return notes
+
+
+def build_rollout(
+    spec: Spec,
+    req: Request,
+    env: str | None = None,
+    *,
+    generated_at: str | None = None,
+    inputs: Sequence[Mapping[str, Any]] = (),
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """(rollout document, parameters file name -> ARM parameters file) for one endpoint."""
+    from iac_gen import __version__
+    from iac_gen.desired import desired_state, require_target
+    from iac_gen.emit.plan import build_plan
+    from iac_gen.provenance import iso_now
+    from iac_gen.spec.overlay import resolve
+
+    shown = resolve(spec, env) if env is not None else spec
+    _check(shown, req)
+    scope = require_target(shown)
+    template = build_plan(spec)
+    traffic_param, mirror_param = _parameter_names(template, req)
+    out = _Files(
+        _base_values(template, env), traffic_param, mirror_param, scope.resource_group, env, {}
+    )
+    desired = desired_state(shown).resources
+    shares = _Shares.of(shown, req)
+    gates = _gates(shown, desired, req.target)
+    steps = out.steps(req, _raw_steps(req, shares), gates)
+    back = shares.rollback(req)
+    rollback_name = out.parameters("rollout-rollback.parameters.json", back, shares.kept_mirror)
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "iac-gen", "version": __version__},
@@ -345,17 +404,17 @@ def build_rollout(
             "traffic_parameter": traffic_param,
             "mirror_traffic_parameter": mirror_param,
         },
-        "start": {"traffic": traffic, "mirror_traffic": mirror},
-        "pool": pool,
+        "start": {"traffic": shares.traffic, "mirror_traffic": shares.mirror},
+        "pool": shares.pool,
         "steps": steps,
         "rollback": {
-            "traffic": _nonzero(back),
-            "mirror_traffic": kept_mirror,
+            "traffic": back,
+            "mirror_traffic": shares.kept_mirror,
             "parameters_file": rollback_name,
-            "command": command(rollback_name),
+            "command": out.command(rollback_name),
             "when": "a gate fails at any step",
         },
         "gates": gates,
-        "notes": notes,
+        "notes": _notes(template, gates),
     }
-    return doc, files
+    return doc, out.files

@@ -61,11 +61,10 @@ def _spec_location(plan: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def render(plan: dict[str, Any]) -> str:
+def _rules() -> list[dict[str, Any]]:
+    """One rule per kind of planned step, then one per hazard."""
     from iac_gen.plan.hazards import all_hazards
 
-    p = redact_plan(plan)
-    fallback = _spec_location(p)
     rules: list[dict[str, Any]] = []
     for action, text in STEP_RULES.items():
         rules.append(
@@ -87,51 +86,70 @@ def render(plan: dict[str, Any]) -> str:
                 "properties": {"security-severity": SECURITY_SEVERITY[hz.severity]},
             }
         )
-    index = {r["id"]: i for i, r in enumerate(rules)}
+    return rules
+
+
+def _step_results(
+    step: dict[str, Any], index: dict[str, int], fallback: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """A step's property changes, or the step itself where it changes none it can name."""
+    rule = _rule_id(step["action"])
     results: list[dict[str, Any]] = []
-    for s in p["steps"]:
-        if s["action"] not in STEP_RULES:
-            continue
-        rule = _rule_id(s["action"])
-        if not s["changes"]:
-            results.append(
-                {
-                    "ruleId": rule,
-                    "ruleIndex": index[rule],
-                    "level": "note" if s["action"] != "replace" else "error",
-                    "message": {"text": f"{s['action']} {s['phase']} {s['resource']}"},
-                    "locations": [_location(fallback, s["resource"], s["id"])],
-                    "partialFingerprints": {FINGERPRINT: _fingerprint(rule, s["id"])},
-                }
-            )
-        for c in s["changes"]:
-            results.append(
-                {
-                    "ruleId": rule,
-                    "ruleIndex": index[rule],
-                    "level": SARIF_LEVEL[c["severity"]],
-                    "message": {
-                        "text": f"{s['resource']}: {c['field']} {_shown(c['from'])} -> "
-                        f"{_shown(c['to'])} ({s['phase']} {s['action']})"
-                    },
-                    "locations": [_location(c.get("location") or fallback, s["resource"], s["id"])],
-                    "partialFingerprints": {
-                        FINGERPRINT: _fingerprint(rule, s["id"], c["arm_path"])
-                    },
-                    "properties": {"category": c["category"], "severity": c["severity"]},
-                }
-            )
-    for h in p["hazards"]:
+    if not step["changes"]:
         results.append(
             {
-                "ruleId": h["hazard"],
-                "ruleIndex": index[h["hazard"]],
-                "level": SARIF_LEVEL[h["severity"]],
-                "message": {"text": f"{h['resource']}: {h['message']}"},
-                "locations": [_location(h.get("location") or fallback, h["resource"], "")],
-                "partialFingerprints": {FINGERPRINT: _fingerprint(h["hazard"], h["resource"])},
+                "ruleId": rule,
+                "ruleIndex": index[rule],
+                "level": "note" if step["action"] != "replace" else "error",
+                "message": {"text": f"{step['action']} {step['phase']} {step['resource']}"},
+                "locations": [_location(fallback, step["resource"], step["id"])],
+                "partialFingerprints": {FINGERPRINT: _fingerprint(rule, step["id"])},
             }
         )
+    for c in step["changes"]:
+        location = c.get("location") or fallback
+        results.append(
+            {
+                "ruleId": rule,
+                "ruleIndex": index[rule],
+                "level": SARIF_LEVEL[c["severity"]],
+                "message": {
+                    "text": f"{step['resource']}: {c['field']} {_shown(c['from'])} -> "
+                    f"{_shown(c['to'])} ({step['phase']} {step['action']})"
+                },
+                "locations": [_location(location, step["resource"], step["id"])],
+                "partialFingerprints": {FINGERPRINT: _fingerprint(rule, step["id"], c["arm_path"])},
+                "properties": {"category": c["category"], "severity": c["severity"]},
+            }
+        )
+    return results
+
+
+def _hazard_result(
+    h: dict[str, Any], index: dict[str, int], fallback: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "ruleId": h["hazard"],
+        "ruleIndex": index[h["hazard"]],
+        "level": SARIF_LEVEL[h["severity"]],
+        "message": {"text": f"{h['resource']}: {h['message']}"},
+        "locations": [_location(h.get("location") or fallback, h["resource"], "")],
+        "partialFingerprints": {FINGERPRINT: _fingerprint(h["hazard"], h["resource"])},
+    }
+
+
+def render(plan: dict[str, Any]) -> str:
+    p = redact_plan(plan)
+    fallback = _spec_location(p)
+    rules = _rules()
+    index = {r["id"]: i for i, r in enumerate(rules)}
+    results = [
+        result
+        for s in p["steps"]
+        if s["action"] in STEP_RULES
+        for result in _step_results(s, index, fallback)
+    ]
+    results.extend(_hazard_result(h, index, fallback) for h in p["hazards"])
     doc = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",

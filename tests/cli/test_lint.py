@@ -125,7 +125,10 @@ def test_output_file_gets_report_and_stderr_gets_summary(tmp_path: Path) -> None
     assert json.loads(target.read_text(encoding="utf-8"))["status"] == "failed"
 
 
-def test_output_is_deterministic() -> None:
+def test_output_is_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same input, same clock, same bytes (without a fixed clock two runs can straddle a
+    second and differ in `generated_at` only)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     first = run(["lint", INSECURE, "--format", "json"])[1]
     second = run(["lint", INSECURE, "--format", "json"])[1]
     assert first == second
