@@ -53,7 +53,9 @@ def deployed(spec_paths: list[Path]) -> list[dict[str, Any]]:
         key = f"{t.subscription}/{t.resource_group}/{t.workspace}"
         if key not in seen:
             seen.add(key)
-            bodies.append(workspace_body(str(t.subscription), str(t.resource_group), str(t.workspace)))
+            bodies.append(
+                workspace_body(str(t.subscription), str(t.resource_group), str(t.workspace))
+            )
     return bodies
 
 
@@ -64,7 +66,9 @@ def with_changes(bodies: list[dict[str, Any]], subs: list[str]) -> list[dict[str
 
     def find(sub: str, suffix: str) -> dict[str, Any]:
         return next(
-            b for b in out if b["id"].startswith(f"/subscriptions/{sub}/") and b["id"].endswith(suffix)
+            b
+            for b in out
+            if b["id"].startswith(f"/subscriptions/{sub}/") and b["id"].endswith(suffix)
         )
 
     if len(subs) > 1:
