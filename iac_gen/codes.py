@@ -283,6 +283,11 @@ CODES: dict[str, Code] = {
     "IAC333": Code(
         "export", "cli.export", "export bundle larger than drift can read; nothing written (exit 3)"
     ),
+    "IAC334": Code(
+        "export",
+        "cli.export",
+        "--shard is not K/N with 1 <= K <= N (or is given without --graph)",
+    ),
     "IAC340": Code("usage", "cli.app", "unknown command or option, or an argument too many"),
     "IAC341": Code(
         "usage", "cli.app", "a required argument or option, or an option's value, is missing"
@@ -368,6 +373,30 @@ CODES: dict[str, Code] = {
     ),
     "IAC504": Code(
         "report", "report.load", "a drift result whose status or summary contradicts its content"
+    ),
+    "IAC510": Code(
+        "report", "report.merge", "merge input that is not a shard's drift result (no shard)"
+    ),
+    "IAC511": Code(
+        "report",
+        "report.merge",
+        "merge inputs that are not one complete set of shards (N differs, K twice, K missing)",
+    ),
+    "IAC512": Code(
+        "report",
+        "report.merge",
+        "shards that judged different designs (spec or waivers files, environment, fail_on)",
+    ),
+    "IAC513": Code(
+        "report",
+        "report.merge",
+        "shards judged by another iac-gen or normalisation version than the merge",
+    ),
+    "IAC514": Code("report", "report.merge", "shards that overlap (one resource in two shards)"),
+    "IAC515": Code(
+        "report",
+        "report.merge",
+        "a shard result that does not match the sha256 its manifest.json records",
     ),
 }
 

@@ -299,11 +299,12 @@ def read_changes(
     observed_at: datetime,
     progress: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """The bundle's `changes` member for these resource ids (see `iac_gen.live.bundle`)."""
+    """The bundle's `changes` member for these resource ids (see `iac_gen.live.bundle`):
+    Resource Graph `resourcechanges` first (`_graph_changes`), the Activity Log for the
+    resources it says nothing about (`_activity_changes`), then one record list."""
     days = max(1, min(int(options.days), MAX_DAYS))
     until = observed_at
     since = until - timedelta(days=days)
-    graph_since = until - timedelta(days=min(days, GRAPH_DAYS))
     ids = sorted({i for i in resource_ids}, key=str.lower)
     coverage = {i.lower(): _Coverage() for i in ids}
     usable = [i for i in ids if _queryable(i)]
@@ -314,7 +315,64 @@ def read_changes(
     budget = ByteBudget(64 * 1024 * 1024)
     records: list[dict[str, Any]] = []
     sources: dict[str, dict[str, Any]] = {}
+    fallback = _graph_changes(
+        usable, options, settings, credential, budget, (days, until), coverage, records, sources
+    )
+    if progress:
+        progress(
+            "changes", {"source": "resourcechanges", "rows": sources["resourcechanges"]["rows"]}
+        )
+    _activity_changes(
+        fallback, settings, credential, budget, (days, since, until), coverage, records, sources
+    )
+    unique = {record_key(r): r for r in records}
+    kept = sorted(unique.values(), key=record_key)
+    truncated = len(kept) > MAX_RECORDS
+    if truncated:  # keep the newest of every resource first: drift looks for the latest
+        kept = sorted(kept, key=lambda r: r["timestamp"], reverse=True)[:MAX_RECORDS]
+        kept.sort(key=record_key)
+    if options.redact_actors:
+        kept = pseudonymise(kept)
 
+    def entry(rid: str) -> dict[str, Any]:
+        cov = coverage[rid.lower()]
+        reason = "; ".join(dict.fromkeys(shown(r, 300) for r in cov.reasons))
+        return {
+            "id": rid,
+            "status": cov.status,
+            "source": cov.source,
+            "days": cov.days,
+            "reason": reason,
+        }
+
+    return {
+        "days": days,
+        "observed_at": iso(until),
+        "since": iso(since),
+        "actors_redacted": bool(options.redact_actors),
+        "truncated": truncated,
+        "sources": sources,
+        "resources": [entry(rid) for rid in ids],
+        "records": kept,
+    }
+
+
+def _graph_changes(
+    usable: list[str],
+    options: ChangeOptions,
+    settings: ClientSettings,
+    credential: Any,
+    budget: ByteBudget,
+    window: tuple[int, datetime],
+    coverage: dict[str, _Coverage],
+    records: list[dict[str, Any]],
+    sources: dict[str, dict[str, Any]],
+) -> list[str]:
+    """Resource Graph `resourcechanges` for `usable` ids, in batches: records and coverage
+    filled in, `sources["resourcechanges"]` set. Returns the ids it holds nothing for (the
+    Activity Log's to answer)."""
+    days, until = window
+    graph_since = until - timedelta(days=min(days, GRAPH_DAYS))
     graph_failed: dict[str, str] = {}  # lower id -> reason
     graph = GraphReader(credential, settings, budget=budget)
     rows = 0
@@ -341,11 +399,7 @@ def read_changes(
         "rows": rows,
         "days": min(days, GRAPH_DAYS),
     }
-    if progress:
-        progress("changes", {"source": "resourcechanges", "rows": rows})
-
     with_graph = {r["resource_id"].lower() for r in records}
-    fallback = [i for i in usable if i.lower() not in with_graph]
     for rid in usable:
         cov = coverage[rid.lower()]
         if rid.lower() in with_graph:
@@ -354,6 +408,22 @@ def read_changes(
             cov.days = min(days, GRAPH_DAYS)  # Resource Graph answered: nothing recorded
         else:
             cov.reasons.append(graph_failed[rid.lower()])
+    return [i for i in usable if i.lower() not in with_graph]
+
+
+def _activity_changes(
+    fallback: list[str],
+    settings: ClientSettings,
+    credential: Any,
+    budget: ByteBudget,
+    window: tuple[int, datetime, datetime],
+    coverage: dict[str, _Coverage],
+    records: list[dict[str, Any]],
+    sources: dict[str, dict[str, Any]],
+) -> None:
+    """Activity Log writes of each `fallback` id (at most MAX_ACTIVITY_RESOURCES, within the
+    export deadline): records and coverage filled in, `sources["activity_log"]` set."""
+    days, since, until = window
     activity = ActivityReader(credential, settings, budget)
     events_read = 0
     failures: list[str] = []
@@ -389,34 +459,4 @@ def read_changes(
         "resources": min(len(fallback), MAX_ACTIVITY_RESOURCES),
         "events": events_read,
         "days": days,
-    }
-    unique = {record_key(r): r for r in records}
-    kept = sorted(unique.values(), key=record_key)
-    truncated = len(kept) > MAX_RECORDS
-    if truncated:  # keep the newest of every resource first: drift looks for the latest
-        kept = sorted(kept, key=lambda r: r["timestamp"], reverse=True)[:MAX_RECORDS]
-        kept.sort(key=record_key)
-    if options.redact_actors:
-        kept = pseudonymise(kept)
-
-    def entry(rid: str) -> dict[str, Any]:
-        cov = coverage[rid.lower()]
-        reason = "; ".join(dict.fromkeys(shown(r, 300) for r in cov.reasons))
-        return {
-            "id": rid,
-            "status": cov.status,
-            "source": cov.source,
-            "days": cov.days,
-            "reason": reason,
-        }
-
-    return {
-        "days": days,
-        "observed_at": iso(until),
-        "since": iso(since),
-        "actors_redacted": bool(options.redact_actors),
-        "truncated": truncated,
-        "sources": sources,
-        "resources": [entry(rid) for rid in ids],
-        "records": kept,
     }

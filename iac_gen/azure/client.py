@@ -29,6 +29,7 @@ from iac_gen.azure.http import (
     Body,
     BoundedBodyPolicy,
     ByteBudget,
+    ConcurrencyGate,
     DeadlineExceeded,
     ResponseRefused,
     Watchdog,
@@ -108,6 +109,7 @@ class _Pipeline:
             policies.BearerTokenCredentialPolicy(
                 credential, *credential_scopes(settings.arm_endpoint)
             ),
+            ConcurrencyGate(settings.concurrency),
             BoundedBodyPolicy(
                 self._watchdog,
                 timeout=settings.timeout,
@@ -120,6 +122,7 @@ class _Pipeline:
             timeout=settings.timeout,
             verify=connection_verify(),
             concurrency=settings.concurrency,
+            origin=settings.arm_endpoint,
         )
         self._client: Any = PipelineClient(
             base_url=settings.arm_endpoint, policies=chain, transport=transport

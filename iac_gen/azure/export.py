@@ -21,7 +21,7 @@ from typing import Any
 
 from iac_gen.azure.client import ArmReader, ClientSettings, Fetched, GraphReader
 from iac_gen.azure.credentials import make_credential, normalise_endpoint
-from iac_gen.azure.http import ByteBudget
+from iac_gen.azure.http import WORKERS_PER_SLOT, ByteBudget
 from iac_gen.azure.ids import (
     ArmPath,
     BadId,
@@ -31,6 +31,7 @@ from iac_gen.azure.ids import (
     shown,
     workspace_of,
 )
+from iac_gen.shards import Shard, in_shard
 from iac_gen.vocabulary import CODE_VERSION_TYPE, MODEL_VERSION_TYPE
 
 __all__ = [
@@ -59,6 +60,10 @@ from iac_gen.vocabulary import DIAGNOSTICS_API as DIAGNOSTIC_API
 from iac_gen.vocabulary import DIAGNOSTICS_TYPE as DIAGNOSTIC_TYPE
 
 GRAPH_QUERY_ID = RESOURCE_GRAPH_PATH
+SUBSCRIPTIONS_QUERY = (
+    "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' "
+    "| project id, subscriptionId, type | order by subscriptionId asc"
+)
 GRAPH_QUERY = (
     "resources | where "
     + " or ".join(
@@ -87,6 +92,7 @@ class ExportOptions:
     max_pages: int = 1000
     changes_days: int | None = None  # --changes [--days N]: read the change history too
     redact_actors: bool = False  # --redact-actors: pseudonyms for who changed what
+    shard: Shard | None = None  # --shard K/N: only the subscriptions of shard K (with --graph)
 
 
 ProgressFn = Callable[[str, dict[str, Any]], None]
@@ -200,12 +206,13 @@ def export_live(
     budget = ByteBudget(live_load.MAX_BYTES)
     arm = ArmReader(credential, first_sub, settings, budget=budget)
     try:
-        with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
+        workers = max(1, options.concurrency) * WORKERS_PER_SLOT  # the gate bounds requests
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             if options.graph:
                 scope = _export_graph(options, settings, credential, arm, pool, collector, budget)
             else:
                 scope = _export_workspace(options, arm, pool, collector)
-        changes = _read_changes(options, settings, credential, collector, progress)
+        changes = _read_changes(options, settings, credential, collector, progress, scope)
     finally:
         arm.close()
         closer = getattr(credential, "close", None)
@@ -233,6 +240,7 @@ def _read_changes(
     credential: Any,
     collector: _Collector,
     progress: ProgressFn | None,
+    scope: dict[str, Any],
 ) -> dict[str, Any] | None:
     """The change history of every resource read (`iac_gen.azure.changes`), or None
     without `--changes`. Its failures make attribution unknown; they never fail the export."""
@@ -243,13 +251,16 @@ def _read_changes(
 
     ids = [str(body["id"]) for body in collector.bodies.values()]
     subs = options.subscriptions if not options.management_group else ()
+    group = options.management_group
+    if options.shard is not None:  # a shard asks about its own subscriptions only
+        subs, group = tuple(scope.get("subscriptions") or ()), None
     return read_changes(
         ids,
         ChangeOptions(
             days=options.changes_days,
             redact_actors=options.redact_actors,
             subscriptions=tuple(subs),
-            management_group=options.management_group,
+            management_group=group,
         ),
         settings,
         credential,
@@ -497,24 +508,28 @@ def _export_graph(
     col: _Collector,
     budget: ByteBudget,
 ) -> dict[str, Any]:
-    scope = {
-        "mode": "graph",
-        "subscriptions": list(options.subscriptions),
-        "management_group": options.management_group,
-        "query": GRAPH_QUERY,
-    }
+    """One Resource Graph query for the scope, then ARM GETs only where rows fall short."""
     graph = GraphReader(credential, settings, budget=budget)
     try:
+        subscriptions, group = _graph_scope(options, graph, col)
+        scope: dict[str, Any] = {
+            "mode": "graph",
+            "subscriptions": list(subscriptions),
+            "management_group": options.management_group,
+            "query": GRAPH_QUERY,
+        }
+        if options.shard is not None:
+            scope["shard"] = str(options.shard)
+            if not subscriptions:  # nothing in this shard: asking with none would ask all
+                return scope
         fetched = graph.query(
-            GRAPH_QUERY,
-            subscriptions=list(options.subscriptions),
-            management_group=options.management_group,
+            GRAPH_QUERY, subscriptions=list(subscriptions), management_group=group
         )
     finally:
         graph.close()
     if col.progress:
         col.progress("graph", {"rows": len(fetched.items), "quota_waits": len(graph.quota_waits)})
-    by_kind, problems = _graph_rows(fetched.items, options.subscriptions)
+    by_kind, problems = _graph_rows(fetched.items, tuple(subscriptions))
     reasons = [fetched.reason] if fetched.status != "read" else []
     if problems:
         more = f"; and {len(problems) - 2} more" if len(problems) > 2 else ""
@@ -522,7 +537,51 @@ def _export_graph(
     if reasons:
         reason = "; ".join(reasons)
         col.status(GRAPH_QUERY_ID, "Microsoft.ResourceGraph/query", "not_checked", reason)
+    _graph_fill(options, arm, pool, col, by_kind)
+    # Code and model versions are not read across a fleet: one GET per deployment is what
+    # Resource Graph rows exist to avoid. Drift says, per deployment, that the running
+    # code's hash could not be compared; export one workspace to compare it.
+    return scope
 
+
+def _graph_scope(
+    options: ExportOptions, graph: GraphReader, col: _Collector
+) -> tuple[tuple[str, ...], str | None]:
+    """(subscriptions, management group) to query. Unsharded: as given. A shard asks for its
+    own subscriptions only: those of `--subscription` it holds or, for a management group,
+    those of the group's subscriptions it holds (one small Resource Graph query), so each
+    job reads its part of the fleet, not the whole fleet N times."""
+    if options.shard is None:
+        return options.subscriptions, options.management_group
+    if not options.management_group:
+        return tuple(in_shard(options.subscriptions, options.shard)), None
+    fetched = graph.query(SUBSCRIPTIONS_QUERY, management_group=options.management_group)
+    if fetched.status != "read":
+        col.status(
+            GRAPH_QUERY_ID,
+            "Microsoft.ResourceGraph/query",
+            "not_checked",
+            f"subscriptions of management group: {fetched.reason}",
+        )
+    found: set[str] = set()
+    for row in fetched.items:
+        value = row.get("subscriptionId")
+        try:
+            found.add(check_segment(value if isinstance(value, str) else "", "subscriptionId"))
+        except BadId as exc:
+            col.status(GRAPH_QUERY_ID, "Microsoft.ResourceGraph/query", "not_checked", str(exc))
+    return tuple(in_shard(sorted(found, key=str.lower), options.shard)), None
+
+
+def _graph_fill(
+    options: ExportOptions,
+    arm: ArmReader,
+    pool: ThreadPoolExecutor,
+    col: _Collector,
+    by_kind: dict[str, list[tuple[ArmPath, dict[str, Any]]]],
+) -> None:
+    """Keep rows with full properties; GET the rest, the workspaces rows do not show,
+    autoscale settings whose target is unknown, and every endpoint's diagnostic settings."""
     endpoint_rows = by_kind["endpoint"]
     deployment_rows = by_kind["deployment"]
     hosts = {workspace_of(p).key(): workspace_of(p) for p, _ in endpoint_rows}
@@ -570,7 +629,3 @@ def _export_graph(
     _parallel(pool, get_one, fill)
     _parallel(pool, get_autoscale, untargeted)
     _parallel(pool, diagnostics, [p for p, _ in endpoint_rows])
-    # Code and model versions are not read across a fleet: one GET per deployment is what
-    # Resource Graph rows exist to avoid. Drift says, per deployment, that the running
-    # code's hash could not be compared; export one workspace to compare it.
-    return scope

@@ -101,6 +101,7 @@ def _register() -> None:
         export,
         import_cmd,
         lint,
+        merge,
         plan,
         report,
         rollout,

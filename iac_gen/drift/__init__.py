@@ -142,6 +142,11 @@ def analyse(
         inputs += input_entries("live", [Path(live_path)])
     if waivers_path is not None:
         inputs += input_entries("waivers", [waivers_path])
+    from iac_gen.shards import sharded_specs
+
+    # A shard's export holds its subscriptions only: the other specs are other shards' to
+    # judge (never "missing"); every spec still counts as an input, the design is one.
+    specs = sharded_specs(specs, getattr(live, "scope", None), inputs)
     return analyse_desired(
         [(spec, desired_state(spec)) for spec in specs],
         live,

@@ -10,6 +10,7 @@ Counts, the overall status and the sort order are decided here, once:
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from iac_gen import __version__
@@ -35,8 +36,19 @@ def build_result(run: DriftRun) -> dict[str, Any]:
         key=lambda f: (f["resource"].lower(), f["field"], f["arm_path"], f["change"], f["id"]),
     )
     resources = sorted(run.resources, key=lambda r: (r["id"].lower(), r["name"]))
+    # Ties (one endpoint name in several workspaces of a fleet) are ordered by content, not
+    # by the order of the workspaces: equal keys then mean equal entries, so the shards of a
+    # fleet merge (`iac_gen.report.merge`) into exactly the result of one run.
     coverage = sorted(
-        run.coverage, key=lambda c: (c["resource"].lower(), c["field"], c["arm_path"])
+        run.coverage,
+        key=lambda c: (
+            c["resource"].lower(),
+            c["field"],
+            c["arm_path"],
+            c["outcome"],
+            c.get("reason") or "",
+            c["resource"],
+        ),
     )
     by_status = dict.fromkeys(RESOURCE_STATUSES, 0)
     for resource in resources:
@@ -68,7 +80,9 @@ def build_result(run: DriftRun) -> dict[str, Any]:
         "findings": findings,
         "coverage": coverage,
         "waivers": run.book.report() if run.book is not None else [],
-        "traffic": sorted(run.traffic, key=lambda t: t["endpoint"].lower()),
+        "traffic": sorted(
+            run.traffic, key=lambda t: (t["endpoint"].lower(), json.dumps(t, sort_keys=True))
+        ),
         "errors": sorted(run.errors, key=lambda e: (e["resource"].lower(), e["reason"])),
     }
 

@@ -2,7 +2,8 @@
 
 It serves GET on ARM resource paths (workspaces, online endpoints and deployments, autoscale
 and diagnostic settings; single resources and paged collections) and the Resource Graph
-query API, from fixture bodies indexed by id. For change attribution it also serves
+query API, from fixture bodies indexed by id (and, for `resourcecontainers` queries, the
+subscriptions those ids name). For change attribution it also serves
 Resource Graph `resourcechanges` rows (a query that starts with `resourcechanges`) and
 Activity Log events (`GET .../providers/microsoft.insights/eventtypes/management/values`
 with the documented `$filter`), and `history_status` (e.g. 403) refuses both. It injects
@@ -275,6 +276,21 @@ class Emulator:
             rows.append(_graph_row(self.current(body), self.graph_properties))
         return rows
 
+    def subscription_rows(self, subscriptions: list[str]) -> list[dict[str, Any]]:
+        """`resourcecontainers` rows of the subscriptions the served ids name (every one
+        counts as a member of any management group asked about), sorted by id."""
+        subs = {s.lower() for s in subscriptions}
+        found = sorted({rid.split("/")[2] for rid in self.index if rid.count("/") >= 2})
+        return [
+            {
+                "id": f"/subscriptions/{sub}",
+                "subscriptionId": sub,
+                "type": "microsoft.resources/subscriptions",
+            }
+            for sub in found
+            if not subs or sub in subs
+        ]
+
     def current(self, body: dict[str, Any]) -> dict[str, Any]:
         """`body` as this GET sees it: in a transition state while a fault holds it."""
         state = self.faults.state_for(str(body.get("id", "")))
@@ -446,6 +462,8 @@ class _Handler(BaseHTTPRequestHandler):
                 code = emu.history_error_code
                 return emu.history_status, headers, _error(emu.history_status, "Denied", code)
             rows = _change_rows(emu.changes, query)
+        elif query.lstrip().lower().startswith("resourcecontainers"):
+            rows = emu.subscription_rows(subscriptions)
         else:
             rows = emu.graph_rows(query, subscriptions)
         offset = int(str(options.get("$skipToken") or "0"))

@@ -101,12 +101,14 @@ def render_reports(
     context: Mapping[str, Any] | None = None,
     argv: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
+    manifest_extra: Mapping[str, Any] | None = None,
 ) -> dict[str, str]:
     """File name -> text for drift.json (always), each chosen format and manifest.json.
 
     `sources` (default: the result's spec files) are the files whose git commit the
     manifest records and whose repository gives the provenance; `context` defaults to
-    `evidence_context(sources, env)`.
+    `evidence_context(sources, env)`; `manifest_extra` are further manifest members (a
+    merge's `shards`).
     """
     from iac_gen.output_files import dumps_json
     from iac_gen.report.manifest import build_manifest
@@ -133,6 +135,7 @@ def render_reports(
         sources=looked_up,
         contents=files,
         digests=digests,
+        extra=manifest_extra,
     )
     files[MANIFEST_NAME] = dumps_json(manifest)
     return files
@@ -161,6 +164,7 @@ def write_evidence(
     argv: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
     context: Mapping[str, Any] | None = None,
+    manifest_extra: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Render drift.json, the formats (all by default) and `manifest.json`, and write them
     all or none. Returns the written paths, manifest last.
@@ -182,5 +186,6 @@ def write_evidence(
         context=context,
         argv=argv,
         env=env,
+        manifest_extra=manifest_extra,
     )
     return write_report_files(Path(report_dir), files)

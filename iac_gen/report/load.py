@@ -16,7 +16,7 @@ renderers read. Problems are `InputError`s, one line each:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,6 +84,12 @@ def _schema_problems(data: dict[str, Any]) -> tuple[list[str], list[str]] | None
         return f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
 
     return [text(e) for e in errors if not _is_tie(e)], [text(e) for e in errors if _is_tie(e)]
+
+
+def coverage_entries(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A drift result's coverage as the analysis holds it: one dict per judged property,
+    whatever encoding drift.json gives it. Read coverage through here (`merge` does)."""
+    return [dict(entry) for entry in result.get("coverage") or []]
 
 
 def consistency_problems(data: dict[str, Any]) -> list[str]:

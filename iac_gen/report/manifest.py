@@ -272,10 +272,77 @@ def build_manifest(
     return manifest
 
 
+CHAIN_SEED = "iac-gen shard chain 1"
+
+
+def chain_step(previous: str, result_sha256: str, manifest_sha256: str | None) -> str:
+    """The next link of a merge's shard chain: SHA-256 over the previous link, the shard
+    result's digest and its manifest's digest (`-` when it had none)."""
+    text = f"{previous}\n{result_sha256}\n{manifest_sha256 or '-'}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def chain_start() -> str:
+    return hashlib.sha256(CHAIN_SEED.encode("utf-8")).hexdigest()
+
+
+def shards_member(
+    shards: Sequence[Mapping[str, Any]], base_dir: Path | str | None
+) -> dict[str, Any]:
+    """The `shards` member of a merge's manifest: per shard (in K order) its result file and
+    the manifest.json that vouched for it (path, size, sha256), the live bundle it judged
+    (as its result records it), and `chain_sha256`, the chain so far. The last link is the
+    member's own `chain_sha256`: changing, dropping or reordering any shard changes it.
+
+    Each item of `shards`: `shard` ("K/N"), `result` and `manifest` (paths; manifest may be
+    None), `live` (the result's live input entries)."""
+    link = chain_start()
+    entries = []
+    for item in shards:
+        result = file_record(Path(item["result"]), base_dir)
+        manifest = file_record(Path(item["manifest"]), base_dir) if item.get("manifest") else None
+        link = chain_step(link, result["sha256"], manifest["sha256"] if manifest else None)
+        entries.append(
+            {
+                "shard": item["shard"],
+                "result": result,
+                "manifest": manifest,
+                "live": [
+                    {"path": str(i.get("path")), "sha256": str(i.get("sha256"))}
+                    for i in item.get("live") or []
+                ],
+                "chain_sha256": link,
+            }
+        )
+    return {"count": len(entries), "entries": entries, "chain_sha256": link}
+
+
+def _chain_problems(member: Any) -> list[str]:
+    """Where a manifest's shard chain does not follow from its entries."""
+    if not isinstance(member, dict) or not isinstance(member.get("entries"), list):
+        return ["shards: malformed (no entries)"]
+    link = chain_start()
+    problems = []
+    for i, entry in enumerate(member["entries"]):
+        try:
+            result = entry["result"]["sha256"]
+            manifest = entry["manifest"]["sha256"] if entry.get("manifest") else None
+        except (KeyError, TypeError):
+            return [f"shards.entries[{i}]: malformed"]
+        link = chain_step(link, str(result), str(manifest) if manifest else None)
+        if entry.get("chain_sha256") != link:
+            problems.append(f"shards.entries[{i}] ({entry.get('shard')}): chain_sha256 broken")
+    if member.get("chain_sha256") != link:
+        problems.append("shards: chain_sha256 does not follow from its entries")
+    return problems
+
+
 def verify_manifest(path: Path) -> list[str]:
     """Problems found re-checking a manifest's hashes; empty when every file matches.
 
-    Paths are looked up relative to the manifest's folder first, then as recorded.
+    Paths are looked up relative to the manifest's folder first, then as recorded. A merge's
+    manifest also has its shard chain re-computed, and each shard's result and manifest
+    re-hashed (`shards_member`).
     """
     path = Path(path)
     try:
@@ -284,21 +351,28 @@ def verify_manifest(path: Path) -> list[str]:
         return [f"{path}: cannot read manifest: {exc}"]
     problems: list[str] = []
     base = path.parent
-    for section in ("inputs", "outputs"):
-        for entry in manifest.get(section) or []:
-            rel = str(entry.get("path"))
-            target = base / rel
-            if not target.is_file() and Path(rel).is_file():
-                target = Path(rel)  # recorded as given (absolute, or relative to the caller)
-            if not target.is_file():
-                problems.append(f"{rel}: missing ({section[:-1]})")
-                continue
-            size = target.stat().st_size
-            if size != entry.get("size"):
-                problems.append(f"{rel}: size {size} != recorded {entry.get('size')}")
-            digest = sha256_file(target)
-            if digest != entry.get("sha256"):
-                problems.append(f"{rel}: sha256 {digest} != recorded {entry.get('sha256')}")
+    records = [(s, e) for s in ("inputs", "outputs") for e in manifest.get(s) or []]
+    if "shards" in manifest:
+        problems += _chain_problems(manifest["shards"])
+        member = manifest["shards"] if isinstance(manifest["shards"], dict) else {}
+        for entry in member.get("entries") or []:
+            for kind in ("result", "manifest"):
+                if isinstance(entry, dict) and isinstance(entry.get(kind), dict):
+                    records.append((f"shard {kind}s", entry[kind]))
+    for section, entry in records:
+        rel = str(entry.get("path"))
+        target = base / rel
+        if not target.is_file() and Path(rel).is_file():
+            target = Path(rel)  # recorded as given (absolute, or relative to the caller)
+        if not target.is_file():
+            problems.append(f"{rel}: missing ({section[:-1]})")
+            continue
+        size = target.stat().st_size
+        if size != entry.get("size"):
+            problems.append(f"{rel}: size {size} != recorded {entry.get('size')}")
+        digest = sha256_file(target)
+        if digest != entry.get("sha256"):
+            problems.append(f"{rel}: sha256 {digest} != recorded {entry.get('sha256')}")
     return problems
 
 

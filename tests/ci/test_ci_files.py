@@ -38,9 +38,11 @@ def check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[s
     [
         ("vendor.github-actions", "action.yml"),
         ("vendor.azure-pipelines", "ci/azure-pipelines/iac-gen-drift.yml"),
+        ("vendor.azure-pipelines", "ci/azure-pipelines/iac-gen-fleet-drift.yml"),
         ("vendor.github-workflows", ".github/workflows/ci.yml"),
         ("vendor.github-workflows", "docs/examples/github-drift.yml"),
         ("vendor.github-workflows", "docs/examples/github-lint-pr.yml"),
+        ("vendor.github-workflows", "docs/examples/github-fleet-drift.yml"),
     ],
 )
 def test_ci_files_match_their_platform_schema(schema: str, path: str, tmp_path: Path) -> None:
@@ -122,6 +124,39 @@ def test_action_drift_in_sync_sets_outputs_and_summary(tmp_path: Path) -> None:
     assert outputs["findings"] == "0" and outputs["high"] == "0"
     assert outputs["code"] == "0" and outputs["sarif"] == f"{report}/drift.sarif"
     assert summary == (report / "drift.md").read_text(encoding="utf-8")
+
+
+def test_action_merges_shard_results(tmp_path: Path) -> None:
+    """The merge job of the matrix example: shard results found by a pattern, merged."""
+    from iac_gen.shards import Shard
+    from iac_gen.spec.load import load_specs
+    from tests.merge.fleet import deployed, subscription, with_changes, write_specs
+    from tests.merge.test_merge import _bundle, _judge
+
+    subs = [subscription(i) for i in (1, 2, 6, 7)]  # two in each of two shards
+    paths = write_specs(tmp_path / "specs", subs)
+    specs = load_specs(paths)
+    bodies = with_changes(deployed(paths), subs)
+    for k in (1, 2):
+        mine = [s for s in subs if Shard(k, 2).holds(s)]
+        _judge(specs, _bundle(bodies, mine, f"{k}/2"), tmp_path / "shards" / f"iac-gen-shard-{k}")
+    report = tmp_path / "fleet"
+    outputs, summary, code = run_action(
+        tmp_path,
+        command="merge",
+        results=f"{tmp_path}/shards/*/drift.json",
+        report_dir=str(report),
+    )
+    assert code == 0  # the step itself; the gate step exits with outputs["code"]
+    assert outputs["status"] == "drifted" and outputs["code"] == "1"
+    assert (
+        json.loads((report / "manifest.json").read_text(encoding="utf-8"))["shards"]["count"] == 2
+    )
+    assert summary == (report / "drift.md").read_text(encoding="utf-8")
+    _, _, code = run_action(
+        tmp_path, command="merge", results=f"{tmp_path}/none/*.json", report_dir=str(report)
+    )
+    assert code == 2
 
 
 def test_action_drift_found_counts_by_severity(tmp_path: Path) -> None:
