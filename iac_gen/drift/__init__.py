@@ -59,6 +59,7 @@ def analyse_desired(
     judged against: given, else the day of an explicitly given `now`, else the real date
     (`waiver_today()`), whatever SOURCE_DATE_EPOCH says.
     """
+    from iac_gen.desired.local_assets import one_reading
     from iac_gen.drift.companions import designed_companions, live_reads
     from iac_gen.drift.match import designed_resources
     from iac_gen.drift.pipeline import DriftRun, run_steps
@@ -92,7 +93,8 @@ def analyse_desired(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return run_steps(run).result
+        with one_reading():  # local code folders: found and hashed once per run
+            return run_steps(run).result
     finally:
         if collecting:
             gc.enable()
@@ -143,13 +145,16 @@ def analyse(
         inputs += input_entries("live", [Path(live_path)])
     if waivers_path is not None:
         inputs += input_entries("waivers", [waivers_path])
-    return analyse_desired(
-        [(spec, desired_state(spec)) for spec in specs],
-        live,
-        waivers,
-        environment=env,
-        fail_on=fail_on,
-        inputs=inputs,
-        live_label=str(live_path) if live_path is not None else None,
-        redact_actors=redact_actors,
-    )
+    from iac_gen.desired.local_assets import one_reading
+
+    with one_reading():  # the desired state and the code judgement share one reading
+        return analyse_desired(
+            [(spec, desired_state(spec)) for spec in specs],
+            live,
+            waivers,
+            environment=env,
+            fail_on=fail_on,
+            inputs=inputs,
+            live_label=str(live_path) if live_path is not None else None,
+            redact_actors=redact_actors,
+        )

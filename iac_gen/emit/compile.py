@@ -100,9 +100,12 @@ def compile_specs(
         seen[name] = spec
     if clashes:
         raise InputError(clashes)
-    per_spec = _compile_shared(specs, env, target) if _worth_sharing(specs) else None
-    if per_spec is None:
-        per_spec = [compile_spec(spec, env=env, target=target) for spec in specs]
+    from iac_gen.desired.local_assets import one_reading
+
+    with one_reading():  # assets.json and the desired state share one hash of each folder
+        per_spec = _compile_shared(specs, env, target) if _worth_sharing(specs) else None
+        if per_spec is None:
+            per_spec = [compile_spec(spec, env=env, target=target) for spec in specs]
     files: dict[str, str] = {}
     for spec, spec_files in zip(specs, per_spec, strict=True):
         for rel, text in spec_files.items():
