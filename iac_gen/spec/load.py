@@ -30,6 +30,12 @@ TARGET_OPTIONS = {
 
 
 def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | None:
+    """One file's single document, classified, or None (with its diagnostics in `diags`)
+    when it is no spec or a broken one.
+
+    Long because each way a YAML file can fail to be a spec (empty, several documents, not
+    a mapping, a batch file, an unfilled placeholder) is its own diagnostic, in the order
+    they are checked; a file found in a folder that is no spec is skipped silently."""
     display = str(path)
     try:
         docs = parse_yaml(path, display)
