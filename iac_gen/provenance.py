@@ -73,3 +73,21 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def remembered_count() -> int:
+    """How many digests `remember_digest` holds: a mark for `remembered_since`."""
+    return len(_KNOWN)
+
+
+def remembered_since(mark: int) -> list[tuple[tuple[int, int, int, int, int], str]]:
+    """The digests remembered after `remembered_count()` returned `mark`, so a worker process
+    that read files can hand them to the process that continues (`adopt_remembered`)."""
+    from itertools import islice
+
+    return list(islice(reversed(_KNOWN.items()), max(len(_KNOWN) - mark, 0)))[::-1]
+
+
+def adopt_remembered(entries: list[tuple[tuple[int, int, int, int, int], str]]) -> None:
+    """Take digests another process remembered (`remembered_since`) as this one's own."""
+    _KNOWN.update(entries)

@@ -81,18 +81,24 @@ def _resolve(path: Path) -> Path:
 
 
 def upload_files(folder: Path) -> list[UploadFile]:
-    """The files azure-ai-ml would upload for `folder`, in walk order."""
+    """The files azure-ai-ml would upload for `folder`, in walk order.
+
+    Paths are handled as text (`os.path`), one `Path` per file found: a fleet hashes
+    thousands of small code folders, and pathlib's parsing was most of the cost."""
     folder = Path(folder)
     ignore = _Ignore(folder)
     out: list[UploadFile] = []
-    for root, _dirs, files in os.walk(folder, followlinks=True):
-        prefix = Path(root).relative_to(folder)
-        real_root = Path(root).resolve().absolute()
+    base = os.fspath(folder)
+    for root, _dirs, files in os.walk(base, followlinks=True):
+        rel = os.path.relpath(root, base)  # os.walk joins below `base`: a plain prefix
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        real_root = os.path.realpath(root)
         for filename in files:
-            origin = real_root / filename
-            if ignore.excluded(Path(origin.as_posix())):
+            origin = Path(real_root, filename)
+            if ignore.patterns and ignore.excluded(origin):
                 continue
-            out.append(UploadFile(_resolve(origin), (prefix / filename).as_posix()))
+            source = _resolve(origin) if os.path.islink(origin) else origin
+            out.append(UploadFile(source, prefix + filename))
     return out
 
 

@@ -71,6 +71,8 @@ def drift_command(
     quiet: bool = progress.QUIET,
     verbose: bool = progress.VERBOSE,
 ) -> None:
+    """Long because a Typer command's options are its signature (one parameter per option,
+    with its help); the body reads settings, loads, compares, writes and prints in order."""
     from iac_gen.drift import analyse
     from iac_gen.drift.analysis import failing_findings, gate_exit_code
     from iac_gen.drift.inputs import load_inputs

@@ -32,9 +32,11 @@ import hashlib
 import os
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from iac_gen.diagnostics import Diagnostic, InputError
 from iac_gen.spec.model import Deployment, InlineModel, Spec
@@ -188,11 +190,56 @@ def _object_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Within `one_reading()`: each spec's assets by (id(spec), missing_ok), with the spec held so
+# its id cannot be reused, and each folder's (content hash, object hash) by its path.
+_READING: dict[str, dict[Any, Any]] | None = None
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block, each spec's local assets are found once and each folder is hashed
+    once. A drift or compile run reads its inputs as one snapshot, and asks for a spec's
+    assets several times (desired state, compile's assets.json, drift's code judgement): a
+    fleet of CLI v2 folders otherwise walks and stats every `./src` seven times per spec."""
+    global _READING
+    if _READING is not None:  # nested: the outer block's snapshot holds
+        yield
+        return
+    _READING = {"specs": {}, "hashes": {}}
+    try:
+        yield
+    finally:
+        _READING = None
+
+
 def local_assets(spec: Spec, *, missing_ok: bool = False) -> list[LocalAsset]:
     """Every local code folder and model path of `spec`. Loading has checked that they
     exist; a spec built in code may name one that does not: InputError (IAC227), or skipped
     with `missing_ok` (compile then leaves it out of assets.json, as it has nothing to hash)."""
+    reading = _READING
+    if reading is None:
+        return _local_assets(spec, missing_ok)
+    key = (id(spec), missing_ok)
+    hit = reading["specs"].get(key)
+    if hit is None or hit[0] is not spec:
+        hit = reading["specs"][key] = (spec, _local_assets(spec, missing_ok))
+    return list(hit[1])
+
+
+def _hashes(source: Path) -> tuple[str, str]:
+    """(content hash, object hash) of a folder or file; once per path within `one_reading`."""
     from iac_gen.assets.content_hash import content_hash
+
+    reading = _READING
+    if reading is None:
+        return content_hash(source), object_hash(source)
+    found = reading["hashes"].get(source)
+    if found is None:
+        found = reading["hashes"][source] = (content_hash(source), object_hash(source))
+    return found
+
+
+def _local_assets(spec: Spec, missing_ok: bool) -> list[LocalAsset]:
     from iac_gen.spec.semantics import is_url
 
     found: list[LocalAsset] = []
@@ -214,7 +261,7 @@ def local_assets(spec: Spec, *, missing_ok: bool = False) -> list[LocalAsset]:
                         )
                     ]
                 )
-            content, objects = content_hash(source), object_hash(source)
+            content, objects = _hashes(source)
             name, version = asset_identity(
                 spec.endpoint.name, role, content, objects, dep.inline_model
             )

@@ -59,6 +59,7 @@ def analyse_desired(
     judged against: given, else the day of an explicitly given `now`, else the real date
     (`waiver_today()`), whatever SOURCE_DATE_EPOCH says.
     """
+    from iac_gen.desired.local_assets import one_reading
     from iac_gen.drift.match import designed_companions, designed_resources, live_reads
     from iac_gen.drift.pipeline import DriftRun, run_steps
 
@@ -91,7 +92,8 @@ def analyse_desired(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return run_steps(run).result
+        with one_reading():  # local code folders: found and hashed once per run
+            return run_steps(run).result
     finally:
         if collecting:
             gc.enable()
@@ -142,18 +144,20 @@ def analyse(
         inputs += input_entries("live", [Path(live_path)])
     if waivers_path is not None:
         inputs += input_entries("waivers", [waivers_path])
+    from iac_gen.desired.local_assets import one_reading
     from iac_gen.shards import sharded_specs
 
     # A shard's export holds its subscriptions only: the other specs are other shards' to
     # judge (never "missing"); every spec still counts as an input, the design is one.
     specs = sharded_specs(specs, getattr(live, "scope", None), inputs)
-    return analyse_desired(
-        [(spec, desired_state(spec)) for spec in specs],
-        live,
-        waivers,
-        environment=env,
-        fail_on=fail_on,
-        inputs=inputs,
-        live_label=str(live_path) if live_path is not None else None,
-        redact_actors=redact_actors,
-    )
+    with one_reading():  # the desired state and the code judgement share one reading
+        return analyse_desired(
+            [(spec, desired_state(spec)) for spec in specs],
+            live,
+            waivers,
+            environment=env,
+            fail_on=fail_on,
+            inputs=inputs,
+            live_label=str(live_path) if live_path is not None else None,
+            redact_actors=redact_actors,
+        )

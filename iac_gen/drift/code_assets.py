@@ -71,6 +71,16 @@ def _by_id(items: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
     return {str(item.get("id", "")).lower(): item for item in items}
 
 
+def _indexes(run: Any) -> tuple[dict[str, Mapping[str, Any]], dict[str, Mapping[str, Any]]]:
+    """(live resources, unreadable entries) by lower-cased id, built once per run: rebuilt
+    for every deployment they made a fleet's drift quadratic in its size."""
+    found = getattr(run, "_code_indexes", None)
+    if found is None or found[0] is not run.live_resources:
+        found = (run.live_resources, _by_id(run.live_resources), _by_id(run.live_not_checked))
+        run._code_indexes = found
+    return found[1], found[2]
+
+
 def judge(
     run: Any, label: str, pair: Any, side: Any, outcomes: Any, status: str | None
 ) -> tuple[str | None, list[dict[str, Any]]]:
@@ -128,8 +138,8 @@ def judge(
             text=f"deployed code differs from {asset.path}: the deployment runs no code asset",
         )
         return _drifted(outcomes, finding, status, entry)
-    unread = {str(e.get("id", "")).lower(): e for e in run.live_not_checked}
-    body = _by_id(run.live_resources).get(live_id.lower())
+    live_by_id, unread = _indexes(run)
+    body = live_by_id.get(live_id.lower())
     if body is None:
         if live_id.lower() in unread:
             reason = str(unread[live_id.lower()].get("reason", "")) or "not read"

@@ -1,8 +1,14 @@
 """Compare the normalised sides of each matched resource.
 
 Most resources of a fleet are in sync, so the flat maps are compared for equality first
-(cheap, C-speed dict comparison); `deepdiff` runs only where they differ and says which
-leaves differ. It is imported lazily: `iac-gen --help` and `validate` never load it.
+(cheap, C-speed dict comparison). Where they differ, the leaves that differ are found with
+`!=`; a leaf present on one side only, or whose two values are of one plain type (text, a
+whole number, true/false), differs for `deepdiff` exactly as it does for `!=`, so those need
+nothing more. Only the rest (values of different types, tuples from lists, floats: deepdiff
+takes one NaN object as equal to itself) go through `deepdiff`, which decides whether they
+really differ (`1` and `1.0` do not). It is
+imported lazily, and only then: `iac-gen --help`, `validate` and an ordinary drift never
+load it.
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ from typing import Any
 from iac_gen.drift.normalise import Flat, Path_
 
 _ABSENT = object()
+# Values of these types are equal for deepdiff (ignore_numeric_type_changes) exactly when
+# `==` says so, as long as both values have the same one of them.
+_PLAIN = frozenset({str, int, bool})
 
 
 @dataclass(frozen=True)
@@ -27,25 +36,22 @@ def compare(desired: Flat, live: Flat) -> list[Difference]:
     """Leaf differences between two flat maps, sorted by path; empty when they agree."""
     if desired == live:
         return []
-    from deepdiff import DeepDiff
-
-    # deepdiff only sees the leaves whose canonical values differ (cheap on a fleet).
-    keys = [
-        k for k in desired.keys() | live.keys() if desired.get(k, _ABSENT) != live.get(k, _ABSENT)
-    ]
-    if not keys:
-        return []
-    left = {k: desired[k] for k in keys if k in desired}
-    right = {k: live[k] for k in keys if k in live}
-    diff = DeepDiff(left, right, view="tree", ignore_numeric_type_changes=True)
-    paths: set[Path_] = set()
-    for levels in diff.values():
-        for level in levels:
-            where = level.path(output_format="list")
-            if where:
-                paths.add(where[0])
-            else:  # one side empty: deepdiff reports the whole map as changed
-                paths.update(keys)
+    paths: list[Path_] = []
+    unsure: list[Path_] = []
+    get_desired, get_live = desired.get, live.get
+    for key in desired.keys() | live.keys():
+        left, right = get_desired(key, _ABSENT), get_live(key, _ABSENT)
+        if left != right:
+            if (
+                left is _ABSENT
+                or right is _ABSENT
+                or (type(left) is type(right) and type(left) in _PLAIN)
+            ):
+                paths.append(key)
+            else:
+                unsure.append(key)
+    if unsure:
+        paths.extend(_deepdiff_paths(desired, live, unsure))
     out = []
     for path in sorted(paths):
         if path in desired and path in live:
@@ -56,3 +62,22 @@ def compare(desired: Flat, live: Flat) -> list[Difference]:
             change = "added"
         out.append(Difference(path, change, desired.get(path), live.get(path)))
     return out
+
+
+def _deepdiff_paths(desired: Flat, live: Flat, keys: list[Path_]) -> set[Path_]:
+    """Which of `keys` (present on both sides, `!=`, not of one plain type) deepdiff finds
+    different."""
+    from deepdiff import DeepDiff
+
+    left = {k: desired[k] for k in keys}
+    right = {k: live[k] for k in keys}
+    diff = DeepDiff(left, right, view="tree", ignore_numeric_type_changes=True)
+    paths: set[Path_] = set()
+    for levels in diff.values():
+        for level in levels:
+            where = level.path(output_format="list")
+            if where:
+                paths.add(where[0])
+            else:  # the whole map reported as changed
+                paths.update(keys)
+    return paths

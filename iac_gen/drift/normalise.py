@@ -37,7 +37,8 @@ Flat = dict[Path_, Any]
 _SYSTEM_KEYS = frozenset(k.lower() for k in tables.SYSTEM_PROPERTY_KEYS)
 _PROPERTIES_MAP = ("properties", "properties")
 _UNSET = object()
-_MEMO_LIMIT = 200_000
+_MEMO_LIMIT = 20_000  # canonical forms remembered per pattern
+_CHILDREN_LIMIT = 1_000  # body keys remembered per pattern
 
 
 def split(path: str) -> Path_:
@@ -46,6 +47,45 @@ def split(path: str) -> Path_:
 
 def join(path: Path_) -> str:
     return ".".join(path)
+
+
+class _Node:
+    """One table pattern with what the tables say about it, looked up once per pattern: the
+    walk follows a body key to its child node with one dict look-up instead of building and
+    hashing the pattern tuple against each table for every leaf."""
+
+    __slots__ = (
+        "as_map",
+        "asset",
+        "children",
+        "dropped",
+        "memo",
+        "pattern",
+        "plain",
+        "quantity",
+        "star",
+        "system_keys",
+    )
+
+    def __init__(self, rules: KindRules, pattern: Path_):
+        self.pattern = pattern
+        self.as_map = rules.maps.get(pattern)
+        self.dropped = pattern in rules.drop
+        self.asset = pattern in rules.assets
+        self.quantity = pattern in rules.quantities
+        # Text here comes out as written: no table rewrites it (no memo needed).
+        self.plain = not (
+            self.quantity
+            or self.asset
+            or pattern in rules.enums
+            or pattern in rules.case_insensitive
+            or pattern in rules.durations
+        )
+        self.system_keys = pattern == _PROPERTIES_MAP
+        self.children: dict[str, _Node] = {}
+        self.star: _Node | None = None
+        # Canonical forms of repeated strings (enums, durations): a fleet repeats them a lot.
+        self.memo: dict[str, Any] = {}
 
 
 @dataclass
@@ -60,8 +100,22 @@ class KindRules:
     maps: dict[Path_, tables.MapPath]
     quantities: dict[Path_, str] = field(default_factory=dict)
     defaults: list[tuple[Path_, Any, tuple[Path_, Any] | None]] = field(default_factory=list)
-    # Canonical forms of repeated strings (enums, durations): a fleet repeats them a lot.
-    memo: dict[tuple[Path_, str], Any] = field(default_factory=dict)
+    root: _Node | None = None
+
+    def child(self, node: _Node, key: str) -> _Node:
+        """The node of `key` under `node` (a map's keys all share its `*` node). Remembered
+        for the keys of the tables and bodies seen so far, up to a bound: a hostile live
+        file with a million distinct keys gets nodes that are not kept."""
+        if node.as_map is not None:
+            if node.star is None:
+                node.star = _Node(self, (*node.pattern, "*"))
+            return node.star
+        found = node.children.get(key)
+        if found is None:
+            found = _Node(self, (*node.pattern, key))
+            if len(node.children) < _CHILDREN_LIMIT:
+                node.children[key] = found
+        return found
 
 
 def _applies(kind: str, entry_kind: str) -> bool:
@@ -131,7 +185,9 @@ def normalise(body: Mapping[str, Any], kind: str, ws: WorkspaceRef | None = None
     """Flat, canonical leaves of one ARM body of `kind` (`endpoint` or `deployment`)."""
     rules = rules_for(kind)
     out: Flat = {}
-    _walk(rules, body, (), (), ws, out)
+    if rules.root is None:
+        rules.root = _Node(rules, ())
+    _walk(rules, body, (), rules.root, ws, out)
     for pattern, value, when in rules.defaults:
         if pattern in out:
             continue
@@ -145,23 +201,20 @@ def _walk(
     rules: KindRules,
     obj: Mapping[str, Any],
     path: Path_,
-    pattern: Path_,
+    node: _Node,
     ws: WorkspaceRef | None,
     out: Flat,
 ) -> None:
-    # Hot loop of fleet runs: locals instead of attribute look-ups, a memo for strings.
-    as_map = rules.maps.get(pattern)
-    drop = rules.drop
-    assets = rules.assets
-    memo = rules.memo
-    star = (*pattern, "*")
+    # Hot loop of fleet runs: one node look-up per key (see `_Node`), a memo for strings.
+    as_map = node.as_map
+    children = node.children
     for raw_key, value in obj.items():
         if value is None:
             continue
         if as_map is not None:
             key = _canonical_key(str(raw_key), as_map.key_case)
-            sub_pattern = star
-            if pattern == _PROPERTIES_MAP and key.lower() in _SYSTEM_KEYS:
+            child = node.star or rules.child(node, key)
+            if node.system_keys and key.lower() in _SYSTEM_KEYS:
                 continue
             if as_map.presence:  # the key is the value: an id that is present
                 out[(*path, key)] = key
@@ -170,35 +223,38 @@ def _walk(
                 continue
         else:
             key = raw_key if type(raw_key) is str else str(raw_key)
-            sub_pattern = (*pattern, key)
-        if sub_pattern in drop:
+            child = children.get(key) or rules.child(node, key)
+        if child.dropped:
             continue
         kind = type(value)
         if kind is dict:
             if value:
-                _walk(rules, value, (*path, key), sub_pattern, ws, out)
+                _walk(rules, value, (*path, key), child, ws, out)
             continue
-        if kind is str and sub_pattern not in assets:
-            memo_key = (sub_pattern, value)
-            canonical = memo.get(memo_key, _UNSET)
+        if kind is str and not child.asset:
+            if child.plain:
+                out[(*path, key)] = value
+                continue
+            memo = child.memo
+            canonical = memo.get(value, _UNSET)
             if canonical is _UNSET:
                 if len(memo) > _MEMO_LIMIT:
                     memo.clear()
-                canonical = memo[memo_key] = canonical_value(rules, sub_pattern, value, ws)
+                canonical = memo[value] = canonical_value(rules, child.pattern, value, ws)
             out[(*path, key)] = canonical
             continue
         if kind is int or kind is bool or kind is float:
-            if sub_pattern in rules.quantities:
-                value = canonical_value(rules, sub_pattern, value, ws)
+            if child.quantity:
+                value = canonical_value(rules, child.pattern, value, ws)
             out[(*path, key)] = value
             continue
         if isinstance(value, Mapping):
             if value:
-                _walk(rules, value, (*path, key), sub_pattern, ws, out)
+                _walk(rules, value, (*path, key), child, ws, out)
             continue
         if isinstance(value, list) and not value:
             continue
-        out[(*path, key)] = canonical_value(rules, sub_pattern, value, ws)
+        out[(*path, key)] = canonical_value(rules, child.pattern, value, ws)
 
 
 def as_written(

@@ -100,9 +100,12 @@ def compile_specs(
         seen[name] = spec
     if clashes:
         raise InputError(clashes)
-    per_spec = _compile_shared(specs, env, target) if _worth_sharing(specs) else None
-    if per_spec is None:
-        per_spec = [compile_spec(spec, env=env, target=target) for spec in specs]
+    from iac_gen.desired.local_assets import one_reading
+
+    with one_reading():  # assets.json and the desired state share one hash of each folder
+        per_spec = _compile_shared(specs, env, target) if _worth_sharing(specs) else None
+        if per_spec is None:
+            per_spec = [compile_spec(spec, env=env, target=target) for spec in specs]
     files: dict[str, str] = {}
     for spec, spec_files in zip(specs, per_spec, strict=True):
         for rel, text in spec_files.items():
@@ -112,55 +115,26 @@ def compile_specs(
 
 # Compiling many specs is pure CPU work whose results are plain text (cheap to send between
 # processes), so from this many specs on, a forked second process compiles the second half
-# while this one compiles the first. Any failure there and everything is compiled here again,
-# so errors are exactly those of a sequential run.
+# while this one compiles the first (`iac_gen.parallel`). Any failure there and everything is
+# compiled here again, so errors are exactly those of a sequential run.
 SHARE_FROM_SPECS = 200
-_SHARED: tuple[Sequence[Spec], str | None, str] | None = None
 
 
 def _worth_sharing(specs: Sequence[Spec]) -> bool:
-    import multiprocessing
-    import os
+    from iac_gen.parallel import worth_sharing
 
-    return (
-        len(specs) >= SHARE_FROM_SPECS
-        and (os.cpu_count() or 1) >= 2
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
-
-
-def _compile_range(start: int, stop: int) -> list[dict[str, str]]:
-    """Worker body: the specs are inherited through fork, only the range is sent."""
-    import gc
-
-    gc.disable()  # a short-lived process: the cyclic collector would only cost time
-    assert _SHARED is not None
-    specs, env, target = _SHARED
-    return [compile_spec(spec, env=env, target=target) for spec in specs[start:stop]]
+    return worth_sharing(len(specs), SHARE_FROM_SPECS)
 
 
 def _compile_shared(
     specs: Sequence[Spec], env: str | None, target: str
 ) -> list[dict[str, str]] | None:
     """Files of every spec, compiled by two processes; None when the worker failed."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
-    global _SHARED
-    half = (len(specs) + 1) // 2
-    _SHARED = (specs, env, target)
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            future = pool.submit(_compile_range, half, len(specs))
-            first = [compile_spec(spec, env=env, target=target) for spec in specs[:half]]
-            try:
-                second = future.result()
-            except Exception:  # the sequential run below reports it exactly
-                return None
-    finally:
-        _SHARED = None
-    return first + second
+    from iac_gen.parallel import shared_map
+
+    return shared_map(partial(compile_spec, env=env, target=target), specs)
 
 
 def stale_rule(files: Mapping[str, str]) -> Callable[[str], bool]:

@@ -179,6 +179,10 @@ def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]
     online-endpoint create -n NAME`) implies that endpoint: `endpoint_name` with the
     service's defaults, which lint then names. Sidecar files join the endpoint of their
     folder (for an implied endpoint: the folder of its deployment files).
+
+    Long because the grouping rules (one endpoint per folder, orphans joined by
+    `endpoint_name`, implied endpoints, sidecars) decide together who belongs where; each
+    step is a short loop over the result of the one before.
     """
     diags: list[Diagnostic] = []
     folders: dict[Path, list[ParsedFile]] = {}

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from iac_gen.diagnostics import Diagnostic, InputError, Location
+from iac_gen.provenance import adopt_remembered, remembered_count, remembered_since
 from iac_gen.spec.cliv2 import ParsedFile, classify, find_placeholder, group
-from iac_gen.spec.discover import discover
+from iac_gen.spec.discover import Candidate, discover
 from iac_gen.spec.document import SpecDocument
 from iac_gen.spec.model import Spec
 from iac_gen.spec.one_line import one_line
@@ -29,6 +30,12 @@ TARGET_OPTIONS = {
 
 
 def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | None:
+    """One file's single document, classified, or None (with its diagnostics in `diags`)
+    when it is no spec or a broken one.
+
+    Long because each way a YAML file can fail to be a spec (empty, several documents, not
+    a mapping, a batch file, an unfilled placeholder) is its own diagnostic, in the order
+    they are checked; a file found in a folder that is no spec is skipped silently."""
     display = str(path)
     try:
         docs = parse_yaml(path, display)
@@ -95,6 +102,36 @@ def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | N
         )
         return None
     return ParsedFile(path, doc.data, doc.positions, kind, compute_kind)
+
+
+# Reading and parsing is most of loading a fleet, one pure step per file, and a parsed file
+# is cheap to send between processes; from this many files on, a forked second process reads
+# the second half (`iac_gen.parallel`; any failure there and this process reads them all).
+SHARE_FROM_FILES = 1000
+
+
+def _read_one(cand: Candidate) -> tuple[ParsedFile | None, list[Diagnostic], list[Any]]:
+    """One file read: (parsed file or None, its diagnostics, the digests remembered)."""
+    mark = remembered_count()
+    found: list[Diagnostic] = []
+    parsed = _read(cand.path, cand.explicit, found)
+    return parsed, found, remembered_since(mark)
+
+
+def _read_all(candidates: list[Candidate]) -> list[tuple[ParsedFile | None, list[Diagnostic]]]:
+    """Every candidate read, in order, by two processes when there are many."""
+    from iac_gen.parallel import shared_map, worth_sharing
+
+    results = None
+    if worth_sharing(len(candidates), SHARE_FROM_FILES):
+        results = shared_map(_read_one, candidates)
+    if results is None:
+        results = [_read_one(cand) for cand in candidates]
+    out: list[tuple[ParsedFile | None, list[Diagnostic]]] = []
+    for parsed, found, digests in results:
+        adopt_remembered(digests)  # the worker's reads count as read here: hashed once
+        out.append((parsed, found))
+    return out
 
 
 def _checked_options(
@@ -263,8 +300,8 @@ def _load_specs(paths: Sequence[Path], target_overrides: Mapping[str, str] | Non
     target_overrides = _checked_options(target_overrides, diags)
     native: list[SpecDocument] = []
     cliv2: list[ParsedFile] = []
-    for cand in candidates:
-        parsed = _read(cand.path, cand.explicit, diags)
+    for parsed, found in _read_all(candidates):
+        diags.extend(found)
         if parsed is None:
             continue
         if parsed.kind == "native":

@@ -69,7 +69,10 @@ def _where(path: str) -> str:
 
 
 def schema_diagnostics(data: Any, locate: Locate, prefix: str = "") -> list[Diagnostic]:
-    """All schema problems of `data`; `prefix` is prepended to spec paths in messages."""
+    """All schema problems of `data`; `prefix` is prepended to spec paths in messages.
+
+    Long because it is the one table from schema keyword to diagnostic code and wording;
+    one branch per keyword, read side by side."""
     diags: list[Diagnostic] = []
     validator = _validator()
     if validator.is_valid(data):

@@ -159,7 +159,10 @@ class Validator:
         return found
 
     def _build(self, schema: Any) -> Callable[[Any], bool]:
-        """One closure per schema with every keyword inlined (the same rules as `_walk`)."""
+        """One closure per schema with every keyword inlined (the same rules as `_walk`).
+
+        Long because it is the fast path of every spec check: each keyword is one local test
+        in one closure; split into helpers, every value would pay a call per keyword."""
         if schema is True or schema is None:
             return lambda inst: True
         if schema is False:
@@ -252,6 +255,10 @@ class Validator:
         yield from self._walk(instance, self.root, ())
 
     def _walk(self, inst: Any, schema: Any, path: tuple[str | int, ...]) -> Iterator[SchemaError]:
+        """Every error of `inst` against `schema`, in jsonschema's order.
+
+        Long because it is one branch per supported keyword, read side by side with
+        `SUPPORTED` and `_build`; only failing documents take this path."""
         if schema is True or schema is None:
             return
         if schema is False:

@@ -287,6 +287,10 @@ class _Checker:
             )
 
     def deployment(self, dep: Deployment) -> None:
+        """The rules of one deployment that the schema cannot express.
+
+        Long because it is a list of independent checks of one deployment (compute,
+        probes, asset references, local paths), each a few lines with its own code."""
         base = f"deployments.{dep.name}"
         kind = dep.type
         if kind == "managed":

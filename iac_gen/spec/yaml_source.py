@@ -97,7 +97,10 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 
 def read_text(path: Path, display: str) -> str:
-    """The file's text, or InputError for size, encoding and access problems."""
+    """The file's text, or InputError for size, encoding and access problems.
+
+    Long because each refusal (not a regular file, too large, unreadable, UTF-16, not
+    UTF-8) is its own one-line diagnostic, checked on the one descriptor opened."""
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it (and
         # devices, sockets, folders) on the very file opened, so nothing can be swapped in.
@@ -310,6 +313,10 @@ def _walk_nodes(
 
     A node met twice is an alias (only possible when the text holds a '*'): the event folder
     takes over, as it reports the alias's own position.
+
+    Long because it is the hot loop of loading a fleet (half a million values): the
+    scalar, mapping and sequence cases are inlined with local names, without a call per
+    value.
     """
     mapping_node = yaml.MappingNode
     sequence_node = yaml.SequenceNode
@@ -504,6 +511,11 @@ class _Folder:
         return self.docs
 
     def event(self, event: Any) -> None:
+        """Fold one parser event into the document being built.
+
+        Long because it is the one dispatch over YAML's event kinds (documents, keys,
+        scalars, aliases, collection start and end with merge keys); each case is short and
+        they share the frame stack, so they read best side by side."""
         kind = type(event).__name__
         if kind == "DocumentStartEvent":
             self._reset()

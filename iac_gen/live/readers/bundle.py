@@ -33,6 +33,11 @@ def detect(data: Any) -> bool:
 
 
 def read(data: Any, ctx: ReadContext) -> LiveState:
+    """The live state of an `iac-gen export` bundle, checked against its schema.
+
+    Long because a bundle is checked in turn for each way it can be wrong (version,
+    schema, both digests, duplicates, each self-contradiction), each with its own message,
+    before it is read; the checks read best as one list."""
     import jsonschema
 
     from iac_gen.resources import load_schema

@@ -175,6 +175,10 @@ def _endpoint(item: dict[str, Any], rid: str) -> dict[str, Any]:
 
 
 def _deployment(item: dict[str, Any], rid: str) -> dict[str, Any]:
+    """An ARM deployment body from one `az ml online-deployment show` item.
+
+    Long because it is the field mapping from the CLI's snake_case shape to ARM's, one
+    entry per field; the mapping reads best as one table."""
     props: dict[str, Any] = {}
     kind = item.get("type")
     props["endpointComputeType"] = _enum(kind, COMPUTE_TYPE) if kind else "Managed"
