@@ -4,9 +4,10 @@ Most resources of a fleet are in sync, so the flat maps are compared for equalit
 (cheap, C-speed dict comparison). Where they differ, the leaves that differ are found with
 `!=`; a leaf present on one side only, or whose two values are of one plain type (text, a
 whole number, true/false), differs for `deepdiff` exactly as it does for `!=`, so those need
-nothing more. Only the rest (values of different types, tuples from lists, floats: deepdiff
-takes one NaN object as equal to itself) go through `deepdiff`, which decides whether they
-really differ (`1` and `1.0` do not). It is
+nothing more. When any differing leaf is of another kind (values of different types, tuples
+from lists, floats: deepdiff takes one NaN object as equal to itself), all the differing
+leaves go through `deepdiff` together, which decides whether they really differ (`1` and
+`1.0` do not). It is
 imported lazily, and only then: `iac-gen --help`, `validate` and an ordinary drift never
 load it.
 """
@@ -37,21 +38,22 @@ def compare(desired: Flat, live: Flat) -> list[Difference]:
     if desired == live:
         return []
     paths: list[Path_] = []
-    unsure: list[Path_] = []
+    unsure = False
     get_desired, get_live = desired.get, live.get
     for key in desired.keys() | live.keys():
         left, right = get_desired(key, _ABSENT), get_live(key, _ABSENT)
         if left != right:
-            if (
+            paths.append(key)
+            unsure = unsure or not (
                 left is _ABSENT
                 or right is _ABSENT
                 or (type(left) is type(right) and type(left) in _PLAIN)
-            ):
-                paths.append(key)
-            else:
-                unsure.append(key)
+            )
     if unsure:
-        paths.extend(_deepdiff_paths(desired, live, unsure))
+        # deepdiff judges all the differing leaves together, as it always did: taken one
+        # kind at a time its answer on a mixed set can differ (a change it reports at the
+        # root of the map names every leaf).
+        paths = list(_deepdiff_paths(desired, live, paths))
     out = []
     for path in sorted(paths):
         if path in desired and path in live:
@@ -65,12 +67,12 @@ def compare(desired: Flat, live: Flat) -> list[Difference]:
 
 
 def _deepdiff_paths(desired: Flat, live: Flat, keys: list[Path_]) -> set[Path_]:
-    """Which of `keys` (present on both sides, `!=`, not of one plain type) deepdiff finds
-    different."""
+    """Which of `keys` (the leaves `!=` separates, one of them not of one plain type)
+    deepdiff finds different."""
     from deepdiff import DeepDiff
 
-    left = {k: desired[k] for k in keys}
-    right = {k: live[k] for k in keys}
+    left = {k: desired[k] for k in keys if k in desired}
+    right = {k: live[k] for k in keys if k in live}
     diff = DeepDiff(left, right, view="tree", ignore_numeric_type_changes=True)
     paths: set[Path_] = set()
     for levels in diff.values():
