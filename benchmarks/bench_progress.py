@@ -46,6 +46,18 @@ from bench_fleet_drift import generate
 MODES = ("off", "rich", "plain")
 
 
+def drain(master: int, slave: int) -> None:
+    """Read the child's terminal until it closes, so the child never blocks writing to it."""
+    os.close(slave)
+    while True:
+        try:
+            if not os.read(master, 65536):
+                break
+        except OSError:
+            break
+    os.close(master)
+
+
 def run(command: list[str], mode: str) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one child run in `mode`."""
     args = command + {"off": ["-q"], "rich": [], "plain": ["-v"]}[mode]
@@ -62,14 +74,7 @@ def run(command: list[str], mode: str) -> tuple[float, float]:
         env=env,
     )
     if master is not None and slave is not None:
-        os.close(slave)
-        while True:  # drain the terminal so the child never blocks on it
-            try:
-                if not os.read(master, 65536):
-                    break
-            except OSError:
-                break
-        os.close(master)
+        drain(master, slave)
     else:
         assert proc.stderr is not None
         proc.stderr.read()
@@ -110,14 +115,7 @@ def idle_cpu(mode: str, seconds: float) -> float:
         text=True,
     )
     if master is not None and slave is not None:
-        os.close(slave)
-        while True:
-            try:
-                if not os.read(master, 65536):
-                    break
-            except OSError:
-                break
-        os.close(master)
+        drain(master, slave)
     out, _ = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"{mode}: idle progress child exited {proc.returncode}")
