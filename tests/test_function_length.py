@@ -27,7 +27,6 @@ PENDING = {
     ("drift/code_assets.py", "judge"),
     ("drift/classify.py", "Outcomes.compared"),
     ("drift/__init__.py", "analyse"),
-    ("cli/merge.py", "merge_command"),
     ("azure/http.py", "watched_transport"),
     ("report/junit.py", "render_chunks"),
     ("report/junit.py", "_Group.suite"),

@@ -8,6 +8,7 @@ one complete set of shards (nothing written).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -50,31 +51,8 @@ def merge_command(
     from iac_gen.spec.one_line import escape
 
     result, shards = merge_files(results)
-    # The design files are listed (and their git commit recorded) when this job has them;
-    # each shard's manifest lists them either way, and the chain holds those manifests.
-    present = [
-        (str(i["role"]), Path(str(i["path"])))
-        for i in result["inputs"]
-        if i.get("role") in ("spec", "waivers") and Path(str(i["path"])).is_file()
-    ]
-    specs = [path for role, path in present if role == "spec"]
-    inputs: list[Path] = [path for _, path in present]
-    for s in shards:
-        inputs.append(s.path)
-        if s.manifest is not None:
-            inputs.append(s.manifest)
-    member = shards_member(
-        [
-            {
-                "shard": str(s.shard),
-                "result": s.path,
-                "manifest": s.manifest,
-                "live": [i for i in s.data.get("inputs") or [] if i.get("role") == "live"],
-            }
-            for s in shards
-        ],
-        report,
-    )
+    specs, inputs = _design_and_shard_files(result, shards)
+    member = shards_member([_shard_entry(s) for s in shards], report)
     chosen = [str(f.value) for f in formats] or list(REPORTERS)
     written = write_evidence(
         result,
@@ -92,3 +70,34 @@ def merge_command(
         for path in written:
             typer.echo(f"wrote {escape(str(path))}")
     raise typer.Exit(int(gate_exit_code(result, fail_on)))
+
+
+def _design_and_shard_files(
+    result: dict[str, Any], shards: list[Any]
+) -> tuple[list[Path], list[Path]]:
+    """(spec files, every input file) of the merged evidence. The design files are listed
+    (and their git commit recorded) when this job has them; each shard's manifest lists them
+    either way, and the chain holds those manifests."""
+    present = [
+        (str(i["role"]), Path(str(i["path"])))
+        for i in result["inputs"]
+        if i.get("role") in ("spec", "waivers") and Path(str(i["path"])).is_file()
+    ]
+    specs = [path for role, path in present if role == "spec"]
+    inputs: list[Path] = [path for _, path in present]
+    for s in shards:
+        inputs.append(s.path)
+        if s.manifest is not None:
+            inputs.append(s.manifest)
+    return specs, inputs
+
+
+def _shard_entry(shard: Any) -> dict[str, Any]:
+    """One shard as the manifest's `shards` member records it: its result and manifest files
+    (hashed there) and the live inputs it read."""
+    return {
+        "shard": str(shard.shard),
+        "result": shard.path,
+        "manifest": shard.manifest,
+        "live": [i for i in shard.data.get("inputs") or [] if i.get("role") == "live"],
+    }
