@@ -12,6 +12,7 @@ edit of one of them is still refused.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from iac_gen.diagnostics import error
@@ -32,16 +33,24 @@ def detect(data: Any) -> bool:
     return isinstance(data, dict) and data.get("kind") == BUNDLE_KIND
 
 
+@cache
+def _validator() -> Any:
+    """The bundle schema's validator, built once per process: building it (reading the
+    schema, checking it, compiling its references) costs more than checking a small bundle,
+    and a fleet drift reads one bundle per subscription."""
+    import jsonschema
+
+    from iac_gen.resources import load_schema
+
+    return jsonschema.Draft202012Validator(load_schema("bundle.schema.json"))
+
+
 def read(data: Any, ctx: ReadContext) -> LiveState:
     """The live state of an `iac-gen export` bundle, checked against its schema.
 
     Long because a bundle is checked in turn for each way it can be wrong (version,
     schema, both digests, duplicates, each self-contradiction), each with its own message,
     before it is read; the checks read best as one list."""
-    import jsonschema
-
-    from iac_gen.resources import load_schema
-
     version = data.get("schema_version")
     if version not in READABLE_VERSIONS:
         shown = version if isinstance(version, str) and len(version) < 20 else "?"
@@ -51,8 +60,7 @@ def read(data: Any, ctx: ReadContext) -> LiveState:
             f"({', '.join(READABLE_VERSIONS)}); export again with this version",
             ctx.file,
         )
-    validator = jsonschema.Draft202012Validator(load_schema("bundle.schema.json"))
-    problems = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    problems = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if problems:
         first = problems[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
