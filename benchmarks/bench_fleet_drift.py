@@ -241,7 +241,7 @@ def floor(specs: Path, live: Path) -> None:
     print(f"floor: {len(docs)} YAML files, {len(bodies['value'])} live bodies")
 
 
-def phases(specs: Path, live: Path) -> None:
+def phases(specs: Path, live: Path, shape: str) -> None:
     """Where the time goes, stage by stage, in this process (a second, separate run)."""
     import gc
 
@@ -253,7 +253,9 @@ def phases(specs: Path, live: Path) -> None:
 
     clock = time.perf_counter
     started = clock()
-    loaded = load_specs([specs])
+    # CLI v2 files name no target; the drift command gives it on its command line (below).
+    target = {"subscription": SUB, "resource_group": RG, "workspace": WS, "location": "westeurope"}
+    loaded = load_specs([specs], target if shape == "cliv2" else None)
     t_specs = clock()
     states = [(spec, desired_state(spec)) for spec in loaded]
     t_desired = clock()
@@ -347,7 +349,7 @@ def main() -> int:
             "  outputs (json-only): " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items())
         )
         if args.phases:
-            phases(specs, live)
+            phases(specs, live, args.shape)
         return 0
     finally:
         if not args.keep:
