@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from iac_gen.coverage import table
 from iac_gen.report.registry import REPORTERS
 
 SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "report" / "data" / "drifted.json"
@@ -48,9 +49,7 @@ def fleet(findings: int) -> dict:
                 waiver=None,
             )
         )
-        coverage.append(
-            {"resource": f"{endpoint}/{dep}", "field": field, "arm_path": "x", "outcome": "drifted"}
-        )
+        coverage.append([f"{endpoint}/{dep}", field, "x", "drifted", None])
         if i % 30 == 0:
             traffic.append(
                 {
@@ -61,7 +60,7 @@ def fleet(findings: int) -> dict:
                     "live_mirror": {},
                 }
             )
-    base.update(findings=out, coverage=coverage, traffic=traffic)
+    base.update(findings=out, coverage=table(coverage), traffic=traffic)
     return base
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from iac_gen.cli import app as app_module
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.diagnostics import InputError
 from iac_gen.emulator import Emulator
 from iac_gen.emulator.data import fleet
@@ -237,7 +238,9 @@ def test_drift_on_secret_values_under_neutral_names_prints_none_and_is_not_false
         assert finding["change"] == "not_comparable"
         assert finding["expected"] is None and finding["actual"] == REDACTED
         assert WITHHELD_REASON in finding["message"]
-    reasons = {c["reason"] for c in result["coverage"] if c["arm_path"].endswith("DATABASE_URL")}
+    reasons = {
+        c["reason"] for c in coverage_entries(result) if c["arm_path"].endswith("DATABASE_URL")
+    }
     assert reasons == {WITHHELD_REASON}
 
 

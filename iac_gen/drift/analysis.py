@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from iac_gen import __version__
+from iac_gen import __version__, coverage
 from iac_gen.drift import tables
 from iac_gen.exit_codes import ExitCode
 from iac_gen.severity import SEVERITIES, severity_rank
@@ -21,7 +21,8 @@ from iac_gen.severity import SEVERITIES, severity_rank
 if TYPE_CHECKING:
     from iac_gen.drift.pipeline import DriftRun
 
-SCHEMA_VERSION = "1.1"  # 1.1: findings may carry `attribution` (who changed it)
+# 2.0: coverage is a table (`iac_gen.coverage`); 1.1: findings may carry `attribution`
+SCHEMA_VERSION = "2.0"
 RESOURCE_STATUSES = ("in_sync", "modified", "missing", "unmanaged", "not_checked")
 OUTCOMES = ("matched", "drifted", "waived", "not_comparable")
 
@@ -39,17 +40,7 @@ def build_result(run: DriftRun) -> dict[str, Any]:
     # Ties (one endpoint name in several workspaces of a fleet) are ordered by content, not
     # by the order of the workspaces: equal keys then mean equal entries, so the shards of a
     # fleet merge (`iac_gen.report.merge`) into exactly the result of one run.
-    coverage = sorted(
-        run.coverage,
-        key=lambda c: (
-            c["resource"].lower(),
-            c["field"],
-            c["arm_path"],
-            c["outcome"],
-            c.get("reason") or "",
-            c["resource"],
-        ),
-    )
+    rows = sorted(run.coverage, key=coverage.sort_key)
     by_status = dict.fromkeys(RESOURCE_STATUSES, 0)
     for resource in resources:
         by_status[resource["status"]] += 1
@@ -57,8 +48,8 @@ def build_result(run: DriftRun) -> dict[str, Any]:
     for finding in findings:
         by_severity["waived" if finding["waived"] else finding["severity"]] += 1
     by_outcome = dict.fromkeys(OUTCOMES, 0)
-    for entry in coverage:
-        by_outcome[entry["outcome"]] += 1
+    for r in rows:
+        by_outcome[r[coverage.OUTCOME]] += 1
     if by_status["not_checked"] or run.errors:
         status = "not_checked"
     elif any(is_drift(f) for f in findings):
@@ -78,7 +69,7 @@ def build_result(run: DriftRun) -> dict[str, Any]:
         "summary": {"resources": by_status, "findings": by_severity, "properties": by_outcome},
         "resources": resources,
         "findings": findings,
-        "coverage": coverage,
+        "coverage": coverage.table(rows),
         "waivers": run.book.report() if run.book is not None else [],
         "traffic": sorted(
             run.traffic, key=lambda t: (t["endpoint"].lower(), json.dumps(t, sort_keys=True))

@@ -28,6 +28,7 @@ from functools import cache, lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from iac_gen import coverage
 from iac_gen.drift import code_assets, tables
 from iac_gen.drift.kinds import KINDS
 from iac_gen.drift.match import Pair
@@ -39,8 +40,9 @@ from iac_gen.spec.model import Spec
 if TYPE_CHECKING:
     from iac_gen.drift.pipeline import DriftRun
 
-_COVERAGE_ORDER = itemgetter("field", "arm_path")
+_COVERAGE_ORDER = itemgetter(coverage.FIELD, coverage.ARM_PATH)
 Entries = list[dict[str, Any]]
+Rows = list[coverage.Row]
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,7 @@ class Outcomes:
 
     def resource(
         self, label: str, pair: Pair, side: Side | None
-    ) -> tuple[str | None, str | None, Entries]:
+    ) -> tuple[str | None, str | None, Rows]:
         """(status, reason, coverage entries in order) for one resource; status None when
         the live input cannot speak for the resource at all."""
         dep = deployment_name(pair)
@@ -256,7 +258,7 @@ class Outcomes:
 
     def unmanaged(
         self, label: str, pair: Pair, dep: str, common: dict[str, Any]
-    ) -> tuple[str, str | None, Entries]:
+    ) -> tuple[str, str | None, Rows]:
         share = self.live_traffic.get((pair.key.workspace, pair.key.endpoint), {}).get(
             pair.key.deployment, 0
         )
@@ -281,7 +283,7 @@ class Outcomes:
 
     def not_compared(
         self, label: str, pair: Pair, side: Side, dep: str
-    ) -> tuple[str | None, str | None, Entries]:
+    ) -> tuple[str | None, str | None, Rows]:
         """Coverage only: alerts and role assignments as one entry each (never exported);
         autoscale and diagnostic settings property by property."""
         why = pair.not_compared or ""
@@ -298,7 +300,7 @@ class Outcomes:
 
     def not_checked(
         self, label: str, pair: Pair, side: Side, dep: str
-    ) -> tuple[str, str | None, Entries]:
+    ) -> tuple[str, str | None, Rows]:
         reason = pair.not_checked
         settled = reason is None or not reason.startswith("provisioningState")
         why = f"live state {'not read' if settled else 'not settled'}: {reason}"
@@ -311,7 +313,7 @@ class Outcomes:
 
     def missing(
         self, label: str, pair: Pair, side: Side, dep: str, common: dict[str, Any]
-    ) -> tuple[str, str | None, Entries]:
+    ) -> tuple[str, str | None, Rows]:
         kind = KINDS[pair.kind]
         assert kind.missing is not None, f"{pair.kind} is never compared"
         severity, category = kind.missing
@@ -341,7 +343,7 @@ class Outcomes:
 
     def compared(
         self, label: str, pair: Pair, side: Side, dep: str, common: dict[str, Any]
-    ) -> tuple[str, str | None, Entries]:
+    ) -> tuple[str, str | None, Rows]:
         """Both sides present. Long on purpose: the fast path of an in-sync resource (entries
         shared by every resource of one shape) and the path through its differences build
         the same coverage entries, and are kept side by side so they cannot drift apart."""
@@ -352,10 +354,7 @@ class Outcomes:
                 names = self.shapes[shape] = sorted(
                     (rule_for(pair.kind, path, dep).field, join(path)) for path in side.desired
                 )
-            entries = [
-                {"arm_path": a, "field": f, "outcome": "matched", "resource": label}
-                for f, a in names
-            ]
+            entries = [[label, f, a, "matched", None] for f, a in names]
             return "in_sync", None, entries
         differing = {d.path: d for d in side.differences}
         drifted = False
@@ -407,8 +406,8 @@ class Outcomes:
 
     def _not_comparable(
         self, common: dict[str, Any], pair: Pair, side: Side, dep: str, label: str
-    ) -> Entries:
-        entries = []
+    ) -> Rows:
+        entries: Rows = []
         for path, why in sorted(side.not_comparable.items()):
             rule = rule_for(pair.kind, path, dep)
             arm_path = join(path)
@@ -442,17 +441,8 @@ def _get(body: Mapping[str, Any], path: Path_) -> Any:
 
 def _coverage(
     resource: str, spec_field: str, path: Path_, outcome: str, reason: str | None
-) -> dict[str, Any]:
-    # Keys in sorted order: drift.json writes large coverage lists without re-sorting keys.
-    if reason:
-        return {
-            "arm_path": join(path),
-            "field": spec_field,
-            "outcome": outcome,
-            "reason": reason,
-            "resource": resource,
-        }
-    return {"arm_path": join(path), "field": spec_field, "outcome": outcome, "resource": resource}
+) -> coverage.Row:
+    return coverage.row(resource, spec_field, join(path), outcome, reason)
 
 
 def resource_entry(label: str, pair: Pair, status: str, reason: str | None) -> dict[str, Any]:
@@ -496,7 +486,7 @@ def step_classify(run: DriftRun) -> None:
     for label, pair in labelled:
         status, reason, entries = outcomes.resource(label, pair, sides.get(id(pair)))
         status, code = code_assets.judge(run, label, pair, sides.get(id(pair)), outcomes, status)
-        run.coverage.extend(sorted([*entries, *code], key=lambda e: (e["field"], e["arm_path"])))
+        run.coverage.extend(sorted([*entries, *code], key=_COVERAGE_ORDER))
         if status is not None:  # None: not judged at all (the live input cannot say)
             run.resources.append(resource_entry(label, pair, status, reason))
         if KINDS[pair.kind].traffic and pair.designed is not None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from iac_gen import coverage
 from iac_gen.assets.content_hash import HASH_VERSION
 from iac_gen.drift.kinds import KINDS
 
@@ -83,7 +84,7 @@ def _indexes(run: Any) -> tuple[dict[str, Mapping[str, Any]], dict[str, Mapping[
 
 def judge(
     run: Any, label: str, pair: Any, side: Any, outcomes: Any, status: str | None
-) -> tuple[str | None, list[dict[str, Any]]]:
+) -> tuple[str | None, list[coverage.Row]]:
     """(status, coverage entries) for the code of one compared deployment; findings go to
     `outcomes.findings`. Other resources pass through unchanged.
 
@@ -107,13 +108,10 @@ def judge(
         "fallback_file": outcomes.live_label,
     }
 
-    def entry(outcome: str, reason: str | None = None) -> dict[str, Any]:
-        out = {"arm_path": ARM_PATH, "field": field, "outcome": outcome, "resource": label}
-        if reason:
-            out["reason"] = reason
-        return out
+    def entry(outcome: str, reason: str | None = None) -> coverage.Row:
+        return coverage.row(label, field, ARM_PATH, outcome, reason)
 
-    def not_comparable(why: str) -> tuple[str | None, list[dict[str, Any]]]:
+    def not_comparable(why: str) -> tuple[str | None, list[coverage.Row]]:
         outcomes.findings.append(
             outcomes.classifier.finding(
                 **common,
@@ -181,7 +179,7 @@ def judge(
 
 def _drifted(
     outcomes: Any, finding: dict[str, Any], status: str | None, entry: Any
-) -> tuple[str | None, list[dict[str, Any]]]:
+) -> tuple[str | None, list[coverage.Row]]:
     outcomes.findings.append(finding)
     if finding["waived"]:
         return status, [entry("waived")]

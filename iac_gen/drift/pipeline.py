@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from iac_gen.coverage import Row
 from iac_gen.drift.analysis import step_analysis
 from iac_gen.drift.attribution import step_attribute
 from iac_gen.drift.classify import step_classify
@@ -70,7 +71,7 @@ class DriftRun:
     sides: list[Side] = field(default_factory=list)
     book: WaiverBook | None = None
     findings: list[dict[str, Any]] = field(default_factory=list)
-    coverage: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[Row] = field(default_factory=list)  # see iac_gen.coverage
     resources: list[dict[str, Any]] = field(default_factory=list)
     traffic: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from iac_gen import coverage
+from iac_gen.coverage import ARM_PATH, FIELD, OUTCOME, REASON, RESOURCE
 from iac_gen.report.gate import gate
 from iac_gen.report.redact import redact_result
 from iac_gen.report.sarif import drift_rule_id
@@ -203,8 +205,9 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
             found = groups[ep] = _Group()
         return found
 
-    for c in clean.get("coverage") or []:
-        group(c.get("resource")).coverage.append(c)
+    rows = coverage.rows_of(clean)
+    for r in rows:
+        group(r[RESOURCE]).coverage.append(r)
     for f in findings:
         group(f.get("resource")).findings.append(f)
     errors = [dict(e, resource=resource_name(e.get("resource"))) for e in clean.get("errors") or []]
@@ -224,7 +227,7 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
         "environment": clean.get("environment") or "",
         "gate": gate(clean).line,
     }
-    fleet = len(clean.get("coverage") or []) > MAX_PROPERTY_CASES
+    fleet = len(rows) > MAX_PROPERTY_CASES
     if fleet:
         shared["cases"] = FLEET_MODE
 
@@ -270,7 +273,7 @@ class _Group:
     """What one endpoint's suite is made of, gathered before its test cases are built."""
 
     def __init__(self) -> None:
-        self.coverage: list[Mapping[str, Any]] = []
+        self.coverage: list[Sequence[Any]] = []  # coverage rows
         self.findings: list[Mapping[str, Any]] = []
         self.errors: list[Mapping[str, Any]] = []
 
@@ -285,8 +288,8 @@ class _Group:
         its endpoint's spec file."""
         s = _Suite(name, properties)
         checked: dict[str, int] = {}
-        for c in self.coverage:
-            key = resource_name(str(c.get("resource")))
+        for r in self.coverage:
+            key = resource_name(str(r[RESOURCE]))
             checked[key] = checked.get(key, 0) + 1
         mine: dict[str, list[Mapping[str, Any]]] = {}
         for f in self.findings:
@@ -342,9 +345,9 @@ class _Group:
 
         covered: set[tuple[str, str]] = set()
         missing_props: dict[str, int] = {}
-        for c in sorted(self.coverage, key=lambda c: (str(c.get("resource")), str(c.get("field")))):
-            resource, field = str(c.get("resource")), str(c.get("field") or c.get("arm_path"))
-            arm_path = str(c.get("arm_path") or "")
+        for c in sorted(self.coverage, key=lambda c: (str(c[RESOURCE]), str(c[FIELD]))):
+            resource, field = str(c[RESOURCE]), str(c[FIELD] or c[ARM_PATH])
+            arm_path = str(c[ARM_PATH] or "")
             covered.add((resource, field))
             hit = by_key.get((resource, field, arm_path)) or by_key.get((resource, field))
             if hit is None and resource in whole:
@@ -354,14 +357,14 @@ class _Group:
             loc = (hit or whole.get(resource) or {}).get("location") or {}
             name = f"{field} [{arm_path}]" if arm_path else field
             case = s.case(name, _classname(resource), loc.get("file") or spec, loc.get("line"))
-            outcome = c.get("outcome")
+            outcome = c[OUTCOME]
             if outcome == "drifted":
                 if hit:
                     message = f"{hit.get('severity')}: {hit.get('message') or 'value differs'}"
                     s.fail(case, message, drift_rule_id(hit), _detail(hit))
                 elif resource in whole:
                     parent = whole[resource]
-                    why = c.get("reason") or parent.get("message") or parent.get("change")
+                    why = c[REASON] or parent.get("message") or parent.get("change")
                     message = f"{parent.get('severity')}: {why}"
                     s.fail(case, message, drift_rule_id(parent), _detail(parent))
                 else:
@@ -369,7 +372,7 @@ class _Group:
                         case,
                         "value differs from the spec",
                         "drift",
-                        f"arm_path: {c.get('arm_path')}",
+                        f"arm_path: {c[ARM_PATH]}",
                     )
             elif outcome == "waived":
                 s.skip(case, _waiver_text((hit or {}).get("waiver")))
@@ -377,7 +380,7 @@ class _Group:
                 s.skip(
                     case,
                     "not comparable: "
-                    + str(c.get("reason") or (hit or {}).get("message") or "no reason given"),
+                    + str(c[REASON] or (hit or {}).get("message") or "no reason given"),
                 )
 
         for f in sorted(

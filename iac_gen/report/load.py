@@ -16,7 +16,7 @@ renderers read. Problems are `InputError`s, one line each:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,14 +50,34 @@ def _shape_problems(data: dict[str, Any]) -> list[str]:
         problems.append(f"status must be one of {', '.join(_STATUSES)}")
     if not isinstance(data.get("tool"), dict):
         problems.append("tool must be an object")
-    for key in ("findings", "resources", "coverage", "waivers", "inputs", "traffic", "errors"):
+    for key in ("findings", "resources", "waivers", "inputs", "traffic", "errors"):
         if key in data and not isinstance(data[key], list):
             problems.append(f"{key} must be an array")
+    problems += _coverage_shape(data)
     for i, f in enumerate(data.get("findings") or []):
         if not isinstance(f, dict) or "severity" not in f or "resource" not in f:
             problems.append(f"findings[{i}] must be an object with resource and severity")
             break
     return problems
+
+
+def _coverage_shape(data: dict[str, Any]) -> list[str]:
+    """The coverage encoding the schema version promises: objects (1.x) or a table (2.0)."""
+    from iac_gen.coverage import COLUMNS
+
+    if "coverage" not in data:
+        return []
+    cov, version = data["coverage"], str(data.get("schema_version") or "")
+    if version.startswith("1."):
+        return [] if isinstance(cov, list) else [f"coverage must be an array in schema {version}"]
+    if not isinstance(cov, dict) or cov.get("columns") != list(COLUMNS):
+        return [f"coverage must be a table with columns {', '.join(COLUMNS)}"]
+    rows = cov.get("rows")
+    if not isinstance(rows, list) or not all(
+        isinstance(r, list) and len(r) == len(COLUMNS) for r in rows
+    ):
+        return [f"coverage.rows must be an array of {len(COLUMNS)}-item arrays"]
+    return []
 
 
 def _is_tie(err: Any) -> bool:
@@ -86,15 +106,10 @@ def _schema_problems(data: dict[str, Any]) -> tuple[list[str], list[str]] | None
     return [text(e) for e in errors if not _is_tie(e)], [text(e) for e in errors if _is_tie(e)]
 
 
-def coverage_entries(result: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """A drift result's coverage as the analysis holds it: one dict per judged property,
-    whatever encoding drift.json gives it. Read coverage through here (`merge` does)."""
-    return [dict(entry) for entry in result.get("coverage") or []]
-
-
 def consistency_problems(data: dict[str, Any]) -> list[str]:
     """Where a well-formed drift result contradicts itself: `status` and each `summary`
     count recomputed from resources, findings, coverage and errors, as the analysis does."""
+    from iac_gen.coverage import OUTCOME, rows_of
     from iac_gen.drift.analysis import OUTCOMES, RESOURCE_STATUSES, is_drift
 
     problems: list[str] = []
@@ -105,8 +120,8 @@ def consistency_problems(data: dict[str, Any]) -> list[str]:
     for finding in data["findings"]:
         by_severity["waived" if finding["waived"] else finding["severity"]] += 1
     by_outcome = dict.fromkeys(OUTCOMES, 0)
-    for entry in data["coverage"]:
-        by_outcome[entry["outcome"]] += 1
+    for r in rows_of(data):
+        by_outcome[r[OUTCOME]] += 1
     if by_status["not_checked"] or data["errors"]:
         status = "not_checked"
     elif any(is_drift(f) for f in data["findings"]):

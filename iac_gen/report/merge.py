@@ -16,8 +16,8 @@ Merged only when the shards are one complete set, refused otherwise with one lin
 - IAC514 shards that overlap: one resource or finding in two shards;
 - IAC515 a shard result that does not match the sha256 its own manifest.json records.
 
-Coverage is read through `iac_gen.report.load.coverage_entries` (which knows every encoding
-drift.json has used) and re-encoded by `build_result`, never handled as a raw list here.
+Coverage is read through `iac_gen.coverage.rows_of` (which knows every encoding drift.json
+has used: shards of schema 1.x and 2.0 merge alike) and re-encoded by `build_result`.
 Library code: raises InputError, never prints.
 """
 
@@ -208,7 +208,7 @@ class _Union:
 
     findings: list[dict[str, Any]] = field(default_factory=list)
     resources: list[dict[str, Any]] = field(default_factory=list)
-    coverage: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[Sequence[Any]] = field(default_factory=list)  # rows (iac_gen.coverage)
     traffic: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
@@ -238,9 +238,9 @@ class _Waivers:
 
 def merge_results(shards: Sequence[ShardResult], now: datetime | None = None) -> dict[str, Any]:
     """The drift result of the whole fleet from a checked set (`check_set`)."""
+    from iac_gen.coverage import rows_of
     from iac_gen.drift import clock
     from iac_gen.drift.analysis import build_result
-    from iac_gen.report.load import coverage_entries
     from iac_gen.report.redact import redact_result
 
     union = _Union()
@@ -248,7 +248,7 @@ def merge_results(shards: Sequence[ShardResult], now: datetime | None = None) ->
     for s in shards:
         union.findings.extend(s.data.get("findings") or [])
         union.resources.extend(s.data.get("resources") or [])
-        union.coverage.extend(coverage_entries(s.data))
+        union.coverage.extend(rows_of(s.data))
         union.traffic.extend(s.data.get("traffic") or [])
         for e in s.data.get("errors") or []:
             key = (str(e.get("resource")), str(e.get("reason")))

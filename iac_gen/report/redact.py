@@ -22,6 +22,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from iac_gen.coverage import REASON
 from iac_gen.secrets import (
     REDACTED,
     Context,
@@ -204,13 +205,30 @@ def _names_and_text(entry: Any, text_keys: tuple[str, ...]) -> Any:
     return {str(k): redact(v) if k in text_keys else json_copy(v) for k, v in entry.items()}
 
 
+def _coverage_rows(rows: Any) -> Any:
+    """Coverage rows (schema 2.0) hold names and an outcome; only a free-text reason is worth
+    a look. Rows without one are shared, which keeps a fleet report (a million rows) fast."""
+    if not isinstance(rows, list):
+        return redact(rows)
+    return [
+        [*r[:REASON], redact(r[REASON]), *r[REASON + 1 :]]
+        if isinstance(r, (list, tuple)) and len(r) > REASON and r[REASON]
+        else r
+        if isinstance(r, (list, tuple))
+        else redact(r)
+        for r in rows
+    ]
+
+
 def redact_result(result: Mapping[str, Any]) -> dict[str, Any]:
     """Redact a drift or lint result (a copy; the input is not modified)."""
     if isinstance(result, Redacted):
         return result
     cleaned = Redacted()
     for key, value in result.items():
-        if not isinstance(value, list):
+        if key == "coverage" and isinstance(value, Mapping):
+            cleaned[key] = {**value, "rows": _coverage_rows(value.get("rows") or [])}
+        elif not isinstance(value, list):
             cleaned[key] = redact(value)
         elif key == "findings":
             cleaned[key] = [
@@ -220,8 +238,8 @@ def redact_result(result: Mapping[str, Any]) -> dict[str, Any]:
         elif key == "traffic":
             cleaned[key] = json_copy(value)  # deployment names -> percentages
         elif key in ("coverage", "resources", "errors"):
-            # Names and outcomes; only a free-text `reason` is worth a look. Entries without
-            # one are shared, which keeps a fleet report (a million entries) fast.
+            # Names and outcomes (coverage of schema 1.x too); only a free-text `reason` is
+            # worth a look. Entries without one are shared, as coverage rows are.
             cleaned[key] = [
                 _names_and_text(e, ("reason",))
                 if isinstance(e, Mapping) and e.get("reason")

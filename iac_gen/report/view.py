@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from iac_gen.coverage import ARM_PATH, FIELD, OUTCOME, REASON, RESOURCE, rows_of
 from iac_gen.report.gate import Gate, gate, is_failing
 from iac_gen.report.redact import redact_result
 from iac_gen.severity import SEVERITIES, rank
@@ -191,17 +192,17 @@ def _endpoints(result: Mapping[str, Any]) -> list[str]:
         names.add(str(r.get("endpoint") or endpoint_of(r.get("name"))))
     for f in result.get("findings") or []:
         names.add(endpoint_of(f.get("resource")))
-    for c in result.get("coverage") or []:
-        names.add(endpoint_of(c.get("resource")))
+    for r in rows_of(result):
+        names.add(endpoint_of(r[RESOURCE]))
     for t in result.get("traffic") or []:
         names.add(str(t.get("endpoint") or ""))
     return sorted(n for n in names if n)
 
 
 def _outcomes(result: Mapping[str, Any]) -> dict[str, int]:
-    coverage = result.get("coverage")
-    if coverage:
-        counted = Counter(str(c.get("outcome")) for c in coverage)
+    rows = rows_of(result)
+    if rows:
+        counted = Counter(str(r[OUTCOME]) for r in rows)
         return {o: counted.get(o, 0) for o in OUTCOMES}
     props = (result.get("summary") or {}).get("properties") or {}
     return {o: int(props.get(o) or 0) for o in OUTCOMES}
@@ -218,10 +219,9 @@ def _resource_states(result: Mapping[str, Any]) -> dict[str, int]:
 
 def _not_comparable(result: Mapping[str, Any]) -> list[dict[str, str]]:
     seen: dict[tuple[str, str], str] = {}
-    for c in result.get("coverage") or []:
-        if c.get("outcome") == "not_comparable":
-            key = (str(c.get("resource") or ""), str(c.get("field") or c.get("arm_path") or ""))
-            seen[key] = str(c.get("reason") or "")
+    for r in rows_of(result):
+        if r[OUTCOME] == "not_comparable":
+            seen[(str(r[RESOURCE]), str(r[FIELD] or r[ARM_PATH]))] = str(r[REASON] or "")
     for f in result.get("findings") or []:
         if f.get("change") == "not_comparable":
             key = (str(f.get("resource") or ""), str(f.get("field") or f.get("arm_path") or ""))
@@ -270,10 +270,10 @@ def counts_note(clean: Mapping[str, Any], open_rows: list[FindingRow], drifted: 
         return ""
     by_resource: Counter[str] = Counter()
     keys: set[tuple[str, str]] = set()
-    for c in clean.get("coverage") or []:
-        if c.get("outcome") == "drifted":
-            by_resource[str(c.get("resource") or "")] += 1
-            keys.add((str(c.get("resource") or ""), str(c.get("field") or c.get("arm_path") or "")))
+    for r in rows_of(clean):
+        if r[OUTCOME] == "drifted":
+            by_resource[str(r[RESOURCE])] += 1
+            keys.add((str(r[RESOURCE]), str(r[FIELD] or r[ARM_PATH])))
     missing: list[tuple[str, int]] = []
     unmanaged = undeclared = 0
     accounted = 0

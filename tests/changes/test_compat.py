@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.diagnostics import InputError
 from iac_gen.live import read_live
 from iac_gen.live.bundle import content_digest
@@ -87,6 +88,7 @@ def _report(result: Path, fmt: str, out: Path) -> subprocess.CompletedProcess[st
 def test_report_renders_a_1_0_result_without_attribution(tmp_path: Path) -> None:
     old = json.loads(RESULT.read_text(encoding="utf-8"))
     old["schema_version"] = "1.0"
+    old["coverage"] = coverage_entries(old)  # 1.x wrote objects, not the table
     path = tmp_path / "drift.json"
     path.write_text(json.dumps(old), encoding="utf-8")
     Draft202012Validator(load_schema("drift.schema.json")).validate(old)
@@ -97,7 +99,7 @@ def test_report_renders_a_1_0_result_without_attribution(tmp_path: Path) -> None
 
 def test_report_renders_attribution_of_a_saved_result(tmp_path: Path) -> None:
     result = json.loads(RESULT.read_text(encoding="utf-8"))
-    assert result["schema_version"] == "1.1"
+    assert result["schema_version"] == "2.0"
     text = "changed by alice@contoso.com (User) via Azure Portal at 2025-12-22T08:30:11Z"
     for finding in result["findings"]:
         finding["attribution"] = {"status": "recorded", "match": "property", "text": text}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.drift import analyse_desired, tables
 from tests.drift.builders import Live
 from tests.drift.test_companion_tables import (
@@ -56,7 +57,7 @@ def test_export_bundle_in_sync_lists_the_companions() -> None:
     types = {r["name"]: r["type"] for r in result["resources"]}
     assert types[AS] == "Microsoft.Insights/autoscalesettings"
     assert types[DS] == "Microsoft.Insights/diagnosticSettings"
-    fields = {c["field"] for c in result["coverage"] if c["resource"] == AS}
+    fields = {c["field"] for c in coverage_entries(result) if c["resource"] == AS}
     assert {"autoscale.blue.max_instances", "autoscale.blue.rules"} <= fields
     assert "autoscale.blue.schedules.weekend.max_instances" in fields
 
@@ -68,7 +69,7 @@ def test_live_input_without_companions_makes_them_not_comparable_not_missing() -
     result = run(want, Live(ml_only))  # an ARM body array: no companion types at all
     assert result["status"] == "in_sync"
     assert AS not in statuses(result) and DS not in statuses(result)
-    reasons = {c["reason"] for c in result["coverage"] if c["resource"] in (AS, DS)}
+    reasons = {c["reason"] for c in coverage_entries(result) if c["resource"] in (AS, DS)}
     assert reasons == {tables.NOT_IN_LIVE_INPUT}
     assert result["summary"]["resources"]["missing"] == 0
 
@@ -101,7 +102,7 @@ def test_alerts_and_role_assignments_are_listed_never_judged() -> None:
     result = run(want, bundle(live_of(want)))
     listed = [
         c
-        for c in result["coverage"]
+        for c in coverage_entries(result)
         if c["resource"].split("/")[1:2] in (["alerts"], ["roleAssignments"])
     ]
     alerts = [b for b in want if b["type"].lower() == tables.ALERT_TYPE]
@@ -271,5 +272,5 @@ def test_az_ml_show_output_cannot_say_companions_are_missing() -> None:
     result = analyse([example_spec()], live)
     assert AS not in statuses(result) and DS not in statuses(result)
     assert not [f for f in result["findings"] if f["resource"] in (AS, DS)]
-    reasons = {c["reason"] for c in result["coverage"] if c["resource"] in (AS, DS)}
+    reasons = {c["reason"] for c in coverage_entries(result) if c["resource"] in (AS, DS)}
     assert reasons == {tables.NOT_IN_LIVE_INPUT}

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.drift import analyse
 from iac_gen.drift.analysis import gate_exit_code
 from iac_gen.drift.waivers import load_waivers
@@ -58,9 +59,9 @@ def test_every_designed_property_has_one_outcome(
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     result, _ = run_case(case)
-    keys = [(c["resource"], c["arm_path"]) for c in result["coverage"]]
+    keys = [(c["resource"], c["arm_path"]) for c in coverage_entries(result)]
     assert len(keys) == len(set(keys)), "a property was given two outcomes"
-    assert result["coverage"], "coverage must list the designed properties"
-    for entry in result["coverage"]:
+    assert coverage_entries(result), "coverage must list the designed properties"
+    for entry in coverage_entries(result):
         if entry["outcome"] == "not_comparable":
             assert entry.get("reason"), entry

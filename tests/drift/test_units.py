@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.diagnostics import InputError, Location
 from iac_gen.drift import analyse_desired
 from iac_gen.drift.analysis import gate_exit_code
@@ -214,7 +215,7 @@ def test_unresolved_values_are_not_comparable_with_their_reason() -> None:
     assert result["status"] == "in_sync"
     (found,) = result["findings"]
     assert found["change"] == "not_comparable" and "local folder ./src" in found["message"]
-    outcomes = [c for c in result["coverage"] if c["outcome"] == "not_comparable"]
+    outcomes = [c for c in coverage_entries(result) if c["outcome"] == "not_comparable"]
     assert [c["reason"] for c in outcomes] == ["local folder ./src"]
 
 
@@ -310,7 +311,7 @@ def test_waiver_silences_the_gate_but_keeps_the_finding(tmp_path: Path) -> None:
     assert found["waived"] and found["waiver"]["id"] == "W-1"
     assert result["status"] == "drifted" and gate_exit_code(result) == 0
     assert result["waivers"][0]["status"] == "active" and result["waivers"][0]["matched"] == 1
-    assert [c["outcome"] for c in result["coverage"]].count("waived") == 1
+    assert [c["outcome"] for c in coverage_entries(result)].count("waived") == 1
 
 
 def test_expired_waiver_no_longer_applies(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.emulator import Emulator
 from iac_gen.emulator.data import code_version_body, served, workspace_body
 from tests.conftest import FIXTURES
@@ -89,7 +90,7 @@ def test_unchanged_folder_is_in_sync_whoever_registered_it(tmp_path: Path) -> No
     assert _code_findings(result) == []
     matched = [
         c
-        for c in result.get("coverage", [])
+        for c in coverage_entries(result)
         if c["arm_path"] == "properties.codeConfiguration.codeId"
     ]
     assert {c["outcome"] for c in matched} == {"matched"}

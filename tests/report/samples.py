@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from iac_gen.coverage import table
+
 DATA = Path(__file__).resolve().parent / "data"
 EXPECTED = Path(__file__).resolve().parent / "expected"
 DRIFT_SAMPLES = ("in_sync", "drifted", "not_checked")
@@ -59,14 +61,7 @@ def fleet(endpoints: int) -> dict[str, Any]:
                     waived=(k == 2),
                 )
             )
-            coverage.append(
-                {
-                    "resource": ep,
-                    "field": field,
-                    "arm_path": field,
-                    "outcome": "waived" if k == 2 else "drifted",
-                }
-            )
+            coverage.append([ep, field, field, "waived" if k == 2 else "drifted", None])
         traffic.append(
             {
                 "endpoint": ep,
@@ -78,8 +73,9 @@ def fleet(endpoints: int) -> dict[str, Any]:
         )
     return dict(
         base,
+        schema_version="2.0",  # the coverage table
         findings=findings,
-        coverage=coverage,
+        coverage=table(coverage),
         resources=resources,
         traffic=traffic,
         inputs=inputs,

@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.report.registry import REPORTERS
 
 from .samples import DRIFT_SAMPLES, load
@@ -32,7 +33,9 @@ def test_counts_that_differ_say_why_in_markdown_and_html():
     assert len(open_findings) != drifted  # the engine's result is such a case
     missing = next(f["resource"] for f in open_findings if f["change"] == "missing_resource")
     props = sum(
-        1 for c in result["coverage"] if c["resource"] == missing and c["outcome"] == "drifted"
+        1
+        for c in coverage_entries(result)
+        if c["resource"] == missing and c["outcome"] == "drifted"
     )
     head = f"{len(open_findings)} open findings but {drifted} drifted properties"
     for name in PAGES:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.drift.analysis import gate_exit_code
 from iac_gen.report.gate import gate
 from iac_gen.report.registry import REPORTERS
@@ -116,7 +117,9 @@ def test_junit_missing_resource_is_one_failure():
     missing = [f for f in result["findings"] if f["change"] == "missing_resource"]
     assert len(missing) == 1
     name = missing[0]["resource"]
-    props = [c for c in result["coverage"] if c["resource"] == name and c["outcome"] == "drifted"]
+    props = [
+        c for c in coverage_entries(result) if c["resource"] == name and c["outcome"] == "drifted"
+    ]
     assert len(props) > 1  # the engine covers every declared property
     root = ET.fromstring(REPORTERS["junit"].render(result))
     classname = "drift." + name.replace("/", ".")

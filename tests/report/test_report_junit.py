@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.report import junit
 from iac_gen.report.view import resource_name
 from iac_gen.severity import SEVERITIES
@@ -37,11 +38,11 @@ def _expected_counts(result: dict) -> dict[str, int]:
     keyed = {(f["resource"], f["field"]) for f in result["findings"]}
     coverage = [
         c
-        for c in result["coverage"]
+        for c in coverage_entries(result)
         if c["resource"] not in whole or (c["resource"], c["field"]) in keyed
     ]
     outcomes = Counter(c["outcome"] for c in coverage)
-    covered = {(c["resource"], c["field"]) for c in result["coverage"]}
+    covered = {(c["resource"], c["field"]) for c in coverage_entries(result)}
     uncovered = [f for f in result["findings"] if (f["resource"], f["field"]) not in covered]
     unreadable = {resource_name(e["resource"]) for e in result["errors"]}
     unreadable |= {r["name"] for r in result["resources"] if r["status"] == "not_checked"}
@@ -68,7 +69,7 @@ def test_counts_match_the_result(sample, tmp_path):
         expected["errors"],
     )
     endpoints = sorted(
-        {c["resource"].split("/")[0] for c in result["coverage"]}
+        {c["resource"].split("/")[0] for c in coverage_entries(result)}
         | {f["resource"].split("/")[0] for f in result["findings"]}
     )
     assert sorted(s.name for s in xml) == endpoints
@@ -161,7 +162,7 @@ def test_fleet_junit_is_one_case_per_resource_and_bounded_in_size():
     from .samples import fleet
 
     result = fleet(10_000)
-    assert len(result["coverage"]) > junit.MAX_PROPERTY_CASES  # the fleet mode is chosen
+    assert len(coverage_entries(result)) > junit.MAX_PROPERTY_CASES  # the fleet mode is chosen
     text = junit.render(result, hostname="agent")
     root = ET.fromstring(text)
     cases = list(root.iter("testcase"))

@@ -6,6 +6,8 @@ import copy
 
 import pytest
 
+from iac_gen.coverage import REASON, table
+from iac_gen.coverage import entries as coverage_entries
 from iac_gen.report.junit import render_lint as junit_lint
 from iac_gen.report.redact import REDACTED, is_secret_key, redact_result
 from iac_gen.report.registry import REPORTERS
@@ -116,7 +118,18 @@ def test_coverage_reasons_are_redacted_and_plain_entries_kept():
         "outcome": "not_comparable",
         "reason": f"Bearer {jwt}",
     }
-    cleaned = redact_result({"findings": [], "coverage": [plain, leaky]})
+    cleaned = redact_result({"findings": [], "coverage": [plain, leaky]})  # schema 1.x
     assert cleaned["coverage"][0] == plain
     assert cleaned["coverage"][1]["reason"] == REDACTED
     assert leaky["reason"].startswith("Bearer")  # the input is not modified
+
+
+def test_coverage_row_reasons_are_redacted_and_plain_rows_shared():
+    plain = ["ep", "auth_mode", "properties.authMode", "matched", None]
+    leaky = ["ep", "x", "x", "not_comparable", f"Bearer {JWT}"]
+    cleaned = redact_result({"findings": [], "coverage": table([plain, leaky])})
+    rows = cleaned["coverage"]["rows"]
+    assert rows[0] is plain  # nothing to judge: shared, not copied
+    assert rows[1] == ["ep", "x", "x", "not_comparable", REDACTED]
+    assert leaky[REASON].startswith("Bearer")  # the input is not modified
+    assert coverage_entries(cleaned)[1]["reason"] == REDACTED
