@@ -416,10 +416,11 @@ def withhold_reference(
 # dotted path string and a path tuple built for every key (used only when something is
 # withheld, which is rare), `context_of` per mapping, one call per scalar. `_fast_map` and
 # `_fast_list` copy JSON-shaped data (exact `dict`, `list`, `str`, numbers, `None`) with the
-# scalars judged inline, and know where they are only as a `_Trail`; every entry that might be
-# withheld (a credential field, a hinted or secret string, anything of another type) is handed
-# to `_walk` with its real path and dotted path, so what is withheld, and the order `found`
-# hears of it, is decided by the reference code itself.
+# strings judged inline by the tests `_walk` makes, and know where they are only as a
+# `_Trail`; every entry that may be withheld (a credential or dropped field, a string those
+# tests find secret, a non-`str` key, a value of any other type) is handed to `_walk` with its
+# real path and dotted path, so what is withheld, and the order `found` hears of it, is decided
+# by the reference code itself. Plain bodies, nearly all of a fleet, never reach `_walk`.
 
 _Trail = tuple[Any, str | int] | None
 """Where a container is, innermost last: `(trail of the parent, key or list index)`; `None`
@@ -461,11 +462,11 @@ def _located(trail: _Trail, job: _Job) -> tuple[tuple[str, ...], str]:
         parts.append(part)
     path, where = list(job[3]), job[2]
     for part in reversed(parts):
-        if type(part) is int:
+        if isinstance(part, int):  # a list index; keys are always `str` here
             where = f"{where}[{part}]"
         else:
-            path.append(part)  # type: ignore[arg-type]
-            where = f"{where}.{part}" if where else part  # type: ignore[assignment]
+            path.append(part)
+            where = f"{where}.{part}" if where else part
     return tuple(path), where
 
 
