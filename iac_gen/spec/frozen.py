@@ -20,8 +20,8 @@ import dataclasses
 import reprlib
 from collections.abc import Callable
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field
-from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform
+from operator import attrgetter, ge, gt, le, lt
+from typing import Any, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
 
@@ -73,19 +73,58 @@ def _init(cls: type, fields: list[dataclasses.Field[Any]]) -> Callable[..., None
     return init
 
 
+_METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__")
+_ORDER = ("__lt__", "__le__", "__gt__", "__ge__")
+
+
+@overload
+def frozen(cls: type[T], /) -> type[T]: ...
+
+
+@overload
+def frozen(*, order: bool = False) -> Callable[[type[T]], type[T]]: ...
+
+
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
-def frozen(cls: type[T]) -> type[T]:
-    """The class as a frozen dataclass (see the module docstring)."""
+def frozen(cls: type[T] | None = None, /, *, order: bool = False) -> Any:
+    """The class as `dataclass(frozen=True)` (or `dataclass(frozen=True, order=True)`) makes
+    it (see the module docstring): `@frozen` or `@frozen(order=True)`."""
+    if cls is None:
+        return lambda later: _build(later, order)
+    return _build(cls, order)
+
+
+def _build(cls: type[T], order: bool) -> type[T]:
     undocumented = not cls.__dict__.get("__doc__")
+    own_methods = [name for name in (*_METHODS, *_ORDER) if name in cls.__dict__]
     cls = dataclass(init=False, repr=False, eq=False)(cls)
     fields = list(dataclasses.fields(cls))  # type: ignore[arg-type]
-    if hasattr(cls, "__post_init__") or any(not f.init or f.kw_only is True for f in fields):
-        raise TypeError(f"{cls.__name__}: frozen() supports plain fields only")
+    if (
+        own_methods
+        or hasattr(cls, "__post_init__")
+        or any(not f.init or f.kw_only is True for f in fields)
+    ):
+        raise TypeError(f"{cls.__name__}: frozen() supports plain fields and methods only")
+    methods = {"__init__": _init(cls, fields), **_shared_methods(cls, fields, order)}
+    for name, method in methods.items():
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        setattr(cls, name, method)  # type.__setattr__: the class itself is not frozen
+    if undocumented:  # as dataclass() names a class without a docstring: by its signature
+        import inspect
+
+        cls.__doc__ = cls.__name__ + str(inspect.signature(cls)).replace(" -> None", "")
+    return cls
+
+
+def _shared_methods(
+    owner: type[Any], fields: list[dataclasses.Field[Any]], order: bool
+) -> dict[str, Callable[..., Any]]:
+    """`__repr__`, `__eq__`, `__hash__`, `__setattr__`, `__delattr__` (and the four
+    comparisons with `order`) as `dataclass(frozen=True)` generates them for `fields`."""
     shown = tuple(f.name for f in fields if f.repr)
     shown_values = _values(shown)
-    compared = tuple(f.name for f in fields if f.compare)
+    values = _values(tuple(f.name for f in fields if f.compare))
     hashed = _values(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)))
-    values = _values(compared)
     own = tuple(f.name for f in fields)
 
     @reprlib.recursive_repr()
@@ -102,28 +141,36 @@ def frozen(cls: type[T]) -> type[T]:
         return hash(hashed(self))
 
     def __setattr__(self: Any, name: str, value: Any) -> None:
-        if type(self) is cls or name in own:
+        if type(self) is owner or name in own:
             raise FrozenInstanceError(f"cannot assign to field {name!r}")
-        super(cls, self).__setattr__(name, value)
+        super(owner, self).__setattr__(name, value)
 
     def __delattr__(self: Any, name: str) -> None:
-        if type(self) is cls or name in own:
+        if type(self) is owner or name in own:
             raise FrozenInstanceError(f"cannot delete field {name!r}")
-        super(cls, self).__delattr__(name)
+        super(owner, self).__delattr__(name)
 
-    methods = {
-        "__init__": _init(cls, fields),
+    methods: dict[str, Callable[..., Any]] = {
         "__repr__": __repr__,
         "__eq__": __eq__,
         "__hash__": __hash__,
         "__setattr__": __setattr__,
         "__delattr__": __delattr__,
     }
-    for name, method in methods.items():
-        method.__qualname__ = f"{cls.__qualname__}.{name}"
-        setattr(cls, name, method)  # type.__setattr__: the class itself is not frozen
-    if undocumented:  # as dataclass() names a class without a docstring: by its signature
-        import inspect
+    if order:
+        for name, compare in zip(_ORDER, (lt, le, gt, ge), strict=True):
+            methods[name] = _comparison(values, compare)
+    return methods
 
-        cls.__doc__ = cls.__name__ + str(inspect.signature(cls)).replace(" -> None", "")
-    return cls
+
+def _comparison(
+    values: Callable[[Any], tuple[Any, ...]], compare: Callable[[Any, Any], Any]
+) -> Callable[[Any, Any], Any]:
+    """One ordering method: the field tuples compared, for two objects of one class."""
+
+    def method(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return compare(values(self), values(other))
+        return NotImplemented
+
+    return method

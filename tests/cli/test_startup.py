@@ -3,8 +3,8 @@
 `validate` of one file imports only its own command module and none of the modules a fleet,
 an export or a report needs (multiprocessing, tempfile, zipfile, ...): each probe runs the
 console entry point in a fresh interpreter and lists `sys.modules` afterwards. The spec model
-is built by `iac_gen.spec.frozen` instead of `dataclass(frozen=True)`; the last tests compare
-the two on a loaded spec.
+(and the loader's other frozen classes) is built by `iac_gen.spec.frozen` instead of
+`dataclass(frozen=True)`; the last tests compare the two, on a loaded spec.
 """
 
 from __future__ import annotations
@@ -12,17 +12,22 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import operator
 import subprocess
 import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from iac_gen.cli.app import COMMAND_MODULES
+from iac_gen.diagnostics import Diagnostic, Location
 from iac_gen.spec import model
+from iac_gen.spec.discover import Candidate
+from iac_gen.spec.frozen import frozen
 from iac_gen.spec.load import load_specs
+from iac_gen.spec.schema_subset import SchemaError
+from iac_gen.spec.yaml_source import YamlDocument
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "fixtures" / "example" / "spec.yaml"
@@ -117,42 +122,52 @@ def test_command_table_names_every_command_in_help_order() -> None:
     assert json.loads(done.stdout) == list(COMMAND_MODULES)
 
 
-def _reference_model() -> types.ModuleType:
-    """`iac_gen/spec/model.py` with every class built by `dataclass(frozen=True)`."""
-    source = Path(model.__file__).read_text(encoding="utf-8")
-    source = source.replace("from iac_gen.spec.frozen import frozen\n", "")
-    source = source.replace("\n@frozen\n", "\n@dataclasses.dataclass(frozen=True)\n")
-    future = "from __future__ import annotations\n"
-    source = source.replace(future, future + "import dataclasses\n", 1)
-    assert "@frozen" not in source
-    module = types.ModuleType("reference_model")
-    sys.modules[module.__name__] = module  # dataclass() looks its module up
-    try:
-        exec(compile(source, "reference_model", "exec"), module.__dict__)
-    finally:
-        del sys.modules[module.__name__]
-    return module
+def _frozen_classes() -> list[type]:
+    """Every class built by `iac_gen.spec.frozen`: the model's and the loader's."""
+    classes = [v for v in vars(model).values() if isinstance(v, type)]
+    classes += [Location, Diagnostic, Candidate, YamlDocument, SchemaError]
+    return [c for c in dict.fromkeys(classes) if "__dataclass_fields__" in c.__dict__]
 
 
-REFERENCE = _reference_model()
-CLASSES = sorted(
-    name
-    for name, value in vars(model).items()
-    if isinstance(value, type) and value.__module__ == model.__name__
-)
+GENERATED = {
+    *("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"),
+    *("__lt__", "__le__", "__gt__", "__ge__", "__match_args__", "__annotations__"),
+    *("__dataclass_fields__", "__dataclass_params__", "__dict__", "__weakref__", "__module__"),
+}
+
+
+def _reference(cls: type) -> type:
+    """The same fields, methods and docstring, built by `dataclass(frozen=True)`."""
+    fields = []
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        given: dict[str, Any] = {}
+        if f.default is not dataclasses.MISSING:
+            given["default"] = f.default
+        if f.default_factory is not dataclasses.MISSING:
+            given["default_factory"] = f.default_factory
+        fields.append((f.name, f.type, dataclasses.field(**given)))
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    namespace = {k: v for k, v in vars(cls).items() if k not in GENERATED | names}
+    order = "__lt__" in vars(cls)
+    return dataclasses.make_dataclass(
+        cls.__name__, fields, namespace=namespace, frozen=True, order=order
+    )
+
+
+CLASSES = _frozen_classes()
+REFERENCE = {cls: _reference(cls) for cls in CLASSES}
 
 
 def _as_reference(value: Any) -> Any:
-    """`value` with every model object rebuilt from the reference classes."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        cls = getattr(REFERENCE, type(value).__name__)
-        return cls(
+    """`value` with every object of a `frozen` class rebuilt from its reference class."""
+    if type(value) in REFERENCE:
+        return REFERENCE[type(value)](
             **{f.name: _as_reference(getattr(value, f.name)) for f in dataclasses.fields(value)}
         )
     if isinstance(value, tuple):
         return tuple(_as_reference(v) for v in value)
     if isinstance(value, dict):
-        return {k: _as_reference(v) for k, v in value.items()}
+        return {_as_reference(k): _as_reference(v) for k, v in value.items()}
     return value
 
 
@@ -163,22 +178,27 @@ def _fields(cls: type) -> list[tuple[Any, ...]]:
     ]
 
 
-@pytest.mark.parametrize("name", CLASSES)
-def test_model_class_reads_as_a_frozen_dataclass(name: str) -> None:
-    ours, reference = getattr(model, name), getattr(REFERENCE, name)
-    assert dataclasses.is_dataclass(ours)
-    assert str(inspect.signature(ours)) == str(inspect.signature(reference))
-    assert ours.__doc__ == reference.__doc__
-    assert ours.__match_args__ == reference.__match_args__
-    assert _fields(ours) == _fields(reference)
-    for method in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
-        assert getattr(ours, method).__qualname__ == f"{name}.{method}"
+def test_frozen_builds_every_model_class() -> None:
+    assert len(CLASSES) == 26 and model.Spec in CLASSES
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_frozen_class_reads_as_a_frozen_dataclass(cls: type) -> None:
+    reference = REFERENCE[cls]
+    assert dataclasses.is_dataclass(cls)
+    assert str(inspect.signature(cls)) == str(inspect.signature(reference))
+    assert cls.__doc__ == reference.__doc__
+    assert cls.__match_args__ == reference.__match_args__  # type: ignore[attr-defined]
+    assert _fields(cls) == _fields(reference)
+    for method in GENERATED & set(vars(reference)):
+        if callable(vars(reference)[method]) and method != "__dict__":
+            assert getattr(cls, method).__qualname__ == f"{cls.__name__}.{method}"
 
 
 def _objects(value: Any) -> list[Any]:
-    """Every model object inside `value`, `value` first."""
+    """Every object of a `frozen` class inside `value`, `value` first."""
     found = []
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if type(value) in REFERENCE:
         found.append(value)
         for f in dataclasses.fields(value):
             found += _objects(getattr(value, f.name))
@@ -186,44 +206,87 @@ def _objects(value: Any) -> list[Any]:
         for v in value:
             found += _objects(v)
     elif isinstance(value, dict):
-        for v in value.values():
-            found += _objects(v)
+        for k, v in value.items():
+            found += _objects(k) + _objects(v)
     return found
 
 
-def test_model_objects_behave_as_frozen_dataclasses() -> None:
+def _outcome(act: Any) -> Any:
+    try:
+        return act()
+    except (TypeError, dataclasses.FrozenInstanceError) as exc:
+        return (type(exc).__name__, str(exc))
+
+
+def _samples() -> list[Any]:
     (spec,) = load_specs([EXAMPLE])
-    objects = [o for o in _objects(spec) if type(o).__module__ == model.__name__]
-    assert {type(o).__name__ for o in objects} >= {"Spec", "Deployment", "Endpoint", "Probe"}
+    where = Location("spec.yaml", 3, 5)
+    return [
+        spec,
+        Diagnostic("IAC101", "top level is a list", where, "warning"),
+        Candidate(EXAMPLE, True),
+        YamlDocument("spec.yaml", {"name": "a"}, {("name",): where}),
+        SchemaError("type", "string", 3, {"type": "string"}, ("name",), "3 is not of type"),
+    ]
+
+
+def test_frozen_objects_behave_as_frozen_dataclasses() -> None:
+    objects = _objects(_samples())
+    assert {type(o) for o in objects} >= {model.Spec, model.Deployment, model.Probe, Location}
     for ours in objects:
         reference = _as_reference(ours)
         assert repr(ours) == repr(reference)
-        assert ours == dataclasses.replace(ours)
+        assert ours == dataclasses.replace(ours) and ours == ours
         assert ours != reference and ours.__eq__(reference) is NotImplemented
-        try:
-            expected: Any = hash(reference)
-        except TypeError as exc:  # a field holds a dict: unhashable, with the same message
-            expected = str(exc)
-        try:
-            got: Any = hash(ours)
-        except TypeError as exc:
-            got = str(exc)
-        assert got == expected
+        assert _outcome(lambda o=ours: hash(o)) == _outcome(lambda r=reference: hash(r))
         first = dataclasses.fields(ours)[0].name
         for act in (
             lambda o, name=first: setattr(o, name, None),
             lambda o, name=first: delattr(o, name),
             lambda o: setattr(o, "other", 1),
         ):
-            with pytest.raises(dataclasses.FrozenInstanceError) as ours_error:
-                act(ours)
-            with pytest.raises(dataclasses.FrozenInstanceError) as reference_error:
-                act(reference)
-            assert str(ours_error.value) == str(reference_error.value)
+            assert _outcome(lambda o=ours, a=act: a(o)) == _outcome(lambda r=reference, a=act: a(r))
+    (spec, *_) = _samples()
     assert dataclasses.asdict(spec) == dataclasses.asdict(_as_reference(spec))
+
+
+def test_locations_order_as_dataclass_orders_them() -> None:
+    places = [Location(f, line, col) for f in ("a", "b") for line in (0, 2) for col in (1, 0)]
+    for ours in places:
+        for other in [*places, "a"]:
+            reference, theirs = _as_reference(ours), _as_reference(other)
+            for op in (operator.lt, operator.le, operator.gt, operator.ge):
+                got = _outcome(lambda a=ours, b=other, o=op: o(a, b))
+                assert got == _outcome(lambda a=reference, b=theirs, o=op: o(a, b))
+    assert sorted(places) == sorted(places, key=lambda p: (p.file, p.line, p.col))
 
 
 def test_model_defaults_are_fresh_per_object() -> None:
     first, second = model.Endpoint("a"), model.Endpoint("b")
     assert first.tags == {} and first.tags is not second.tags
     assert model.Spec(Path("s.yaml"), "native", model.Target(), first).policies == model.Policies()
+
+
+def test_an_undocumented_class_is_named_by_its_signature() -> None:
+    def point(decorate: Any) -> Any:
+        class Point:
+            x: int
+            y: int = 0
+
+        return decorate(Point)
+
+    ours, reference = point(frozen), point(dataclasses.dataclass(frozen=True))
+    assert ours.__doc__ == reference.__doc__ == "Point(x: 'int', y: 'int' = 0)"
+    assert repr(ours(1)) == repr(reference(1))
+    assert repr(ours(1)).endswith(".<locals>.Point(x=1, y=0)")
+
+
+def test_frozen_refuses_what_it_does_not_build() -> None:
+    with pytest.raises(TypeError, match="plain fields"):
+
+        @frozen
+        class Custom:
+            x: int
+
+            def __eq__(self, other: object) -> bool:
+                return True
