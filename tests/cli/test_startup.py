@@ -62,10 +62,14 @@ NOT_FOR_VALIDATE = (
     "deepdiff",
     "iac_gen.parallel",
     "iac_gen.live",
-    "iac_gen.report.render",
+    "iac_gen.report",
 )
-# `--help` lists every command, so it imports every command module, but no more than that
-NOT_FOR_HELP = (*NOT_FOR_VALIDATE, "yaml", "iac_gen.spec.model", "iac_gen.spec.load")
+# `--help` lists every command, so it imports every command module (and the report formats
+# they offer), but no more than that
+NOT_FOR_HELP = (
+    *(name for name in NOT_FOR_VALIDATE if name != "iac_gen.report"),
+    *("yaml", "iac_gen.spec.model", "iac_gen.spec.load"),
+)
 
 
 def probe(args: list[str], first: tuple[str, ...] = ()) -> tuple[int, list[str]]:
