@@ -8,10 +8,11 @@ the modules that raise it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from iac_gen.spec.frozen import frozen
 
 
-@dataclass(frozen=True, order=True)
+@frozen(order=True)
 class Location:
     """A place in a source file; line and column are 1-based (0 = unknown)."""
 
@@ -20,8 +21,10 @@ class Location:
     col: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnostic:
+    """One problem with the input: a stable code, a message and where it was written."""
+
     code: str
     message: str
     location: Location

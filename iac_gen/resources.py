@@ -1,6 +1,6 @@
 """Find the shipped `templates/` and `schemas/` folders.
 
-In a wheel they are force-included as `iac_gen/_data/...` and read with importlib.resources;
+In a wheel they are force-included as `iac_gen/_data/...` beside this module;
 in a source checkout (editable install, tests) they sit at the repository root.
 """
 
@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 
 def _data_dir(name: str) -> Path:
-    packaged = files("iac_gen") / "_data" / name
+    # the package's own folder, as `importlib.resources.files("iac_gen")` names it for an
+    # installed wheel (without importing importlib.resources, tempfile and zipfile)
+    packaged = Path(__file__).parent / "_data" / name
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parent.parent / name
 
 

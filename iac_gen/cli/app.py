@@ -92,24 +92,51 @@ def _root(
         raise typer.Exit(0)
 
 
+# Each command's name and the module of `iac_gen.cli` that registers it, in the order
+# `iac-gen --help` lists them.
+COMMAND_MODULES = {
+    "assets": "assets",
+    "compile": "compile",
+    "config": "config_cmd",
+    "drift": "drift",
+    "export": "export",
+    "import": "import_cmd",
+    "lint": "lint",
+    "merge": "merge",
+    "plan": "plan",
+    "report": "report",
+    "rollout": "rollout",
+    "rules": "rules",
+    "schema": "schema",
+    "validate": "validate",
+    "whatif": "whatif",
+}
+
+
 def _register() -> None:
-    from iac_gen.cli import (  # noqa: F401  (imported for their @app.command side effect)
-        assets,
-        compile,
-        config_cmd,
-        drift,
-        export,
-        import_cmd,
-        lint,
-        merge,
-        plan,
-        report,
-        rollout,
-        rules,
-        schema,
-        validate,
-        whatif,
+    """Import every command module (each registers its command on `app`)."""
+    import importlib
+
+    for module in COMMAND_MODULES.values():
+        importlib.import_module(f"iac_gen.cli.{module}")
+    # a command registered alone first (`_register_invoked`) keeps its place in the help
+    order = list(COMMAND_MODULES)
+    app.registered_commands.sort(
+        key=lambda c: order.index(c.name) if c.name in order else len(order)
     )
+
+
+def _register_invoked(argv: list[str]) -> bool:
+    """Register only the command `argv` starts with, if it names one: the other commands'
+    modules are not imported and Typer builds only this command's options. False (nothing
+    registered) for anything else: help, `--version`, a misspelt command."""
+    import importlib
+
+    module = COMMAND_MODULES.get(argv[0]) if argv else None
+    if module is None:
+        return False
+    importlib.import_module(f"iac_gen.cli.{module}")
+    return True
 
 
 def _crash_log(exc: BaseException) -> Path:
@@ -179,7 +206,8 @@ def main() -> None:
     Click runs in non-standalone mode so its usage errors reach this boundary and are
     printed as one diagnostic line (exit 2) instead of Click's usage block.
     """
-    _register()
+    if not _register_invoked(sys.argv[1:]):
+        _register()
     interrupts.install()  # SIGINT/SIGTERM: exit 130/143, never a half-written output
     try:
         code = app(prog_name="iac-gen", standalone_mode=False)

@@ -8,7 +8,6 @@ when everything was read, 3 when anything is `not_checked`, 2 for bad options.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -296,6 +295,8 @@ def _export_and_write(
 ) -> tuple[dict[str, Any], bool]:
     """Read the live state and write the bundle (or exit 3 when it is too large for drift);
     (bundle, whether it went to standard output)."""
+    import logging
+
     from iac_gen.azure.export import BundleTooLarge, bundle_text, export_live
     from iac_gen.output_files import write_file
 

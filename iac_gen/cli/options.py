@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from iac_gen.report.registry import REPORTERS
 from iac_gen.severity import SEVERITIES
 
 if TYPE_CHECKING:
@@ -119,13 +118,35 @@ def settings() -> Config:
 # `--fail-on` choices, most severe first: the one scale lint and drift share.
 Severity = StrEnum("Severity", {name: name for name in SEVERITIES})  # type: ignore[misc]
 
-# Report formats come from the one report registry; the CLI never lists them itself.
-ReportFormat = Enum("ReportFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]
-
 # Formats printed to standard output for a CI system, never written as report files:
 # GitHub workflow commands, Azure Pipelines logging commands, or whichever the environment
 # shows (`auto`: GITHUB_ACTIONS=true -> github, TF_BUILD=True -> azure, else text).
 CI_FORMATS = ("github", "azure", "auto")
-DriftFormat = Enum(  # type: ignore[misc]
-    "DriftFormat", {name: name for name in (*REPORTERS, *CI_FORMATS)}, type=str
-)
+
+
+def _format_enums() -> dict[str, Any]:
+    """`ReportFormat` and `DriftFormat`: the report formats come from the one report
+    registry; the CLI never lists them itself."""
+    from iac_gen.report.registry import REPORTERS
+
+    return {
+        "ReportFormat": Enum("ReportFormat", {name: name for name in REPORTERS}, type=str),
+        "DriftFormat": Enum(
+            "DriftFormat", {name: name for name in (*REPORTERS, *CI_FORMATS)}, type=str
+        ),
+    }
+
+
+if TYPE_CHECKING:
+    ReportFormat = Enum("ReportFormat", {})  # type: ignore[misc]
+    DriftFormat = Enum("DriftFormat", {})  # type: ignore[misc]
+
+
+def __getattr__(name: str) -> Any:
+    """The format enums, built when a command that offers them is registered (`validate`
+    never imports the report registry)."""
+    if name in ("ReportFormat", "DriftFormat"):
+        built = _format_enums()
+        globals().update(built)  # built once: later lookups find them in the module
+        return built[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

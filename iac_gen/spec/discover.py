@@ -11,16 +11,16 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from iac_gen.diagnostics import Diagnostic, Location
+from iac_gen.spec.frozen import frozen
 
 SPEC_SUFFIXES = (".yml", ".yaml")
 SKIPPED_FOLDERS = frozenset({"expected", "node_modules", "__pycache__"})
 
 
-@dataclass(frozen=True)
+@frozen
 class Candidate:
     """A YAML file to read; `explicit` when the user named it (not found in a folder)."""
 

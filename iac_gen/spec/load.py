@@ -120,11 +120,12 @@ def _read_one(cand: Candidate) -> tuple[ParsedFile | None, list[Diagnostic], lis
 
 def _read_all(candidates: list[Candidate]) -> list[tuple[ParsedFile | None, list[Diagnostic]]]:
     """Every candidate read, in order, by two processes when there are many."""
-    from iac_gen.parallel import shared_map, worth_sharing
-
     results = None
-    if worth_sharing(len(candidates), SHARE_FROM_FILES):
-        results = shared_map(_read_one, candidates)
+    if len(candidates) >= SHARE_FROM_FILES:  # a small run never imports multiprocessing
+        from iac_gen.parallel import shared_map, worth_sharing
+
+        if worth_sharing(len(candidates), SHARE_FROM_FILES):
+            results = shared_map(_read_one, candidates)
     if results is None:
         results = [_read_one(cand) for cand in candidates]
     out: list[tuple[ParsedFile | None, list[Diagnostic]]] = []

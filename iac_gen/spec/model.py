@@ -14,15 +14,16 @@ name deployments by name, not index: `deployments.blue.instance_count`, `traffic
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from iac_gen.diagnostics import Location
+from iac_gen.spec.frozen import frozen
 from iac_gen.vocabulary import DEFAULT_API_VERSION
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     """Where the endpoint lives. CLI v2 files name none; command-line options supply it."""
 
@@ -33,7 +34,7 @@ class Target:
     api_version: str = DEFAULT_API_VERSION
 
 
-@dataclass(frozen=True)
+@frozen
 class Identity:
     """`type` as in CLI v2.
 
@@ -44,7 +45,7 @@ class Identity:
     user_assigned_identities: tuple[str, ...] = ()  # ARM resource ids
 
 
-@dataclass(frozen=True)
+@frozen
 class Probe:
     """Probe settings; times in seconds (CLI v2 units)."""
 
@@ -55,14 +56,16 @@ class Probe:
     failure_threshold: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class RequestSettings:
+    """Request limits; times in milliseconds (CLI v2 units)."""
+
     request_timeout_ms: int | None = None
     max_concurrent_requests_per_instance: int | None = None
     max_queue_wait_ms: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CodeConfiguration:
     """`code` is a local folder (relative to the spec) or an asset reference `azureml:...`."""
 
@@ -70,7 +73,7 @@ class CodeConfiguration:
     scoring_script: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class InlineModel:
     """A model declared in the deployment file (CLI v2 `model: {path: ...}`).
 
@@ -87,13 +90,15 @@ class InlineModel:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class Route:
+    """An inference route of an environment: the path and the port the server answers on."""
+
     path: str
     port: int
 
 
-@dataclass(frozen=True)
+@frozen
 class InlineEnvironment:
     """An environment declared in the deployment file (`image`, `conda_file`, `build`, ...).
 
@@ -114,8 +119,10 @@ class InlineEnvironment:
     properties: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class ScaleSettings:
+    """The deployment's own scaling (CLI v2 `scale_settings`); polling interval in seconds."""
+
     type: str = "default"  # default | target_utilization
     min_instances: int | None = None
     max_instances: int | None = None
@@ -123,8 +130,10 @@ class ScaleSettings:
     target_utilization_percentage: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Deployment:
+    """One deployment of the endpoint, in CLI v2 terms."""
+
     name: str
     type: str = "managed"  # managed | kubernetes
     description: str | None = None
@@ -150,8 +159,10 @@ class Deployment:
     resources: Mapping[str, Any] | None = None  # kubernetes requests/limits
 
 
-@dataclass(frozen=True)
+@frozen
 class Endpoint:
+    """The online endpoint: authentication, identity, network access and traffic."""
+
     name: str
     auth_mode: str | None = (
         None  # key | aml_token | aad_token (None: not stated, service default key)
@@ -170,7 +181,7 @@ class Endpoint:
         return self.compute is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class ScaleRule:
     """One Azure Monitor autoscale rule, in user terms.
 
@@ -190,7 +201,7 @@ class ScaleRule:
     cooldown_minutes: int = 5
 
 
-@dataclass(frozen=True)
+@frozen
 class ScheduleProfile:
     """A recurring profile (e.g. weekends) with its own instance range."""
 
@@ -204,8 +215,10 @@ class ScheduleProfile:
     end: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Autoscale:
+    """Azure Monitor autoscale of one deployment: the instance range, rules and schedules."""
+
     min_instances: int
     max_instances: int
     default_instances: int
@@ -214,7 +227,7 @@ class Autoscale:
     enabled: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class Alerts:
     """Metric alert thresholds; defaults are the field manual's."""
 
@@ -226,14 +239,18 @@ class Alerts:
     severity: int = 2
 
 
-@dataclass(frozen=True)
+@frozen
 class Monitoring:
+    """Diagnostic settings and metric alerts."""
+
     log_analytics_workspace: str | None = None  # ARM id; enables diagnostic settings
     alerts: Alerts | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Ownership:
+    """Who owns the endpoint and who approves its changes."""
+
     owner: str | None = None
     team: str | None = None
     approvers: tuple[str, ...] = ()
@@ -242,7 +259,7 @@ class Ownership:
     from_tags: bool = False  # read from the endpoint's tags only: not written back as tags
 
 
-@dataclass(frozen=True)
+@frozen
 class Scorer:
     """A principal allowed to score the endpoint (role assignment when auth_mode is aad_token)."""
 
@@ -250,7 +267,7 @@ class Scorer:
     principal_type: str = "ServicePrincipal"  # ServicePrincipal | User | Group
 
 
-@dataclass(frozen=True)
+@frozen
 class Policies:
     """Drift intent for run-time-owned fields."""
 
@@ -258,7 +275,7 @@ class Policies:
     instance_count: str = "auto"  # auto (autoscale range when autoscale owns it) | exact
 
 
-@dataclass(frozen=True)
+@frozen
 class Suppression:
     """A lint rule turned off for this spec; the reason is mandatory."""
 
@@ -267,7 +284,7 @@ class Suppression:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Spec:
     """One endpoint with its deployments and everything a pipeline and an audit need."""
 

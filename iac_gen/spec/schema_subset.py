@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from iac_gen.spec.frozen import frozen
 
 SUPPORTED = frozenset(
     {
@@ -43,7 +44,7 @@ SUPPORTED = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class SchemaError:
     validator: str
     validator_value: Any

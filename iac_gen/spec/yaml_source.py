@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import os
 import stat
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import yaml
 
 from iac_gen.diagnostics import Diagnostic, InputError, Location
 from iac_gen.provenance import remember_digest
+from iac_gen.spec.frozen import frozen
 
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: a spec is a few KiB; anything larger is a mistake or hostile
 MAX_NODES = 100_000  # values after alias expansion
@@ -50,7 +50,7 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-@dataclass(frozen=True)
+@frozen
 class YamlDocument:
     """One YAML document: plain data and where each value was written (by raw path)."""
 
