@@ -66,9 +66,11 @@ def _probe(orjson: Any) -> bool:
     return True
 
 
-def fast_json(data: Any, *, indent: bool) -> str | None:
-    """`data` as canonical JSON (two-space indent or compact) with a trailing newline, from
-    orjson; None when orjson is missing or would not give the same bytes (see module)."""
+def fast_json_bytes(data: Any, *, indent: bool) -> bytes | None:
+    """`data` as canonical JSON (two-space indent or compact) with a trailing newline, as
+    UTF-8 from orjson; None when orjson is missing or would not give the same bytes (see
+    module). Bytes as orjson makes them: a fleet's drift.json is hashed and written without
+    a text copy."""
     global _FAST
     if _FAST is None:
         try:
@@ -83,12 +85,18 @@ def fast_json(data: Any, *, indent: bool) -> str | None:
     if indent:
         option |= _FAST.OPT_INDENT_2
     try:
-        out = _FAST.dumps(data, option=option)
+        out: bytes = _FAST.dumps(data, option=option)
     except TypeError:  # orjson.JSONEncodeError: a big integer, a surrogate, a non-text key
         return None
     if _odd_float(out):
         return None
-    return out.decode("utf-8")
+    return out
+
+
+def fast_json(data: Any, *, indent: bool) -> str | None:
+    """`fast_json_bytes` as text."""
+    out = fast_json_bytes(data, indent=indent)
+    return None if out is None else out.decode("utf-8")
 
 
 _encode_str = json.encoder.encode_basestring  # C implementation when available (ensure_ascii=False)

@@ -102,8 +102,8 @@ def render_reports(
     argv: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
     manifest_extra: Mapping[str, Any] | None = None,
-) -> dict[str, str]:
-    """File name -> text for drift.json (always), each chosen format and manifest.json.
+) -> dict[str, bytes]:
+    """File name -> UTF-8 text for drift.json (always), each chosen format and manifest.json.
 
     `sources` (default: the result's spec files) are the files whose git commit the
     manifest records and whose repository gives the provenance; `context` defaults to
@@ -119,10 +119,11 @@ def render_reports(
     names = [DRIFT_JSON] + [
         n for n in (formats if formats is not None else REPORTERS) if n in REPORTERS
     ]
-    files: dict[str, str] = {}
+    files: dict[str, bytes] = {}
     for name in names:
         reporter = REPORTERS.get(name) or REPORTERS["json"]
-        files.setdefault(reporter.filename, reporter.render(result, **context))
+        if reporter.filename not in files:
+            files[reporter.filename] = reporter.render_bytes(result, **context)
     # Outputs are hashed from memory, before anything is written (all or nothing); inputs
     # reuse the digests the analysis computed from the very bytes it compared.
     digests = {str(i["path"]): str(i["sha256"]) for i in result.get("inputs") or []}
@@ -137,7 +138,7 @@ def render_reports(
         digests=digests,
         extra=manifest_extra,
     )
-    files[MANIFEST_NAME] = dumps_json(manifest)
+    files[MANIFEST_NAME] = dumps_json(manifest).encode("utf-8")
     return files
 
 
@@ -147,7 +148,7 @@ def owned_report(rel: str) -> bool:
     return rel == MANIFEST_NAME or rel in {r.filename for r in REPORTERS.values()}
 
 
-def write_report_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
+def write_report_files(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     """Write rendered evidence all or none, removing stale evidence in the same commit."""
     from iac_gen.output_files import write_tree
 

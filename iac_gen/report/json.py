@@ -29,12 +29,22 @@ def compact_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, **_COMPACT) + "\n"
 
 
+def render_bytes(result: dict[str, Any]) -> bytes:
+    """`render` as UTF-8, straight from orjson when it is used: the evidence writer hashes
+    and writes these bytes, and a fleet's drift.json (100+ MB) never exists as text too."""
+    from iac_gen.emit.jsontext import fast_json_bytes
+
+    clean = redact_result(result)
+    indent = len(rows_of(clean)) <= COMPACT_ABOVE
+    fast = fast_json_bytes(clean, indent=indent)
+    if fast is not None:
+        return fast
+    return (dumps_json(clean) if indent else compact_json(clean)).encode("utf-8")
+
+
 def render(result: dict[str, Any]) -> str:
     """Sorted keys, two-space indent (compact when huge), UTF-8, trailing newline."""
-    clean = redact_result(result)
-    if len(rows_of(clean)) <= COMPACT_ABOVE:
-        return dumps_json(clean)
-    return compact_json(clean)
+    return render_bytes(result).decode("utf-8")
 
 
 def render_lint(lint_result: dict[str, Any]) -> str:

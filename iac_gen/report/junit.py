@@ -175,6 +175,11 @@ def render(result: dict[str, Any], hostname: str | None = None) -> str:
     return "".join(render_chunks(result, hostname))
 
 
+def render_bytes(result: dict[str, Any], hostname: str | None = None) -> bytes:
+    """`render` as UTF-8, encoded a suite at a time (the evidence writer keeps bytes)."""
+    return b"".join(chunk.encode("utf-8") for chunk in render_chunks(result, hostname))
+
+
 def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterator[str]:
     """JUnit XML for a drift result; counts equal the coverage and finding totals.
 

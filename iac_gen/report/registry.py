@@ -33,6 +33,16 @@ class Reporter:
         text: str = import_module(self.module).render(result, **accepted)
         return text
 
+    def render_bytes(self, result: dict[str, Any], **context: Any) -> bytes:
+        """`render` as UTF-8, from the format's own `render_bytes` when it has one (drift.json:
+        a fleet result is never held as text and bytes at once)."""
+        module = import_module(self.module)
+        if not hasattr(module, "render_bytes"):
+            return self.render(result, **context).encode("utf-8")
+        accepted = {k: v for k, v in context.items() if k in self.options and v is not None}
+        data: bytes = module.render_bytes(result, **accepted)
+        return data
+
     def render_lint(self, lint_result: dict[str, Any], **context: Any) -> str:
         """Render a lint result; only formats with `renders_lint` support it. `context` as
         for `render`."""
