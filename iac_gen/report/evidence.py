@@ -119,11 +119,14 @@ def render_reports(
     names = [DRIFT_JSON] + [
         n for n in (formats if formats is not None else REPORTERS) if n in REPORTERS
     ]
+    from iac_gen.report.redact import redact_result
+
+    clean = redact_result(result)  # once for every format (each would redact a raw result)
     files: dict[str, bytes] = {}
     for name in names:
         reporter = REPORTERS.get(name) or REPORTERS["json"]
         if reporter.filename not in files:
-            files[reporter.filename] = reporter.render_bytes(result, **context)
+            files[reporter.filename] = reporter.render_bytes(clean, **context)
     # Outputs are hashed from memory, before anything is written (all or nothing); inputs
     # reuse the digests the analysis computed from the very bytes it compared.
     digests = {str(i["path"]): str(i["sha256"]) for i in result.get("inputs") or []}

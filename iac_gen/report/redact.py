@@ -68,7 +68,16 @@ _VALUE_CHANGES = frozenset({"not_equal", "added", "removed", "not_comparable"})
 
 
 class Redacted(dict[str, Any]):
-    """A result `redact_result` has already cleaned; redacting it again returns it as is."""
+    """A result `redact_result` has already cleaned; redacting it again returns it as is.
+
+    `derived` keeps what the renderers compute from it (the Markdown and HTML view), so the
+    evidence writer, which redacts once for every format, builds that once too. A redacted
+    result is never changed after it is made; only the renderers read it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.derived: dict[Any, Any] = {}
 
 
 def is_secret_key(key: str) -> bool:
@@ -220,7 +229,7 @@ def _coverage_rows(rows: Any) -> Any:
     ]
 
 
-def redact_result(result: Mapping[str, Any]) -> dict[str, Any]:
+def redact_result(result: Mapping[str, Any]) -> Redacted:
     """Redact a drift or lint result (a copy; the input is not modified)."""
     if isinstance(result, Redacted):
         return result

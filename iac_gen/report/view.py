@@ -377,8 +377,51 @@ def _no_nulls(rows: Any) -> list[dict[str, Any]]:
 
 
 def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportView:
-    """The redacted, sorted, counted picture of a drift result."""
+    """The redacted, sorted, counted picture of a drift result; built once per redacted
+    result and width (Markdown and HTML share it when given the same redacted result)."""
     clean = redact_result(result)
+    key = ("view", chart_width)
+    if key not in clean.derived:
+        clean.derived[key] = _view(clean, chart_width)
+    view: ReportView = clean.derived[key]
+    return view
+
+
+def _sorted_waivers(clean: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return sorted(
+        _no_nulls(clean.get("waivers")),
+        key=lambda w: (WAIVER_ORDER.get(str(w.get("status")), 3), str(w.get("id"))),
+    )
+
+
+def _sorted_resources(clean: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return sorted(
+        _no_nulls(clean.get("resources")),
+        key=lambda r: (
+            str(r.get("endpoint") or ""),
+            str(r.get("name") or ""),
+            str(r.get("id") or ""),
+        ),
+    )
+
+
+def _title(endpoints: list[str], environment: Any) -> str:
+    title = "Drift report: " + (
+        ", ".join(endpoints) if len(endpoints) <= 3 else f"{len(endpoints)} endpoints"
+    )
+    return f"{title} ({environment})" if environment else title
+
+
+def _status_label(status: str, open_drift: bool, the_gate: Gate) -> tuple[str, str]:
+    """(label, banner) of the page's status."""
+    if status == "drifted" and not open_drift:
+        return "Drift waived", "waived"  # all of it accepted: not a failed run
+    if status == "drifted" and the_gate.outcome == "passed":
+        return "Drifted, below the gate", "below_gate"
+    return STATUS_LABEL.get(status, status), status
+
+
+def _view(clean: Mapping[str, Any], chart_width: float) -> ReportView:
     status = str(clean.get("status") or "not_checked")
     the_gate = gate(clean)
     rows = [
@@ -397,28 +440,7 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
     unreadable = states["not_checked"] or len(clean.get("errors") or [])
     tool = clean.get("tool") or {}
     env = clean.get("environment")
-    title = "Drift report: " + (
-        ", ".join(endpoints) if len(endpoints) <= 3 else f"{len(endpoints)} endpoints"
-    )
-    if env:
-        title += f" ({env})"
-    waivers = sorted(
-        _no_nulls(clean.get("waivers")),
-        key=lambda w: (WAIVER_ORDER.get(str(w.get("status")), 3), str(w.get("id"))),
-    )
-    resources = sorted(
-        _no_nulls(clean.get("resources")),
-        key=lambda r: (
-            str(r.get("endpoint") or ""),
-            str(r.get("name") or ""),
-            str(r.get("id") or ""),
-        ),
-    )
-    label, banner = STATUS_LABEL.get(status, status), status
-    if status == "drifted" and not open_rows:
-        label, banner = "Drift waived", "waived"  # all of it accepted: not a failed run
-    elif status == "drifted" and the_gate.outcome == "passed":
-        label, banner = "Drifted, below the gate", "below_gate"
+    label, banner = _status_label(status, bool(open_rows), the_gate)
     charts = _traffic(clean, chart_width)
     return ReportView(
         status=status,
@@ -429,7 +451,7 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
         + _verdict(
             status, open_by_sev, len(open_rows), waived_count, endpoints, outcomes, unreadable
         ),
-        title=title,
+        title=_title(endpoints, env),
         environment=env,
         fail_on=clean.get("fail_on"),
         tool_name=str(tool.get("name") or "iac-gen"),
@@ -441,11 +463,11 @@ def build_view(result: Mapping[str, Any], chart_width: float = 420.0) -> ReportV
         open_by_severity=open_by_sev,
         open_count=len(open_rows),
         waived_count=waived_count,
-        waivers=waivers,
+        waivers=_sorted_waivers(clean),
         outcomes=outcomes,
         not_comparable=_not_comparable(clean),
         resource_states=states,
-        resources=resources,
+        resources=_sorted_resources(clean),
         errors=[
             dict(e, resource=resource_name(e.get("resource")), resource_id=e.get("resource"))
             for e in clean.get("errors") or []
