@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -211,8 +212,13 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
         return found
 
     rows = coverage.rows_of(clean)
+    placed: dict[Any, _Group] = {}  # by resource label: a fleet has a million rows
     for r in rows:
-        group(r[RESOURCE]).coverage.append(r)
+        label = r[RESOURCE]
+        found = placed.get(label)
+        if found is None:
+            found = placed[label] = group(label)
+        found.coverage.append(r)
     for f in findings:
         group(f.get("resource")).findings.append(f)
     errors = [dict(e, resource=resource_name(e.get("resource"))) for e in clean.get("errors") or []]
@@ -293,9 +299,9 @@ class _Group:
         its endpoint's spec file."""
         s = _Suite(name, properties)
         checked: dict[str, int] = {}
-        for r in self.coverage:
-            key = resource_name(str(r[RESOURCE]))
-            checked[key] = checked.get(key, 0) + 1
+        for label, count in Counter(r[RESOURCE] for r in self.coverage).items():
+            key = resource_name(str(label))
+            checked[key] = checked.get(key, 0) + count
         mine: dict[str, list[Mapping[str, Any]]] = {}
         for f in self.findings:
             mine.setdefault(resource_name(str(f.get("resource"))), []).append(f)

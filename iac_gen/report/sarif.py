@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -88,10 +89,17 @@ def drift_rule_id(finding: Mapping[str, Any]) -> str:
     if change in _RESOURCE_RULES:
         return _RESOURCE_RULES[change][0]
     category = str(finding.get("category") or "configuration")
-    prop = property_kind(str(finding.get("field") or finding.get("arm_path") or ""))
-    return f"DRIFT-{_slug(category)}-{_slug(prop)}"
+    return _rule_id(category, str(finding.get("field") or finding.get("arm_path") or ""))
 
 
+@lru_cache(maxsize=65536)
+def _rule_id(category: str, field: str) -> str:
+    """Cached: a fleet's findings share a few hundred (category, field) pairs, and SARIF,
+    JUnit and the view each ask for every finding's rule."""
+    return f"DRIFT-{_slug(category)}-{_slug(property_kind(field))}"
+
+
+@lru_cache(maxsize=65536)
 def artifact_uri(path: str) -> str:
     """A relative path stays relative (repository-relative for GitHub); absolute -> file URI."""
     if PureWindowsPath(path).drive:

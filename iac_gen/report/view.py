@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from iac_gen.coverage import ARM_PATH, FIELD, OUTCOME, REASON, RESOURCE, rows_of
@@ -48,6 +49,13 @@ def resource_name(ref: str | None) -> str:
     text = str(ref or "")
     if not text.startswith("/"):
         return text
+    return _name_in_id(text)
+
+
+@lru_cache(maxsize=65536)
+def _name_in_id(text: str) -> str:
+    """`resource_name` of an ARM id; cached, since a fleet report asks about every coverage
+    row and finding, a few dozen times per resource."""
     parts = text.strip("/").split("/")
     lowered = [p.lower() for p in parts]
     if "onlineendpoints" in lowered:
@@ -61,7 +69,9 @@ def resource_name(ref: str | None) -> str:
 
 def endpoint_of(resource: str | None) -> str:
     """`credit-scoring/blue` (or its ARM id) -> `credit-scoring`."""
-    return resource_name(resource).split("/", 1)[0]
+    name = resource_name(resource)
+    cut = name.find("/")
+    return name if cut < 0 else name[:cut]
 
 
 @dataclass(frozen=True)
@@ -192,8 +202,8 @@ def _endpoints(result: Mapping[str, Any]) -> list[str]:
         names.add(str(r.get("endpoint") or endpoint_of(r.get("name"))))
     for f in result.get("findings") or []:
         names.add(endpoint_of(f.get("resource")))
-    for r in rows_of(result):
-        names.add(endpoint_of(r[RESOURCE]))
+    for label in {r[RESOURCE] for r in rows_of(result)}:  # a fleet: a million rows
+        names.add(endpoint_of(label))
     for t in result.get("traffic") or []:
         names.add(str(t.get("endpoint") or ""))
     return sorted(n for n in names if n)

@@ -40,7 +40,9 @@ class SpecDocument:
         deps = self.data.get("deployments") if isinstance(self.data, Mapping) else None
         count = len(deps) if isinstance(deps, list) else 0
         names = [_deployment_key(self.data, i) for i in range(count)]
-        positions = dict(self.positions)
+        # Not copied: a document is last changed before it becomes a Spec (`load._check`),
+        # and a fleet holds ten thousand of these maps.
+        positions = self.positions
         return LazyLocations(lambda: _spec_paths(positions, names))
 
 

@@ -294,18 +294,6 @@ def _compose_fast(text: str, file: str) -> list[YamlDocument] | None:
     return [YamlDocument(file, data, positions)]
 
 
-def _location(file: str, line: int, col: int) -> Location:
-    """`Location(file, line, col)` without the frozen dataclass's `__init__` (a third of the
-    cost; a fleet load makes half a million of them). Equal to and hashing like the real one.
-    """
-    loc = object.__new__(Location)
-    fields = loc.__dict__
-    fields["file"] = file
-    fields["line"] = line
-    fields["col"] = col
-    return loc
-
-
 def _walk_nodes(
     root: Any, file: str, aliases_possible: bool
 ) -> tuple[Any, dict[RawPath, Location]]:
@@ -330,7 +318,7 @@ def _walk_nodes(
     # (node, container, key or index, path, reported location, nesting); children are pushed
     # in reverse so they are handled in document order, depth first, like the events.
     stack: list[tuple[Any, Any, Any, RawPath, Location, int]] = [
-        (root, holder, 0, (), _location(file, mark.line + 1, mark.column + 1), 0)
+        (root, holder, 0, (), Location(file, mark.line + 1, mark.column + 1), 0)
     ]
     pop = stack.pop
     while stack:
@@ -389,7 +377,7 @@ def _walk_nodes(
                         mapping,
                         key,
                         (*path, key),
-                        _location(file, km.line + 1, km.column + 1),
+                        Location(file, km.line + 1, km.column + 1),
                         level,
                     )
                 )
@@ -406,7 +394,7 @@ def _walk_nodes(
                         sequence,
                         index,
                         (*path, index),
-                        _location(file, im.line + 1, im.column + 1),
+                        Location(file, im.line + 1, im.column + 1),
                         level,
                     )
                 )
