@@ -7,7 +7,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 EXAMPLE := fixtures/example/spec.yaml
 DEMO_OUT := out/demo
 
-.PHONY: setup demo test test-lowest golden lint format typecheck bench reports clean
+.PHONY: setup demo test test-lowest golden lint format typecheck bench reports docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -70,6 +70,10 @@ bench: $(STAMP)
 ## Regenerate the sample evidence in reports/ from the fixtures.
 reports: $(STAMP)
 	$(BIN)/python -m tests.samples reports
+
+## Regenerate docs/normalisation.md from the normalisation tables.
+docs: $(STAMP)
+	$(BIN)/python -m tests.samples docs
 
 clean:
 	rm -rf out build dist test-artifacts .pytest_cache .ruff_cache .mypy_cache $(LOWEST)

@@ -71,6 +71,15 @@ def generate(case: str, out_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 def main(argv: list[str]) -> int:
+    """`reports [FOLDER]`: the sample evidence (default reports/); `docs`: the documents
+    generated from the code (docs/normalisation.md, from the normalisation tables)."""
+    if argv[:1] == ["docs"]:
+        from iac_gen.drift.normalisation_doc import render
+
+        doc = ROOT / "docs" / "normalisation.md"
+        doc.write_text(render(), encoding="utf-8")
+        print(f"docs: {doc}")
+        return 0
     target = Path(argv[0]) if argv else ROOT / "reports"
     for case in CASES:
         generate(case, target / case)

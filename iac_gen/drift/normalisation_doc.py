@@ -1,16 +1,12 @@
 """docs/normalisation.md, generated from the normalisation tables (entry, reason, source).
 
 An auditor reads there exactly what drift ignores or respells, and why, with the recording or
-document each entry rests on; an entry with no source says `unverified`. Regenerate with
-
-    python -m iac_gen.drift.normalisation_doc > docs/normalisation.md
-
-(a test fails when the file is stale).
+document each entry rests on; an entry with no source says `unverified`. Regenerate it with
+`make docs` (a test fails when the file is stale).
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 from iac_gen.drift import tables
@@ -173,7 +169,7 @@ def render() -> str:
     out = [
         "# Drift normalisation tables",
         "",
-        "Generated from `iac_gen/drift/tables.py` by `python -m iac_gen.drift.normalisation_doc`;"
+        "Generated from `iac_gen/drift/tables.py` by `make docs`;"
         " do not edit by hand (a test fails when this file is stale).",
         "",
         f"Normalisation version **{tables.NORMALISATION_VERSION}** (recorded in every drift "
@@ -197,12 +193,3 @@ def render() -> str:
             )
         out.append("")
     return "\n".join(out)
-
-
-def main() -> int:
-    sys.stdout.write(render())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

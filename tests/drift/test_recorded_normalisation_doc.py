@@ -11,8 +11,7 @@ DOC = ROOT / "docs" / "normalisation.md"
 
 def test_normalisation_doc_is_current() -> None:
     assert DOC.read_text(encoding="utf-8") == render(), (
-        "docs/normalisation.md is stale: python -m iac_gen.drift.normalisation_doc "
-        "> docs/normalisation.md"
+        "docs/normalisation.md is stale: run `make docs`"
     )
 
 
