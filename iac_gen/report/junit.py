@@ -24,6 +24,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from iac_gen import coverage
@@ -212,13 +213,13 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
         return found
 
     rows = coverage.rows_of(clean)
-    placed: dict[Any, _Group] = {}  # by resource label: a fleet has a million rows
-    for r in rows:
-        label = r[RESOURCE]
-        found = placed.get(label)
-        if found is None:
-            found = placed[label] = group(label)
-        found.coverage.append(r)
+    fleet = len(rows) > MAX_PROPERTY_CASES
+    if fleet:  # a case per resource: only how many properties each had checked
+        for label, count in Counter(map(itemgetter(RESOURCE), rows)).items():
+            group(label).checked[label] += count
+    else:
+        for r in rows:
+            group(r[RESOURCE]).coverage.append(r)
     for f in findings:
         group(f.get("resource")).findings.append(f)
     errors = [dict(e, resource=resource_name(e.get("resource"))) for e in clean.get("errors") or []]
@@ -238,7 +239,6 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
         "environment": clean.get("environment") or "",
         "gate": gate(clean).line,
     }
-    fleet = len(rows) > MAX_PROPERTY_CASES
     if fleet:
         shared["cases"] = FLEET_MODE
 
@@ -258,7 +258,7 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
             merged, endpoints = _Group(), len(groups)
             for ep in sorted(groups):
                 found = groups.pop(ep)
-                merged.coverage += found.coverage
+                merged.checked.update(found.checked)
                 merged.findings += found.findings
                 merged.errors += found.errors
             yield merged.per_resource(
@@ -285,6 +285,7 @@ class _Group:
 
     def __init__(self) -> None:
         self.coverage: list[Sequence[Any]] = []  # coverage rows
+        self.checked: Counter[str] = Counter()  # fleet mode: rows per resource label
         self.findings: list[Mapping[str, Any]] = []
         self.errors: list[Mapping[str, Any]] = []
 
@@ -299,7 +300,7 @@ class _Group:
         its endpoint's spec file."""
         s = _Suite(name, properties)
         checked: dict[str, int] = {}
-        for label, count in Counter(r[RESOURCE] for r in self.coverage).items():
+        for label, count in self.checked.items():
             key = resource_name(str(label))
             checked[key] = checked.get(key, 0) + count
         mine: dict[str, list[Mapping[str, Any]]] = {}
