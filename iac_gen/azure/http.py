@@ -78,6 +78,7 @@ class _Attempt:
     conn: Any = None
     done: bool = False
     fired: bool = False
+    waiting: bool = False  # for a slot of the gate: its answer timeout is not running
 
 
 class Watchdog:
@@ -110,28 +111,35 @@ class Watchdog:
 
     def _push(self, attempt: _Attempt) -> None:
         """Queue `attempt` at its `ends_at` (lock held). The thread is woken only when this
-        is now the earliest end: it sleeps until the earliest one, and every other attempt
-        ends later (a 30 s timeout armed after another ends after it), so waking it for
-        each request only cost a thread switch under the interpreter lock per request."""
+        is now the earliest end: it sleeps until the earliest one, and nearly every attempt
+        ends after the others (a timeout armed later ends later); waking it for every
+        request cost a thread switch under the interpreter lock per request."""
         entry = (attempt.ends_at, next(self._seq), attempt)
         heapq.heappush(self._heap, entry)
         if self._heap[0] is entry:
             self._cond.notify()
 
-    def extend(self, seconds: float) -> None:
-        """The attempt of this thread waited `seconds` for a slot before its request went
-        out: that wait is not the server's time, so its answer timeout moves by as much; the
-        export deadline does not move. Called by the gate, before the request is sent."""
+    def pause(self) -> None:
+        """This thread's attempt waits for a slot of the gate: no answer timeout ends it
+        meanwhile (the export deadline still does)."""
         attempt = getattr(self._local, "attempt", None)
-        if attempt is None or seconds <= 0 or attempt.why != "timeout":
+        if attempt is not None:
+            with self._cond:
+                attempt.waiting = True
+
+    def resume(self, waited: float) -> None:
+        """The wait for a slot is over after `waited` seconds: that was not the server's
+        time, so the answer timeout moves by as much, never past the export deadline."""
+        attempt = getattr(self._local, "attempt", None)
+        if attempt is None:
             return
-        ends_at = attempt.ends_at + seconds
-        why = "timeout"
-        if attempt.deadline is not None and attempt.deadline <= ends_at:
-            ends_at, why = attempt.deadline, "deadline"
         with self._cond:
-            if attempt.done or attempt.fired:
+            attempt.waiting = False
+            if attempt.done or attempt.fired or attempt.why != "timeout":
                 return
+            ends_at, why = attempt.ends_at + max(0.0, waited), "timeout"
+            if attempt.deadline is not None and attempt.deadline <= ends_at:
+                ends_at, why = attempt.deadline, "deadline"
             attempt.ends_at, attempt.why = ends_at, why
             self._push(attempt)  # the earlier entry is stale now: skipped when it comes up
 
@@ -175,8 +183,10 @@ class Watchdog:
                     self._cond.wait(wait)
                     continue
                 heapq.heappop(self._heap)
-                if attempt.done or ends_at != attempt.ends_at:  # over, or moved (extend)
+                if attempt.done or ends_at != attempt.ends_at:  # over, or moved (resume)
                     continue
+                if attempt.waiting and attempt.why == "timeout":
+                    continue  # queued again when its wait for a slot ends (resume)
                 attempt.fired = True
                 conn = attempt.conn
                 if conn is not None and getattr(conn, "iac_gen_attempt", None) is attempt:
@@ -220,13 +230,17 @@ def watched_transport(
         iac_gen_attempt: Any = None
 
         def connect(self) -> None:
-            watchdog.extend(gate.enter())  # a new or renewed connection: its handshake too
+            gate.enter(watchdog)  # a new or renewed connection: its handshake too
             super().connect()
 
         def request(self, *args: Any, **kwargs: Any) -> Any:
-            watchdog.extend(gate.enter())
             watchdog.attach(self)
             return super().request(*args, **kwargs)
+
+        def send(self, data: Any) -> None:
+            # the request's bytes are built: the slot is taken just before they go out
+            gate.enter(watchdog)
+            super().send(data)
 
     class _Pool(HTTPSConnectionPool):
         ConnectionCls = _Connection
@@ -477,18 +491,24 @@ class ConcurrencyGate:
         self._slots = threading.BoundedSemaphore(max(1, limit))
         self._local = threading.local()
 
-    def enter(self) -> float:
+    def enter(self, watchdog: Watchdog | None = None) -> float:
         """Take a slot for this thread's exchange (once; again is a no-op); the seconds
-        waited for it."""
+        waited for it, during which `watchdog` holds the attempt's answer timeout."""
         if getattr(self._local, "held", False):
             return 0.0
         if self._slots.acquire(blocking=False):
-            waited = 0.0
-        else:
-            started = time.monotonic()
+            self._local.held = True
+            return 0.0
+        if watchdog is not None:
+            watchdog.pause()
+        started = time.monotonic()
+        try:
             self._slots.acquire()
+            self._local.held = True
+        finally:
             waited = time.monotonic() - started
-        self._local.held = True
+            if watchdog is not None:
+                watchdog.resume(waited)
         return waited
 
     def leave(self) -> None:

@@ -73,24 +73,47 @@ def test_a_slot_is_taken_once_per_exchange_and_given_back() -> None:
     gate.leave()
 
 
-def test_the_wait_for_a_slot_moves_the_answer_timeout_not_the_deadline() -> None:
+def _exchange_behind_a_busy_slot(timeout: float, deadline_in: float | None) -> dict[str, bool]:
+    """An attempt armed while the gate's one slot is busy for a second: whether the watchdog
+    had ended it when the slot came, 0.1 s later and 0.9 s later."""
     dog = Watchdog()
-    try:
-        now = time.monotonic()
-        attempt = dog.arm(now + 0.3, "timeout", None)
-        dog.extend(0.5)  # waited half a second for a slot
-        time.sleep(0.5)
-        assert not attempt.fired
-        time.sleep(0.6)
-        assert attempt.fired and attempt.why == "timeout"
-        dog.disarm(attempt)
+    gate = ConcurrencyGate(1)
+    gate.enter()  # the one slot is busy
+    seen: dict[str, bool] = {}
 
+    def exchange() -> None:
         now = time.monotonic()
-        attempt = dog.arm(now + 0.3, "timeout", now + 0.4)
-        dog.extend(5.0)
-        assert attempt.why == "deadline"
-        time.sleep(0.7)
-        assert attempt.fired
+        ends_at, why = now + timeout, "timeout"
+        deadline = None if deadline_in is None else now + deadline_in
+        if deadline is not None and deadline <= ends_at:
+            ends_at, why = deadline, "deadline"
+        attempt = dog.arm(ends_at, why, deadline)
+        gate.enter(dog)
+        seen["at the slot"] = attempt.fired
+        time.sleep(0.1)
+        seen["soon after"] = attempt.fired
+        time.sleep(0.8)
+        seen["later"] = attempt.fired
         dog.disarm(attempt)
+        gate.leave()
+
+    try:
+        other = threading.Thread(target=exchange)
+        other.start()
+        time.sleep(1.0)
+        gate.leave()
+        other.join(10)
     finally:
         dog.stop()
+    return seen
+
+
+def test_the_wait_for_a_slot_holds_the_answer_timeout() -> None:
+    # 0.5 s to answer, of which none passes while waiting: it ends 0.5 s after the slot
+    seen = _exchange_behind_a_busy_slot(0.5, None)
+    assert seen == {"at the slot": False, "soon after": False, "later": True}
+
+
+def test_the_wait_for_a_slot_does_not_hold_the_deadline() -> None:
+    seen = _exchange_behind_a_busy_slot(30.0, 0.5)
+    assert seen == {"at the slot": True, "soon after": True, "later": True}
