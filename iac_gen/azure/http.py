@@ -211,8 +211,10 @@ def watched_transport(
     concurrency: int,
     origin: str | None = None,
 ) -> Any:
-    """azure-core's RequestsTransport over a requests session whose connections report to
-    the watchdog (urllib3's documented `ConnectionCls` / `pool_classes_by_scheme` hooks).
+    """azure-core's RequestsTransport over a requests session (`_lean_session`) whose
+    connections report to the watchdog and take their slot of the gate as they connect or
+    send (urllib3's documented `ConnectionCls` / `pool_classes_by_scheme` hooks). The pool
+    keeps a connection for every worker thread, so none is closed and opened again.
 
     The session does not consult the environment per request (`trust_env` off): requests
     would otherwise, for every GET, stat `~/.netrc` (and let a netrc entry for the ARM host
