@@ -514,10 +514,15 @@ class ConcurrencyGate:
         return waited
 
     def leave(self) -> None:
-        """Give back the slot of this thread's exchange, if it holds one."""
+        """Give back the slot of this thread's exchange, if it holds one, and let the thread
+        woken for it run first: that one sends a request, while this one goes on to parse
+        and file its answer. Without the yield the woken thread waited for the interpreter
+        lock until this one blocked or was switched out (up to 5 ms), and the slot stayed
+        empty meanwhile: about a point of the concurrency bound in the export benchmark."""
         if getattr(self._local, "held", False):
             self._local.held = False
             self._slots.release()
+            time.sleep(0)  # gives up the interpreter lock for a moment
 
 
 class BoundedBodyPolicy(HTTPPolicy):
