@@ -128,7 +128,8 @@ def one_run(args: argparse.Namespace, run_no: int) -> int:
     bound = requests_seen * args.latency / args.concurrency  # concurrency / latency requests/s
     share = bound / window
     floor_bound = floor_seen * args.latency / args.concurrency
-    print(f"run {run_no}")
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(f"run {run_no} (load average {load})")
     print(_measure.line(f"iac-gen export ({deployments} deployments)", took))
     print(_measure.line("floor client (same GETs)", floor))
     print(_measure.line("bare interpreter (--version)", startup))

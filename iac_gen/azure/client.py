@@ -90,6 +90,7 @@ class _Pipeline:
 
         self.settings = settings
         self._watchdog = Watchdog()
+        gate = ConcurrencyGate(settings.concurrency)
         chain = [
             policies.RequestIdPolicy(),
             policies.HeadersPolicy(
@@ -109,9 +110,9 @@ class _Pipeline:
             policies.BearerTokenCredentialPolicy(
                 credential, *credential_scopes(settings.arm_endpoint)
             ),
-            ConcurrencyGate(settings.concurrency),
             BoundedBodyPolicy(
                 self._watchdog,
+                gate,
                 timeout=settings.timeout,
                 deadline=settings.deadline,
                 budget=budget,
@@ -119,6 +120,7 @@ class _Pipeline:
         ]
         transport = watched_transport(
             self._watchdog,
+            gate,
             timeout=settings.timeout,
             verify=connection_verify(),
             concurrency=settings.concurrency,

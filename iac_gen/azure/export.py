@@ -108,13 +108,15 @@ class _Collector:
     removed: list[dict[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add_body(self, body: dict[str, Any], rtype: str | None = None) -> None:
+    def add_body(self, body: dict[str, Any], rtype: str | None = None) -> dict[str, Any]:
+        """Keep `body` with its secret-looking values removed; returns what is kept."""
         clean, paths = scrub(body)
         rid = str(clean["id"])
         with self.lock:
             self.bodies[rid.lower()] = clean
             self.removed.extend({"id": rid, "path": p} for p in paths)
         self.status(rid, rtype or str(clean.get("type", "")), "read")
+        return clean
 
     def status(self, rid: str, rtype: str, status: str, reason: str = "") -> None:
         entry: dict[str, Any] = {"id": rid, "type": rtype, "status": status}
@@ -312,9 +314,10 @@ def _export_workspace(
             col.add_body(body, ENDPOINT_TYPE)
             endpoint_paths.append(endpoints_path.child(_name_of(body)))
 
-    _endpoints_children(endpoint_paths, arm, pool, col, api)
+    assets = _AssetReads(arm, pool, col, api, (sub,))
+    _endpoints_children(endpoint_paths, arm, pool, col, api, assets.want)
+    assets.wait()  # before the autoscale match reads the bodies: no thread adds one then
     _autoscale_matches(col, autoscale_path.id, autoscale)
-    _asset_versions(arm, pool, col, api, (sub,))
     return scope
 
 
@@ -338,8 +341,10 @@ def _endpoints_children(
     pool: ThreadPoolExecutor,
     col: _Collector,
     api: str,
+    on_deployment: Callable[[dict[str, Any]], None],
 ) -> None:
-    """Deployments (listed, then each read by GET) and diagnostic settings of each endpoint."""
+    """Deployments (listed, then each read by GET) and diagnostic settings of each endpoint;
+    `on_deployment` gets each deployment body read, as kept (secret-looking values removed)."""
     tasks: list[tuple[str, ArmPath]] = []
     for eid in endpoints:
         tasks.append(("deployments", eid.child("deployments")))
@@ -350,7 +355,11 @@ def _endpoints_children(
         return kind, path, arm.list(path, api if kind == "deployments" else DIAGNOSTIC_API)
 
     def get_one(path: ArmPath) -> None:
-        col.outcome(path.id, DEPLOYMENT_TYPE, arm.get(path, api))
+        fetched = arm.get(path, api)
+        if fetched.status == "read" and isinstance(fetched.body, dict):
+            on_deployment(col.add_body(fetched.body, DEPLOYMENT_TYPE))
+        else:
+            col.status(path.id, DEPLOYMENT_TYPE, fetched.status, fetched.reason)
 
     # Deployment GETs start as soon as their endpoint's listing arrives (phases overlap).
     listings = [pool.submit(listing, task) for task in tasks]
@@ -432,35 +441,61 @@ def _asset_path(value: object, subscriptions: tuple[str, ...]) -> tuple[ArmPath,
     return path, _ASSET_KINDS[key[8]]
 
 
-def _asset_versions(
-    arm: ArmReader,
-    pool: ThreadPoolExecutor,
-    col: _Collector,
-    api: str,
-    subscriptions: tuple[str, ...],
-) -> None:
+class _AssetReads:
     """GET (read-only) the code and model versions the read deployments reference, so drift
     can compare a code version's `properties.properties.hash_sha256` with the repository's
     folder (`iac_gen.drift.code_assets`). One GET per version, however many deployments
-    share it; a version that cannot be read is `not_checked` with its reason."""
-    wanted: dict[tuple[str, ...], tuple[ArmPath, str]] = {}
-    for body in list(col.bodies.values()):
+    share it; a version that cannot be read is `not_checked` with its reason.
+
+    Each deployment's versions are asked for as soon as its body is read (`want`), so these
+    GETs fill the slots the last deployment GETs leave free instead of waiting for all of
+    them; the bundle does not depend on the order (`iac_gen.live.bundle` sorts)."""
+
+    def __init__(
+        self,
+        arm: ArmReader,
+        pool: ThreadPoolExecutor,
+        col: _Collector,
+        api: str,
+        subscriptions: tuple[str, ...],
+    ):
+        self._arm = arm
+        self._pool = pool
+        self._col = col
+        self._api = api
+        self._subscriptions = subscriptions
+        self._asked: set[tuple[str, ...]] = set()
+        self._futures: list[Future[None]] = []
+        self._lock = threading.Lock()
+
+    def want(self, body: dict[str, Any]) -> None:
+        """Ask for the code and model versions a deployment body (as kept) names."""
         if str(body.get("type", "")).lower() != DEPLOYMENT_TYPE.lower():
-            continue
+            return
         props = body.get("properties")
         if not isinstance(props, dict):
-            continue
+            return
         code = props.get("codeConfiguration")
         for value in (code.get("codeId") if isinstance(code, dict) else None, props.get("model")):
-            found = _asset_path(value, subscriptions)
-            if found is not None:
-                wanted.setdefault(found[0].key(), found)
+            found = _asset_path(value, self._subscriptions)
+            if found is None:
+                continue
+            with self._lock:
+                if found[0].key() in self._asked:
+                    continue
+                self._asked.add(found[0].key())
+                self._futures.append(self._pool.submit(self._get_one, found))
 
-    def get_one(item: tuple[ArmPath, str]) -> None:
+    def _get_one(self, item: tuple[ArmPath, str]) -> None:
         path, rtype = item
-        col.outcome(path.id, rtype, arm.get(path, api))
+        self._col.outcome(path.id, rtype, self._arm.get(path, self._api))
 
-    _parallel(pool, get_one, [wanted[k] for k in sorted(wanted)])
+    def wait(self) -> None:
+        """Every version asked for is read (or has its reason)."""
+        with self._lock:
+            futures = list(self._futures)
+        for future in futures:
+            future.result()
 
 
 # -- a fleet through Resource Graph -----------------------------------------------------------
