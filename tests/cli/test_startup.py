@@ -60,6 +60,7 @@ NOT_FOR_VALIDATE = (
     "jinja2",
     "rich",
     "deepdiff",
+    "azure",
     "iac_gen.parallel",
     "iac_gen.live",
     "iac_gen.report",
