@@ -29,6 +29,7 @@ _STATUSES = ("in_sync", "drifted", "not_checked")
 # Far beyond what a result holds (ARM bodies nest about ten levels), well below what the
 # renderers' recursion (and Python's stack) can take.
 MAX_DEPTH = 128
+MAX_MESSAGE = 300  # characters of a schema error shown (it may quote a whole section)
 
 
 def result_kind(data: Any) -> ResultKind | None:
@@ -101,7 +102,9 @@ def _schema_problems(data: dict[str, Any]) -> tuple[list[str], list[str]] | None
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
 
     def text(e: Any) -> str:
-        return f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
+        # jsonschema quotes the offending value whole: a million coverage rows on one line
+        message = e.message if len(e.message) <= MAX_MESSAGE else e.message[:MAX_MESSAGE] + "..."
+        return f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {message}"
 
     return [text(e) for e in errors if not _is_tie(e)], [text(e) for e in errors if _is_tie(e)]
 
@@ -294,6 +297,9 @@ def load_result(path: Path) -> tuple[ResultKind, dict[str, Any]]:
         if problems:
             raise _one("IAC502", [escape(p) for p in problems], "not a valid lint result", name)
         return kind, data
+    encoding = _coverage_shape(data)  # said plainly, before the schema quotes the table
+    if encoding:
+        raise _one("IAC502", encoding, "not a valid drift result", name)
     checked = _schema_problems(data)
     shape, ties = checked if checked is not None else (_shape_problems(data), [])
     if shape:

@@ -91,12 +91,14 @@ def _set(key: str, value: Any) -> Any:
 @pytest.mark.parametrize(
     ("change", "says"),
     [
-        (lambda d: d["coverage"].update(columns=["resource", "field"]), "coverage/columns"),
-        (lambda d: d["coverage"]["rows"][0].pop(), "coverage/rows/0"),
+        (lambda d: d["coverage"].update(columns=["resource", "field"]), "with columns resource,"),
+        (lambda d: d["coverage"]["rows"][0].pop(), "of 5-item arrays"),
         (lambda d: d["coverage"]["rows"][0].__setitem__(3, "fine"), "coverage/rows/0/3"),
-        (lambda d: d["coverage"].pop("rows"), "'rows' is a required property"),
-        (lambda d: d.update(coverage=entries(d)), "coverage: [{"),  # 2.0 with objects
-        (lambda d: d.update(schema_version="1.1"), "coverage: {"),  # 1.1 with a table
+        (lambda d: d["coverage"].pop("rows"), "of 5-item arrays"),
+        (lambda d: d["coverage"]["rows"][0].__setitem__(0, 7), "coverage/rows/0/0: 7 is not"),
+        (lambda d: d.update(coverage=entries(d)), "must be a table with columns"),  # 2.0
+        (lambda d: d.update(schema_version="1.1"), "must be an array in schema 1.1"),
+        (lambda d: d.update(coverage={"columns": 7, "rows": []}), "must be a table"),
     ],
 )
 def test_a_malformed_table_is_one_line_iac502(tmp_path: Path, change: Any, says: str) -> None:
@@ -104,7 +106,7 @@ def test_a_malformed_table_is_one_line_iac502(tmp_path: Path, change: Any, says:
         load_result(_broken(tmp_path, change))
     (line,) = [str(d) for d in caught.value.diagnostics]
     assert "IAC502" in line and says in line, line
-    assert "\n" not in line
+    assert "\n" not in line and len(line) < 600, line
 
 
 def test_a_row_count_that_contradicts_the_summary_is_iac504(tmp_path: Path) -> None:
@@ -143,3 +145,12 @@ def test_table_and_rows_of_round_trip() -> None:
         "reason": "why",
     }
     assert rows_of({"coverage": []}) == () and rows_of({}) == ()
+
+
+def test_a_schema_error_quoting_a_huge_value_stays_short(tmp_path: Path) -> None:
+    path = _broken(tmp_path, _set("traffic", {"endpoint": "x" * 100_000}))
+    with pytest.raises(InputError) as caught:
+        load_result(path)
+    (line,) = [str(d) for d in caught.value.diagnostics]
+    assert "IAC502" in line and "traffic" in line and line.endswith("..."), line[:300]
+    assert len(line) < 600
