@@ -128,14 +128,21 @@ _CASE_GAP = "\n    "  # the indentation before each child of a suite (ET.indent,
 _CHILD_GAP = "\n      "  # before each child of a case
 
 
-def _escape_attribute(text: str) -> str:
-    """`xml.etree.ElementTree`'s attribute escaping (tests/report/test_junit_text.py compares)."""
+def _escape_text(text: str) -> str:
+    """`xml.etree.ElementTree`'s character-data escaping (tests/report/test_junit_text.py
+    compares the whole output with ElementTree's)."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attribute(text: str) -> str:
+    """ElementTree's attribute escaping: character data's, then quotes and line ends."""
+    text = _escape_text(text)
     if '"' in text:
         text = text.replace('"', "&quot;")
     if "\r" in text:
@@ -144,17 +151,6 @@ def _escape_attribute(text: str) -> str:
         text = text.replace("\n", "&#10;")
     if "\t" in text:
         text = text.replace("\t", "&#09;")
-    return text
-
-
-def _escape_text(text: str) -> str:
-    """`xml.etree.ElementTree`'s character-data escaping."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
     return text
 
 
