@@ -128,34 +128,26 @@ _CASE_GAP = "\n    "  # the indentation before each child of a suite (ET.indent,
 _CHILD_GAP = "\n      "  # before each child of a case
 
 
-def _escape_text(text: str) -> str:
-    """`xml.etree.ElementTree`'s character-data escaping (tests/report/test_junit_text.py
-    compares the whole output with ElementTree's)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+# ElementTree's escaping, in its order (tests/report/test_junit_text.py compares the output)
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTRIBUTE_ESCAPES = (
+    *_TEXT_ESCAPES,
+    ('"', "&quot;"),
+    ("\r", "&#13;"),
+    ("\n", "&#10;"),
+    ("\t", "&#09;"),
+)
 
 
-def _escape_attribute(text: str) -> str:
-    """ElementTree's attribute escaping: character data's, then quotes and line ends."""
-    text = _escape_text(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
+def _escaped(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
+    for char, entity in escapes:
+        if char in text:
+            text = text.replace(char, entity)
     return text
 
 
 def _start(element: ET.Element) -> str:
-    attrs = "".join(f' {k}="{_escape_attribute(v)}"' for k, v in element.attrib.items())
+    attrs = "".join(f' {k}="{_escaped(v, _ATTRIBUTE_ESCAPES)}"' for k, v in element.attrib.items())
     return f"<{element.tag}{attrs}"
 
 
@@ -169,7 +161,7 @@ def _case_text(case: ET.Element) -> str:
         parts.append(_CHILD_GAP)
         parts.append(_start(child))
         if child.text:
-            parts += [">", _escape_text(child.text), f"</{child.tag}>"]
+            parts += [">", _escaped(child.text, _TEXT_ESCAPES), f"</{child.tag}>"]
         else:
             parts.append(" />")
     parts.append("\n    </testcase>")
