@@ -8,7 +8,11 @@ memory of both, then the ratios.
 
 Peak memory is the largest resident set of any single process of the run (`ru_maxrss`) and,
 sampled every 50 ms from /proc, the largest sum over the whole process tree (worker processes
-count together: that is what the machine must hold).
+count together: that is what the machine must hold). The tree's sum is of proportional set
+sizes (PSS, /proc/PID/smaps_rollup): a forked worker shares its parent's pages until either
+writes them, and a resident-set sum would count each shared page once per process that
+touched it. PSS divides a shared page between its sharers, so the sum is the memory the tree
+holds. The resident-set sum is printed beside it (`rss-sum`), for comparison.
 """
 
 from __future__ import annotations
@@ -32,20 +36,35 @@ class Measure:
     wall: float
     cpu: float
     peak: float  # largest single process (ru_maxrss)
-    tree_peak: float  # largest sampled sum over the process tree
+    tree_peak: float  # largest sampled PSS sum over the process tree, at least `peak`
+    rss_sum_peak: float  # largest sampled resident-set sum over the process tree
     returncode: int
     stdout: str
     stderr: str
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of `root` and all its descendants now (0 when /proc is missing)."""
+def _pss(pid: int, rss: int) -> int:
+    """Proportional set size of `pid` in bytes; its resident size when the kernel has no
+    smaps_rollup."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for text in fh:
+                if text.startswith(b"Pss:"):
+                    return int(text.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss
+
+
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(PSS sum, resident sum) in bytes of `root` and all its descendants now (0, 0 when
+    /proc is missing)."""
     parents: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     try:
         names = os.listdir("/proc")
     except OSError:
-        return 0
+        return 0, 0
     for name in names:
         if not name.isdigit():
             continue
@@ -57,12 +76,15 @@ def _tree_rss(root: int) -> int:
         pid = int(name)
         parents.setdefault(int(fields[1]), []).append(pid)  # field 4: ppid
         rss[pid] = int(fields[21]) * PAGE  # field 24: rss in pages
-    total, todo = 0, [root]
+    pss = resident = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        if pid in rss:
+            resident += rss[pid]
+            pss += _pss(pid, rss[pid])
         todo.extend(parents.get(pid, ()))
-    return total
+    return pss, resident
 
 
 def run(command: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None):
@@ -75,13 +97,14 @@ def run(command: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path 
         env=None if env is None else dict(env),
         cwd=cwd,
     )
-    tree_peak = 0
+    tree_peak = rss_sum_peak = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal tree_peak
+        nonlocal tree_peak, rss_sum_peak
         while not done.wait(0.05):
-            tree_peak = max(tree_peak, _tree_rss(proc.pid))
+            pss, resident = _tree_memory(proc.pid)
+            tree_peak, rss_sum_peak = max(tree_peak, pss), max(rss_sum_peak, resident)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -106,6 +129,7 @@ def run(command: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path 
         cpu=usage.ru_utime + usage.ru_stime,
         peak=peak,
         tree_peak=max(tree_peak / (1 << 20), peak),
+        rss_sum_peak=max(rss_sum_peak / (1 << 20), peak),
         returncode=proc.returncode,
         stdout=b"".join(out_chunks).decode("utf-8", "replace"),
         stderr=b"".join(err_chunks).decode("utf-8", "replace"),
@@ -120,7 +144,7 @@ def python(*args: str) -> list[str]:
 def line(label: str, m: Measure) -> str:
     return (
         f"  {label:34s} wall {m.wall:7.2f} s  cpu {m.cpu:7.2f} s  "
-        f"peak {m.peak:7.0f} MiB  tree {m.tree_peak:7.0f} MiB"
+        f"peak {m.peak:7.0f} MiB  tree {m.tree_peak:7.0f} MiB (rss-sum {m.rss_sum_peak:.0f})"
     )
 
 
