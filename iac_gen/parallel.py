@@ -4,8 +4,9 @@ The machine a fleet runs on usually has two cores or more, and the large steps o
 (compiling 1,000 specs, reading 8,000 spec files) are one pure function applied to each item
 of a list. `shared_map` forks one worker that computes the second half of the list while
 this process computes the first; only the range is sent (the items and the function are
-inherited through fork), and only the results come back. So the order of results is the
-list's, whatever the timing.
+inherited through fork), and only the results come back - each as `marshal` data when it is
+plain values (about twice as fast both ways as pickling them), else pickled. So the order
+of results is the list's, whatever the timing.
 
 Any failure in the worker (an exception, a crash, a result that cannot be sent) and
 `shared_map` returns None: the caller then does all the work itself, so errors and messages
@@ -36,14 +37,27 @@ def worth_sharing(count: int, share_from: int) -> bool:
     )
 
 
-def _run_range(start: int, stop: int) -> list[Any]:
-    """Worker body: the function and the items are inherited through fork."""
+def _packed(result: Any) -> tuple[bytes | None, Any]:
+    """(marshal bytes, None) when marshal can carry `result`, else (None, result)."""
+    import marshal
+
+    try:
+        return marshal.dumps(result), None
+    except ValueError:  # an object marshal does not know (a class instance): pickled instead
+        return None, result
+
+
+def _run_range(start: int, stop: int) -> list[tuple[bytes | None, Any]]:
+    """Worker body: the function and the items are inherited through fork. Each result is
+    packed as soon as it is computed: its objects are freed before the next item's are
+    made, so the worker reuses its own memory instead of writing into (and so copying) more
+    of the pages it shares with its parent."""
     import gc
 
     gc.disable()  # a short-lived process: the cyclic collector would only cost time
     assert _SHARED is not None
     function, items = _SHARED
-    return [function(item) for item in items[start:stop]]
+    return [_packed(function(item)) for item in items[start:stop]]
 
 
 def shared_map(function: Callable[[T], R], items: Sequence[T]) -> list[R] | None:
@@ -64,9 +78,11 @@ def shared_map(function: Callable[[T], R], items: Sequence[T]) -> list[R] | None
             future = pool.submit(_run_range, half, len(items))
             first = [function(item) for item in items[:half]]
             try:
-                second = future.result()
+                packed = future.result()
             except Exception:  # the caller's sequential run reports it exactly
                 return None
     finally:
         _SHARED = None
-    return first + second
+    import marshal
+
+    return first + [result if blob is None else marshal.loads(blob) for blob, result in packed]

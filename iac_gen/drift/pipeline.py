@@ -32,7 +32,9 @@ Why this order:
   `attribution.py`), which decides no status, severity or count - so before `analysis`,
   which copies the findings into the result, and after everything that judges them.
 
-`STEPS` is the single list that runs them.
+`STEPS` is the single list that runs them. The steps from normalise to classify
+(`PER_ENDPOINT`) judge each endpoint from its own pairs alone, so they run chunk by chunk of
+endpoints, and over a large fleet in two processes (`parts.py`), with the same result.
 """
 
 from __future__ import annotations
@@ -94,8 +96,22 @@ STEPS: tuple[tuple[str, Callable[[DriftRun], None]], ...] = (
 )
 
 
+PER_ENDPOINT = ("normalise", "apply_policies", "bind_waivers", "compare", "classify")
+"""Consecutive steps that read only the pairs of one endpoint at a time (see `parts.py`)."""
+
+
 def run_steps(run: DriftRun) -> DriftRun:
-    for name, step in STEPS:
+    from iac_gen.drift.parts import judge_by_endpoint
+
+    names = [name for name, _step in STEPS]
+    first, last = names.index(PER_ENDPOINT[0]), names.index(PER_ENDPOINT[-1]) + 1
+    assert tuple(names[first:last]) == PER_ENDPOINT, "PER_ENDPOINT must be consecutive steps"
+    for name, step in STEPS[:first]:
+        log.debug("drift step %s", name)
+        step(run)
+    shared = judge_by_endpoint(run, STEPS[first:last])
+    log.debug("drift steps %s by endpoint%s", ", ".join(PER_ENDPOINT), shared * ", two processes")
+    for name, step in STEPS[last:]:
         log.debug("drift step %s", name)
         step(run)
     return run
