@@ -165,7 +165,9 @@ def redact_finding(finding: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in finding.items():
         if key in _NAME_KEYS:
-            out[key] = value if not isinstance(value, (Mapping, list)) else json_copy(value)
+            kind = type(value)  # exact types first: the ABC check costs more than the copy
+            plain = kind is str or kind is bool or kind is int or value is None
+            out[key] = value if plain or not isinstance(value, (Mapping, list)) else json_copy(value)
         elif key in ("expected", "actual", "message"):
             continue
         else:
@@ -200,6 +202,9 @@ def redact_finding(finding: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def json_copy(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: no ABC check
+        return value
     if isinstance(value, Mapping):
         return {str(k): json_copy(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -219,14 +224,16 @@ def _coverage_rows(rows: Any) -> Any:
     a look. Rows without one are shared, which keeps a fleet report (a million rows) fast."""
     if not isinstance(rows, list):
         return redact(rows)
-    return [
-        [*r[:REASON], redact(r[REASON]), *r[REASON + 1 :]]
-        if isinstance(r, (list, tuple)) and len(r) > REASON and r[REASON]
-        else r
-        if isinstance(r, (list, tuple))
-        else redact(r)
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        kind = type(r)
+        if kind is not tuple and kind is not list and not isinstance(r, (list, tuple)):
+            out.append(redact(r))
+        elif len(r) > REASON and r[REASON]:
+            out.append([*r[:REASON], redact(r[REASON]), *r[REASON + 1 :]])
+        else:
+            out.append(r)
+    return out
 
 
 def redact_result(result: Mapping[str, Any]) -> Redacted:
