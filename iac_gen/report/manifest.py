@@ -31,26 +31,26 @@ def generated_at(env: Mapping[str, str] | None = None) -> str:
     return iso_now(env)
 
 
-def _relative(path: Path, base: Path | str | None) -> str:
+def _relative(path: Path | str, base: Path | str | None) -> str:
     """`path` relative to `base`, worked out on absolute paths (lexically: no link look-ups,
     which cost a system call per path component on a fleet of spec files)."""
     if base is None:
-        return path.as_posix()
+        return Path(path).as_posix()
     try:
-        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(base))).as_posix()
+        text = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
     except ValueError:  # another drive on Windows
-        return Path(os.path.abspath(path)).as_posix()
+        text = os.path.abspath(path)
+    return text if os.sep == "/" else Path(text).as_posix()  # strings: a fleet has 10,000
 
 
 def file_record(
-    path: Path, base: Path | str | None = None, sha256: str | None = None
+    path: Path | str, base: Path | str | None = None, sha256: str | None = None
 ) -> dict[str, Any]:
     """{path (relative to `base`), size, sha256} of one file; `sha256` when already known."""
-    path = Path(path)
     return {
         "path": _relative(path, base),
-        "sha256": sha256 or sha256_file(path),
-        "size": path.stat().st_size,
+        "sha256": sha256 or sha256_file(Path(path)),
+        "size": os.stat(path).st_size,
     }
 
 
@@ -257,8 +257,8 @@ def build_manifest(
         "command": {"argv": redact_argv(list(sys.argv if argv is None else argv))},
         "ci": ci_metadata(env),
         "sources": [],
-        "inputs": [file_record(Path(p), base, known.get(str(p))) for p in inputs],
-        "outputs": [file_record(Path(p), base) for p in outputs],
+        "inputs": [file_record(p, base, known.get(str(p))) for p in inputs],
+        "outputs": [file_record(p, base) for p in outputs],
     }
     for name, content in sorted((contents or {}).items()):
         data = content.encode("utf-8") if isinstance(content, str) else content
