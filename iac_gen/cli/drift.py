@@ -73,7 +73,7 @@ def drift_command(
 ) -> None:
     """Long because a Typer command's options are its signature (one parameter per option,
     with its help); the body reads settings, loads, compares, writes and prints in order."""
-    from iac_gen.drift import analyse
+    from iac_gen.drift import analyse, paused_collector
     from iac_gen.drift.analysis import failing_findings, gate_exit_code
     from iac_gen.drift.inputs import load_inputs
     from iac_gen.drift.waivers import blanket_warnings, load_waivers
@@ -116,30 +116,33 @@ def drift_command(
         shown.detail(f"read live {live} as {fmt} ({count} resources)")
         if waivers is not None:
             shown.detail(f"read waivers {waivers}")
-    # Redacted once, here: the console verdict and every report see the same clean result.
-    with shown.phase(f"comparing {len(loaded)} endpoint spec(s)"):
-        result = redact_result(
-            analyse(
-                loaded,
-                live_state,
-                waiver_set,
-                env,
-                fail_on=fail_on,
-                live_path=live,
-                redact_actors=redact_actors,
+    # Comparing and writing evidence make millions of small acyclic objects: no cyclic
+    # collection meanwhile, as in the drift engine itself (`paused_collector`).
+    with paused_collector():
+        # Redacted once, here: the console verdict and every report see the same clean result.
+        with shown.phase(f"comparing {len(loaded)} endpoint spec(s)"):
+            result = redact_result(
+                analyse(
+                    loaded,
+                    live_state,
+                    waiver_set,
+                    env,
+                    fail_on=fail_on,
+                    live_path=live,
+                    redact_actors=redact_actors,
+                )
             )
-        )
-    del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
-    written: list[Path] = []
-    from iac_gen.report.evidence import evidence_context, git_lookups, spec_inputs
+        del loaded, live_state  # a fleet's inputs are large; free them before rendering reports
+        written: list[Path] = []
+        from iac_gen.report.evidence import evidence_context, git_lookups, spec_inputs
 
-    # Who and where (git provenance, host, CI run): once, for every format written or printed.
-    context: dict[str, Any] = {}
-    if report is not None or files:
-        context = evidence_context(git_lookups(spec_inputs(result)))
-    if report is not None:
-        with shown.phase(f"writing evidence to {report}"):
-            written = write_reports(result, report, chosen, context)
+        # Who and where (git provenance, host, CI run): once, for every format written or printed.
+        context: dict[str, Any] = {}
+        if report is not None or files:
+            context = evidence_context(git_lookups(spec_inputs(result)))
+        if report is not None:
+            with shown.phase(f"writing evidence to {report}"):
+                written = write_reports(result, report, chosen, context)
     shown.summary()
     stdout: str | None = None
     if console in ("github", "azure"):

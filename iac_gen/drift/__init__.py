@@ -9,7 +9,8 @@ read_live -> match -> normalise -> apply_policies -> bind_waivers -> compare -> 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -87,13 +88,20 @@ def analyse_desired(
         "fail_on": fail_on,
         "inputs": inputs or [],
     }
-    # A fleet run allocates millions of small, acyclic objects; the cyclic collector would
-    # rescan them over and over for nothing. Collect once afterwards instead.
+    with paused_collector(), one_reading():  # local code folders: found and hashed once
+        return run_steps(run).result
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """No cyclic garbage collection inside: a fleet run allocates millions of small, acyclic
+    objects (desired states, flat maps, coverage rows), and the collector would rescan them
+    over and over for nothing (10,000 endpoints: building the desired states alone took three
+    times as long). Reference counting still frees them; the collector resumes afterwards."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with one_reading():  # local code folders: found and hashed once per run
-            return run_steps(run).result
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -150,7 +158,7 @@ def analyse(
     # A shard's export holds its subscriptions only: the other specs are other shards' to
     # judge (never "missing"); every spec still counts as an input, the design is one.
     specs = sharded_specs(specs, getattr(live, "scope", None), inputs)
-    with one_reading():  # the desired state and the code judgement share one reading
+    with paused_collector(), one_reading():  # desired state and code judgement: one reading
         return analyse_desired(
             [(spec, desired_state(spec)) for spec in specs],
             live,
