@@ -12,6 +12,12 @@ Any failure in the worker (an exception, a crash, a result that cannot be sent) 
 `shared_map` returns None: the caller then does all the work itself, so errors and messages
 are exactly those of a sequential run. Lists shorter than the caller's threshold, one-core
 machines and platforms without fork run sequentially and pay nothing.
+
+A worker is not free in memory: it shares its parent's pages only until it writes them, and
+CPython writes every object it reads (its reference count), so the worker soon holds its own
+copy of every page its half of the work reads. A caller whose items reach into a large heap
+(the drift engine's second half of a fleet) gives `worth_sharing` a bound on this process's
+resident size, above which the work stays in one process.
 """
 
 from __future__ import annotations
@@ -25,16 +31,33 @@ R = TypeVar("R")
 _SHARED: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
-def worth_sharing(count: int, share_from: int) -> bool:
-    """Whether `count` items are enough work for a second process here."""
+def worth_sharing(count: int, share_from: int, up_to_resident_mib: float | None = None) -> bool:
+    """Whether `count` items are enough work for a second process here, and (given a bound)
+    this process is small enough that the worker's copy of its pages is affordable."""
+    if count < share_from:
+        return False
     import multiprocessing
     import os
 
-    return (
-        count >= share_from
-        and (os.cpu_count() or 1) >= 2
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    return up_to_resident_mib is None or resident_mib() <= up_to_resident_mib
+
+
+def resident_mib() -> float:
+    """This process's resident size now (Linux), else its peak so far, in MiB."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            pages = int(fh.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        import resource
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB; bytes on macOS
+        return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+    import os
+
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
 
 
 def _packed(result: Any) -> tuple[bytes | None, Any]:

@@ -11,7 +11,9 @@ whole endpoints, and the steps run chunk by chunk:
   build) are freed before the next chunk is normalised, instead of all living until
   `classify` has finished;
 - both cores: from `SHARE_FROM_PAIRS` on, a forked worker (`iac_gen.parallel.shared_map`)
-  judges the second half of the chunks while this process judges the first.
+  judges the second half of the chunks while this process judges the first - unless this
+  process is already so large that the worker's copy of its pages would cost more memory
+  than the time is worth (`SHARE_UP_TO_RESIDENT_MIB`).
 
 Each chunk's findings, coverage, resources, traffic, errors and waiver matches are joined on
 the run. Why the result is byte for byte that of one pass over all pairs: every entry comes
@@ -44,6 +46,13 @@ per-chunk set-up does not show, few enough that their flat maps stay small."""
 SHARE_FROM_PAIRS = 4000
 """From two chunks on, the second core judges half of them: below this the fork, and sending
 the findings and coverage back, cost more than the second core saves."""
+
+SHARE_UP_TO_RESIDENT_MIB = 480
+"""The worker soon holds its own copy of the pages its half of the fleet reads (bodies, specs:
+about half this process, `iac_gen.parallel`). Up to this size here, which 10,000 native
+endpoints with three deployments exceed (about 560 MiB when judging starts), a second process
+is worth its memory; above it the run stays in one process, so its peak stays under 1 GiB
+instead of growing by half again (measured: 0.8 GiB alone, 1.2-1.3 GiB with a worker)."""
 
 
 def chunks_by_endpoint(pairs: Sequence[Pair], size: int) -> list[list[Pair]]:
@@ -99,7 +108,7 @@ def judge_by_endpoint(run: DriftRun, steps: Sequence[Step]) -> bool:
     if len(run.pairs) >= SHARE_FROM_PAIRS and len(chunks) >= 2:  # small runs import nothing
         from iac_gen.parallel import shared_map, worth_sharing
 
-        if worth_sharing(len(run.pairs), SHARE_FROM_PAIRS):
+        if worth_sharing(len(run.pairs), SHARE_FROM_PAIRS, SHARE_UP_TO_RESIDENT_MIB):
             judged = shared_map(judge, chunks)
     shared = judged is not None
     if judged is None:

@@ -167,7 +167,8 @@ def redact_finding(finding: Mapping[str, Any]) -> dict[str, Any]:
         if key in _NAME_KEYS:
             kind = type(value)  # exact types first: the ABC check costs more than the copy
             plain = kind is str or kind is bool or kind is int or value is None
-            out[key] = value if plain or not isinstance(value, (Mapping, list)) else json_copy(value)
+            nested = not plain and isinstance(value, (Mapping, list))
+            out[key] = json_copy(value) if nested else value
         elif key in ("expected", "actual", "message"):
             continue
         else:

@@ -135,6 +135,7 @@ def test_generated_fleet_in_two_processes_equals_one_pass(
 
     monkeypatch.setattr(parts, "CHUNK_PAIRS", 20)
     monkeypatch.setattr(parts, "SHARE_FROM_PAIRS", 0)
+    monkeypatch.setattr(parts, "SHARE_UP_TO_RESIDENT_MIB", None)  # whatever this run's size
     monkeypatch.setattr(parts, "judge_by_endpoint", spy)
     assert _judge(*fleet) == whole
     assert shared == [True]  # the worker really judged half of the chunks
@@ -153,6 +154,35 @@ def test_a_failing_worker_falls_back_to_one_process(
     monkeypatch.setattr(parts, "SHARE_FROM_PAIRS", 0)
     monkeypatch.setattr(parallel, "shared_map", lambda function, items: None)
     assert _judge(*fleet) == whole
+
+
+def test_a_large_process_judges_alone(
+    fleet: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the resident bound no worker is started: its copy of the pages would cost more."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    from iac_gen import parallel
+
+    started: list[int] = []
+    monkeypatch.setattr(parts, "CHUNK_PAIRS", 20)
+    monkeypatch.setattr(parts, "SHARE_FROM_PAIRS", 0)
+    monkeypatch.setattr(parts, "SHARE_UP_TO_RESIDENT_MIB", parallel.resident_mib() / 2)
+    monkeypatch.setattr(parallel, "shared_map", lambda f, items: started.append(1))
+    _judge(*fleet)
+    assert started == []
+    monkeypatch.setattr(parts, "SHARE_UP_TO_RESIDENT_MIB", parallel.resident_mib() + 4096)
+    _judge(*fleet)
+    assert started == [1]
+
+
+def test_resident_size_is_read() -> None:
+    from iac_gen import parallel
+
+    ballast = bytearray(64 << 20)  # 64 MiB, written: resident
+    with_ballast = parallel.resident_mib()
+    del ballast
+    assert 8 < with_ballast < 1 << 20
+    assert parallel.resident_mib() < with_ballast
 
 
 def test_chunks_hold_whole_endpoints_in_order() -> None:
