@@ -89,13 +89,25 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     return _fleet(tmp_path_factory.mktemp("fleet"))
 
 
+def _reference(fleet: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The fleet judged in one pass, one process (what every other way must equal)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    _one_pass(monkeypatch)
+    return _judge(*fleet)
+
+
+def _two_processes_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of five endpoints, shared whatever the size of this test process."""
+    monkeypatch.setattr(parts, "CHUNK_PAIRS", 20)
+    monkeypatch.setattr(parts, "SHARE_FROM_PAIRS", 0)
+    monkeypatch.setattr(parts, "SHARE_UP_TO_RESIDENT_MIB", None)
+
+
 def test_generated_fleet_is_a_real_mix(
     fleet: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fleet below exercises what chunks must join: each status, waived findings."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    _one_pass(monkeypatch)
-    result = _judge(*fleet)
+    result = _reference(fleet, monkeypatch)
     counts = result["summary"]["resources"]
     assert counts["missing"] >= 1 and counts["unmanaged"] >= 1 and counts["modified"] >= 3
     assert result["summary"]["findings"]["waived"] >= 2
@@ -109,9 +121,7 @@ def test_generated_fleet_is_a_real_mix(
 def test_generated_fleet_chunked_equals_one_pass(
     fleet: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    _one_pass(monkeypatch)
-    whole = _judge(*fleet)
+    whole = _reference(fleet, monkeypatch)
     monkeypatch.setattr(parts, "CHUNK_PAIRS", 4)  # one endpoint and its deployments
     assert _judge(*fleet) == whole
 
@@ -123,9 +133,7 @@ def test_generated_fleet_chunked_equals_one_pass(
 def test_generated_fleet_in_two_processes_equals_one_pass(
     fleet: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    _one_pass(monkeypatch)
-    whole = _judge(*fleet)
+    whole = _reference(fleet, monkeypatch)
     shared: list[bool] = []
     judge = parts.judge_by_endpoint
 
@@ -133,9 +141,7 @@ def test_generated_fleet_in_two_processes_equals_one_pass(
         shared.append(judge(*args, **kwargs))
         return shared[-1]
 
-    monkeypatch.setattr(parts, "CHUNK_PAIRS", 20)
-    monkeypatch.setattr(parts, "SHARE_FROM_PAIRS", 0)
-    monkeypatch.setattr(parts, "SHARE_UP_TO_RESIDENT_MIB", None)  # whatever this run's size
+    _two_processes_allowed(monkeypatch)
     monkeypatch.setattr(parts, "judge_by_endpoint", spy)
     assert _judge(*fleet) == whole
     assert shared == [True]  # the worker really judged half of the chunks
@@ -145,15 +151,14 @@ def test_a_failing_worker_falls_back_to_one_process(
     fleet: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Whatever the worker's trouble, the run is judged here, with the same result."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    _one_pass(monkeypatch)
-    whole = _judge(*fleet)
+    whole = _reference(fleet, monkeypatch)
     from iac_gen import parallel
 
-    monkeypatch.setattr(parts, "CHUNK_PAIRS", 20)
-    monkeypatch.setattr(parts, "SHARE_FROM_PAIRS", 0)
-    monkeypatch.setattr(parallel, "shared_map", lambda function, items: None)
+    asked: list[int] = []
+    _two_processes_allowed(monkeypatch)
+    monkeypatch.setattr(parallel, "shared_map", lambda function, items: asked.append(1))
     assert _judge(*fleet) == whole
+    assert asked == [1]
 
 
 def test_a_large_process_judges_alone(
@@ -164,8 +169,7 @@ def test_a_large_process_judges_alone(
     from iac_gen import parallel
 
     started: list[int] = []
-    monkeypatch.setattr(parts, "CHUNK_PAIRS", 20)
-    monkeypatch.setattr(parts, "SHARE_FROM_PAIRS", 0)
+    _two_processes_allowed(monkeypatch)
     monkeypatch.setattr(parts, "SHARE_UP_TO_RESIDENT_MIB", parallel.resident_mib() / 2)
     monkeypatch.setattr(parallel, "shared_map", lambda f, items: started.append(1))
     _judge(*fleet)
