@@ -31,7 +31,8 @@ def clean(
     for item in items:
         body, paths = tidy(item)
         out.append(body)
-        removed.extend({"id": str(body["id"]), "path": p} for p in paths)
+        if paths:
+            removed.extend({"id": str(body["id"]), "path": p} for p in paths)
     out.sort(key=lambda b: str(b["id"]).lower())
     return out, removed
 
