@@ -566,6 +566,7 @@ _HINT_PARTS = (
 its characters: a search for one character is many times faster than for several, and most
 of these characters are rare in live bodies."""
 _JOIN = "\x00"
+_STR = frozenset({str})
 
 
 def withholds_nothing(value: Any) -> bool:
@@ -614,7 +615,7 @@ def _plain_map(value: dict[Any, Any], ctx: Context, last: str | None, strings: l
     if ctx is Context.FIELDS:
         if not (_PLAIN_KEYS.issuperset(value) or _plain_keys(value)):
             return False
-    elif not all(type(key) is str for key in value):
+    elif not _STR.issuperset(map(type, value)):  # names: any text, but text
         return False
     settings = ctx is Context.SETTINGS
     for key, item in value.items():
