@@ -567,6 +567,9 @@ its characters: a search for one character is many times faster than for several
 of these characters are rare in live bodies."""
 _JOIN = "\x00"
 _STR = frozenset({str})
+_FIELDS, _SETTINGS, _NAMES = Context.FIELDS, Context.SETTINGS, Context.NAMES
+"""The contexts as module globals: reading an `Enum` member off its class costs several
+times more than a global, and the walk asks for one per mapping."""
 
 
 def withholds_nothing(value: Any) -> bool:
@@ -575,7 +578,7 @@ def withholds_nothing(value: Any) -> bool:
     "perhaps not": the caller withholds. Meant for values as JSON parsing returns them
     (exact `dict`, `list` and `str`); anything else is not cleared."""
     strings: list[str] = []
-    if type(value) is not dict or not _plain_map(value, Context.FIELDS, None, strings):
+    if type(value) is not dict or not _plain_map(value, _FIELDS, None, strings):
         return False
     return not any(map(secret_value_kind, _suspects(strings)))
 
@@ -612,12 +615,12 @@ def _plain_keys(value: dict[Any, Any]) -> bool:
 def _plain_map(value: dict[Any, Any], ctx: Context, last: str | None, strings: list[str]) -> bool:
     """Whether `_fast_map(value, ctx, last, ...)` would hand nothing off and copy every string
     as it is; strings that need judging are added to `strings` instead (see `_suspects`)."""
-    if ctx is Context.FIELDS:
+    if ctx is _FIELDS:
         if not (_PLAIN_KEYS.issuperset(value) or _plain_keys(value)):
             return False
     elif not _STR.issuperset(map(type, value)):  # names: any text, but text
         return False
-    settings = ctx is Context.SETTINGS
+    settings = ctx is _SETTINGS
     for key, item in value.items():
         kind = type(item)
         if kind is str:
@@ -627,11 +630,11 @@ def _plain_map(value: dict[Any, Any], ctx: Context, last: str | None, strings: l
                 return False
         elif kind is dict or kind is list:
             if key in SETTINGS_MAPS:  # `_child_context(last, key)`, inline
-                inner = Context.SETTINGS
+                inner = _SETTINGS
             elif key in NAME_MAPS or (key == "properties" and last == "properties"):
-                inner = Context.NAMES
+                inner = _NAMES
             else:
-                inner = Context.FIELDS
+                inner = _FIELDS
             if kind is dict:
                 if not _plain_map(item, inner, key, strings):
                     return False
@@ -646,7 +649,7 @@ def _plain_list(
     value: list[Any], parent: Context, name: str, inner: Context, strings: list[str]
 ) -> bool:
     """`_plain_map` for `_fast_list(value, parent, name, inner, ...)`."""
-    settings = parent is Context.SETTINGS
+    settings = parent is _SETTINGS
     for item in value:
         kind = type(item)
         if kind is str:
