@@ -122,7 +122,7 @@ def nested_within_text(raw: bytes, limit: int) -> bool | None:
     or None when a string in it holds a bracket or brace (then the parsed value decides).
 
     The nesting is in the brackets and braces outside strings. Byte operations find them (a
-    fifth of what walking the parsed containers costs): drop escaped backslashes and quotes,
+    fifth of the time walking the parsed containers takes): drop escaped backslashes and quotes,
     keep only brackets, braces and quotes, drop each string's pair of quotes, which are then
     adjacent (a quote left over means a string held a bracket), and strip the innermost pairs
     level by level. In UTF-8 these bytes are never part of another character.

@@ -137,6 +137,8 @@ def _tree(*rule_sets: tuple[tuple[str, str], ...]) -> _Node:
 
 
 def _compile(node: _Node) -> None:
+    """Fill in `steps` below `node`, once, so `_clear` reads tuples rather than a dict of
+    children and compares no strings to tell keys from `[]` and `*`."""
     for child in node.children.values():
         _compile(child)
     node.steps = tuple(
