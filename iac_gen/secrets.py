@@ -538,6 +538,136 @@ def _fast_list(
     return out
 
 
+# -- Nothing to withhold? ---------------------------------------------------------------------
+# A live reader keeps every body it parsed, and nearly all bodies hold no secret: for them
+# `withhold`'s copy is equal to the body itself. `withholds_nothing` asks the same questions as
+# `_fast_map`/`_fast_list` without building anything, so a reader that owns its parsed data
+# keeps the body as it is and copies (`withhold`) only the rare body this cannot clear. Two
+# shortcuts keep the questions cheap: the keys of a field mapping are judged by one set test
+# against the names already found plain, and the strings of a body whose keys are fields or
+# names are judged together: a string can only look like a credential when it holds one of
+# `_hinted`'s substrings, and a substring of one string is a substring of all of them joined,
+# so the joined text is searched once per hint and only the strings holding a hint it found
+# are asked `secret_value_kind` (settings are judged one by one: their names decide too).
+
+_PLAIN_KEYS: set[str] = set()
+"""The field names `_plain_field` said are plain, for one set test per mapping."""
+_HINT_PARTS = (
+    ("=", "="),
+    (":", "://"),
+    ("-", "-----"),
+    ("J", "eyJ"),
+    ("e", "earer"),
+    ("R", "EARER"),
+    ("K", "AKIA"),
+    ("k", "sk-"),
+)
+"""`_hinted`'s substrings (but for its `gh` and `_` pair, see `_suspects`), each after one of
+its characters: a search for one character is many times faster than for several, and most
+of these characters are rare in live bodies."""
+_JOIN = "\x00"
+_STR = frozenset({str})
+_FIELDS, _SETTINGS, _NAMES = Context.FIELDS, Context.SETTINGS, Context.NAMES
+"""The contexts as module globals: reading an `Enum` member off its class costs several
+times more than a global, and the walk asks for one per mapping."""
+
+
+def withholds_nothing(value: Any) -> bool:
+    """True when `withhold(value, drop=True)` (at the document root) would return a copy
+    equal to `value` and withhold nothing, so the copy may be skipped. False says only
+    "perhaps not": the caller withholds. Meant for values as JSON parsing returns them
+    (exact `dict`, `list` and `str`); anything else is not cleared."""
+    strings: list[str] = []
+    if type(value) is not dict or not _plain_map(value, _FIELDS, None, strings):
+        return False
+    return not any(map(secret_value_kind, _suspects(strings)))
+
+
+def _suspects(strings: list[str]) -> list[str]:
+    """The strings that hold one of `_hinted`'s substrings, found from their joined text
+    (a superset: `gh` and `_` may come from two strings; `secret_value_kind` decides)."""
+    if not strings:
+        return []
+    text = _JOIN.join(strings)
+    parts = [part for char, part in _HINT_PARTS if char in text and part in text]
+    if "_" in text and "gh" in text:
+        parts.append("gh")
+    if not parts:
+        return []
+    if len(parts) == 1:
+        part = parts[0]
+        return [s for s in strings if part in s]
+    return [s for s in strings if any(part in s for part in parts)]
+
+
+def _plain_keys(value: dict[Any, Any]) -> bool:
+    """Whether every key of a field mapping is a `str` and `_plain_field` (and remember the
+    plain ones)."""
+    for key in value:
+        if type(key) is not str or not _plain_field(key):
+            return False
+    if len(_PLAIN_KEYS) >= 65536:
+        _PLAIN_KEYS.clear()
+    _PLAIN_KEYS.update(value)
+    return True
+
+
+def _plain_map(value: dict[Any, Any], ctx: Context, last: str | None, strings: list[str]) -> bool:
+    """Whether `_fast_map(value, ctx, last, ...)` would hand nothing off and copy every string
+    as it is; strings that need judging are added to `strings` instead (see `_suspects`)."""
+    if ctx is _FIELDS:
+        if not (_PLAIN_KEYS.issuperset(value) or _plain_keys(value)):
+            return False
+    elif not _STR.issuperset(map(type, value)):  # names: any text, but text
+        return False
+    settings = ctx is _SETTINGS
+    for key, item in value.items():
+        kind = type(item)
+        if kind is str:
+            if not settings:
+                strings.append(item)
+            elif secret_reason(key, item) is not None:
+                return False
+        elif kind is dict or kind is list:
+            if key in SETTINGS_MAPS:  # `_child_context(last, key)`, inline
+                inner = _SETTINGS
+            elif key in NAME_MAPS or (key == "properties" and last == "properties"):
+                inner = _NAMES
+            else:
+                inner = _FIELDS
+            if kind is dict:
+                if not _plain_map(item, inner, key, strings):
+                    return False
+            elif not _plain_list(item, ctx, key, inner, strings):
+                return False
+        elif not (item is None or kind is int or kind is float or kind is bool):
+            return False
+    return True
+
+
+def _plain_list(
+    value: list[Any], parent: Context, name: str, inner: Context, strings: list[str]
+) -> bool:
+    """`_plain_map` for `_fast_list(value, parent, name, inner, ...)`."""
+    settings = parent is _SETTINGS
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            if not settings:
+                strings.append(item)
+            elif secret_reason(name, item) is not None:
+                return False
+        elif kind is dict:
+            if not _plain_map(item, inner, name, strings):
+                return False
+        elif kind is list:
+            if not _plain_list(item, parent, name, inner, strings):
+                return False
+        elif not (item is None or kind is int or kind is float or kind is bool):
+            return False
+    return True
+
+
 def _hand_off_entry(
     out: dict[str, Any], key: Any, item: Any, ctx: Context, trail: _Trail, job: _Job
 ) -> None:

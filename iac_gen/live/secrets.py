@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from iac_gen.secrets import REDACTED, withhold
+from iac_gen.secrets import REDACTED, withhold, withholds_nothing
 
-__all__ = ["REDACTED", "scrub"]
+__all__ = ["REDACTED", "scrub", "scrub_owned"]
 
 
 def scrub(body: Any, path: str = "") -> tuple[Any, list[str]]:
@@ -25,3 +25,12 @@ def scrub(body: Any, path: str = "") -> tuple[Any, list[str]]:
     keys = tuple(path.split(".")) if path else ()
     clean = withhold(body, keys, drop=True, found=removed.append, where=path)
     return clean, removed
+
+
+def scrub_owned(body: Any) -> tuple[Any, list[str]]:
+    """`scrub` for a body nothing else holds (parsed for this read alone): the body itself
+    when nothing in it would be withheld, as for nearly every body, else the cleaned copy.
+    A fleet's live file holds millions of values; copying them all cost more than parsing."""
+    if withholds_nothing(body):
+        return body, []
+    return scrub(body)

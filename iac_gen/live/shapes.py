@@ -106,13 +106,22 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 class _Node:
-    """One step of the rule paths, so a body is walked once along the keys it has."""
+    """One step of the rule paths, so a body is walked once along the keys it has.
 
-    __slots__ = ("children", "wants")
+    `steps` is `children` as `_clear` reads it, built once: `(how, key, wants, steps below)`
+    per child, `how` one of `_KEY`, `_ITEMS` (`[]`) and `_VALUES` (`*`)."""
+
+    __slots__ = ("children", "steps", "wants")
 
     def __init__(self) -> None:
         self.wants: list[str] = []
         self.children: dict[str, _Node] = {}
+        self.steps: tuple[tuple[int, str, tuple[str, ...], tuple[Any, ...]], ...] = ()
+
+
+_KEY, _ITEMS, _VALUES = 0, 1, 2
+_OBJECT_ONLY = (OBJECT,)
+"""The wants of most steps, one tuple, so `_clear` tests it inline."""
 
 
 def _tree(*rule_sets: tuple[tuple[str, str], ...]) -> _Node:
@@ -123,7 +132,24 @@ def _tree(*rule_sets: tuple[tuple[str, str], ...]) -> _Node:
             for part in path.replace("[]", ".[]").split("."):
                 node = node.children.setdefault(part, _Node())
             node.wants.append(want)
+    _compile(root)
     return root
+
+
+def _compile(node: _Node) -> None:
+    """Fill in `steps` below `node`, once, so `_clear` reads tuples rather than a dict of
+    children and compares no strings to tell keys from `[]` and `*`."""
+    for child in node.children.values():
+        _compile(child)
+    node.steps = tuple(
+        (
+            {"[]": _ITEMS, "*": _VALUES}.get(part, _KEY),
+            part,
+            _OBJECT_ONLY if child.wants == [OBJECT] else tuple(child.wants),
+            child.steps,
+        )
+        for part, child in node.children.items()
+    )
 
 
 _COMMON = _tree(RULES["*"])
@@ -131,7 +157,28 @@ _TREES = {rtype: _tree(RULES["*"], rules) for rtype, rules in RULES.items() if r
 
 
 def check_shapes(resources: Sequence[dict[str, Any]], file: str) -> None:
-    """Raise IAC415 for the first body (in the given order) that breaks a rule."""
+    """Raise IAC415 for the first body (in the given order) that breaks a rule.
+
+    Each body is first cleared by `_clear` (no paths built, values that cannot break a rule
+    not judged); only a body it cannot clear is walked by `_walk`, which finds the problem,
+    if any, and its path, as `check_shapes_reference` does for every body."""
+    for body in resources:
+        tree = _TREES.get(str(body.get("type", "")).lower(), _COMMON)
+        if _clear(body, tree.steps):
+            continue
+        found = _walk(body, tree, [])
+        if found is not None:
+            where, problem, want = found
+            raise error(
+                "IAC415",
+                f"live resource {body.get('id')}: `{where}` is {problem}; expected {want}",
+                file,
+            )
+
+
+def check_shapes_reference(resources: Sequence[dict[str, Any]], file: str) -> None:
+    """`check_shapes` by `_walk` alone: the definition it must agree with (a property test
+    compares them)."""
     for body in resources:
         tree = _TREES.get(str(body.get("type", "")).lower(), _COMMON)
         found = _walk(body, tree, [])
@@ -198,6 +245,76 @@ def _problem(value: Any, want: str) -> str | None:
         if seconds is not None and abs(seconds) > MAX_DURATION_SECONDS:
             return "a duration longer than 10^15 seconds"
     return None
+
+
+# A duration longer than 10^15 seconds has a number of 9 digits or more (eight-digit numbers
+# of at most five units of at most a week come to under 5 x 10^8 x 604800 s, about 3 x 10^14 s),
+# so it takes at least 11 characters (`P`, nine digits, a unit); shorter text needs no parsing.
+_LONG_DURATION_CHARS = 11
+
+
+def _clear(
+    value: Any, steps: tuple[tuple[int, str, tuple[str, ...], tuple[Any, ...]], ...]
+) -> bool:
+    """True when `_walk` would find nothing below `value` (`steps` from its node), found
+    cheaply: no trail is built, and a value is judged by `_problem` only when a quick test
+    (`_suspect`) says it may break its rule. False means only "perhaps": `_walk` decides."""
+    for how, part, wants, below in steps:
+        if how is _KEY:
+            if type(value) is not dict:
+                continue
+            item = value.get(part)
+            if item is None:  # absent and null are alike, as in `_visit`
+                continue
+            if wants is _OBJECT_ONLY:
+                if not isinstance(item, dict):
+                    return False
+            elif wants and _suspect(item, wants):
+                return False
+            if below and not _clear(item, below):
+                return False
+            continue
+        if how is _ITEMS:
+            if type(value) is not list:
+                continue
+            items: Any = value
+        elif type(value) is dict:
+            items = value.values()
+        else:
+            continue
+        for item in items:
+            if item is None:
+                continue
+            if wants and _suspect(item, wants):
+                return False
+            if below and not _clear(item, below):
+                return False
+    return True
+
+
+def _suspect(value: Any, wants: tuple[str, ...]) -> bool:
+    """Whether `_problem(value, want)` may say something for one of `wants` (never False when
+    it would): the type tests it makes, and the text tests only for text that can fail them."""
+    for want in wants:
+        if want is OBJECT:
+            bad = not isinstance(value, dict)
+        elif want is ARRAY:
+            bad = not isinstance(value, list)
+        elif want is WHOLE:
+            bad = type(value) is not int
+        elif want is DURATION:
+            bad = isinstance(value, str) and len(value) >= _LONG_DURATION_CHARS
+        elif want is NUMBER_TEXT:  # ASCII text of at most 40 characters has at most 40 digits
+            bad = not (
+                type(value) is int
+                or isinstance(value, float)
+                or (isinstance(value, str) and len(value) <= MAX_NUMBER_DIGITS and value.isascii())
+            )
+        else:
+            bad = True
+        if bad and _problem(value, want) is not None:
+            return True
+    return False
 
 
 def _kind(value: Any) -> str:

@@ -30,7 +30,7 @@ def detect(data: Any) -> bool:
 def read(data: Any, ctx: ReadContext) -> LiveState:
     items = [require_resource(i, n, ctx.file, "ARM") for n, i in enumerate(_items(data) or [])]
     reject_duplicates(items, ctx.file)
-    resources, removed = clean(items)
+    resources, removed = clean(items, ctx.owned)
     return LiveState(resources=resources, format="arm", secrets_removed=removed)
 
 

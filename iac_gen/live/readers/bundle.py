@@ -103,7 +103,7 @@ def read(data: Any, ctx: ReadContext) -> LiveState:
             "export bundle contradicts itself: `summary` does not count the entries of `read`",
             ctx.file,
         )
-    resources, removed = clean(list(data["resources"]))
+    resources, removed = clean(list(data["resources"]), ctx.owned)
     not_checked = [
         {"id": e["id"], "reason": e.get("reason", "")}
         for e in data["read"]

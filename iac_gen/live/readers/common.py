@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from iac_gen.diagnostics import InputError, error
-from iac_gen.live.secrets import scrub
+from iac_gen.live.secrets import scrub, scrub_owned
 
 
 def require_resource(item: Any, index: int, file: str, what: str) -> dict[str, Any]:
@@ -20,15 +20,19 @@ def require_resource(item: Any, index: int, file: str, what: str) -> dict[str, A
 
 
 def clean(
-    items: list[dict[str, Any]],
+    items: list[dict[str, Any]], owned: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """Scrub secrets from every body; also returns the removed paths per id."""
+    """Scrub secrets from every body; also returns the removed paths per id. `owned` (the
+    reader's `ReadContext.owned`, items straight from the parsed data) lets a body with
+    nothing to withhold be kept rather than copied."""
     out: list[dict[str, Any]] = []
     removed: list[dict[str, str]] = []
+    tidy = scrub_owned if owned else scrub
     for item in items:
-        body, paths = scrub(item)
+        body, paths = tidy(item)
         out.append(body)
-        removed.extend({"id": str(body["id"]), "path": p} for p in paths)
+        if paths:
+            removed.extend({"id": str(body["id"]), "path": p} for p in paths)
     out.sort(key=lambda b: str(b["id"]).lower())
     return out, removed
 

@@ -38,7 +38,7 @@ def read(data: Any, ctx: ReadContext) -> LiveState:
             reason = "Resource Graph row lacks the resource properties; export with ARM reads"
             not_checked.append({"id": str(row["id"]), "reason": reason})
     reject_duplicates(bodies, ctx.file)
-    resources, removed = clean(bodies)
+    resources, removed = clean(bodies, ctx.owned)  # each body a row's own entries
     return LiveState(
         resources=resources,
         not_checked=sorted(not_checked, key=lambda e: e["id"].lower()),
