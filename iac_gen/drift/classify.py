@@ -41,8 +41,10 @@ if TYPE_CHECKING:
     from iac_gen.drift.pipeline import DriftRun
 
 _COVERAGE_ORDER = itemgetter(coverage.FIELD, coverage.ARM_PATH)
+_COVERAGE_ORDER_OF_LAYOUT = itemgetter(0, 1)  # (field, arm_path, path)
 Entries = list[dict[str, Any]]
 Rows = list[coverage.Row]
+Layout = list[tuple[str, str, Path_]]
 
 
 @dataclass(frozen=True)
@@ -226,8 +228,8 @@ class Outcomes:
             for p in self.pairs
             if p.designed is not None and KINDS[p.kind].root
         }
-        # In-sync resources of one shape share their (field, arm_path) list (fleet speed).
-        self.shapes: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+        # Resources of one shape share their coverage layout (`layout`; fleet speed).
+        self.shapes: dict[tuple[Any, ...], Layout] = {}
 
     def resource(
         self, label: str, pair: Pair, side: Side | None
@@ -341,22 +343,50 @@ class Outcomes:
         entries.sort(key=_COVERAGE_ORDER)
         return "missing", None, entries
 
+    def layout(self, kind: str, dep: str, desired: Mapping[Path_, Any]) -> Layout:
+        """(spec field, ARM path, path) of each designed leaf, in coverage order (by field and
+        ARM path, ties as designed): worked out once per resource shape, as a fleet's
+        resources share a few shapes."""
+        shape = (kind, dep, tuple(desired))
+        found = self.shapes.get(shape)
+        if found is None:
+            found = self.shapes[shape] = sorted(
+                ((rule_for(kind, path, dep).field, join(path), path) for path in desired),
+                key=_COVERAGE_ORDER_OF_LAYOUT,
+            )
+        return found
+
     def compared(
         self, label: str, pair: Pair, side: Side, dep: str, common: dict[str, Any]
     ) -> tuple[str, str | None, Rows]:
-        """Both sides present. Long on purpose: the fast path of an in-sync resource (entries
-        shared by every resource of one shape) and the path through its differences build
-        the same coverage entries, and are kept side by side so they cannot drift apart."""
+        """Both sides present: each designed leaf matched, drifted or waived (its entry in the
+        place the resource's shape gives it), each set-aside leaf not comparable."""
+        layout = self.layout(pair.kind, dep, side.desired)
         if not side.differences and not side.notes and not side.not_comparable:
-            shape = (pair.kind, dep, tuple(side.desired))
-            names = self.shapes.get(shape)
-            if names is None:
-                names = self.shapes[shape] = sorted(
-                    (rule_for(pair.kind, path, dep).field, join(path)) for path in side.desired
-                )
-            entries = [[label, f, a, "matched", None] for f, a in names]
-            return "in_sync", None, entries
+            return "in_sync", None, [[label, f, a, "matched", None] for f, a, _ in layout]
+        judged, drifted = self._differences(pair, side, dep, common)
+        notes = side.notes
+        if judged or notes:
+            entries = [
+                [label, f, a, judged.get(path, "matched"), notes.get(path) or None]
+                for f, a, path in layout
+            ]
+        else:
+            entries = [[label, f, a, "matched", None] for f, a, _ in layout]
+        if side.not_comparable:
+            entries += self._not_comparable(common, pair, side, dep, label)
+            entries.sort(key=_COVERAGE_ORDER)
+        return ("modified" if drifted else "in_sync"), None, entries
+
+    def _differences(
+        self, pair: Pair, side: Side, dep: str, common: dict[str, Any]
+    ) -> tuple[dict[Path_, str], bool]:
+        """A finding per difference (designed leaves in their order, then live-only values);
+        returns the outcome of each designed leaf that differs, and whether any finding was
+        made."""
+        desired = side.desired
         differing = {d.path: d for d in side.differences}
+        judged: dict[Path_, str] = {}
         drifted = False
 
         @cache
@@ -368,15 +398,14 @@ class Outcomes:
                 KINDS[pair.kind].shape(pair.live) if pair.live is not None else None,
             )
 
-        entries = []
-        for path in (*side.desired, *(p for p in differing if p not in side.desired)):
-            rule = rule_for(pair.kind, path, dep)
-            diff = differing.get(path)
-            if diff is None:
-                entries.append(_coverage(label, rule.field, path, "matched", side.notes.get(path)))
-                continue
+        for path in (
+            *(p for p in desired if p in differing),
+            *(p for p in differing if p not in desired),
+        ):
+            diff = differing[path]
             if diff.change == "added" and not known_field(pair.kind, path):
                 continue  # live-only values at paths the tables do not know are not judged
+            rule = rule_for(pair.kind, path, dep)
             arm_path = join(path)
             severity, category = rule.severity, rule.category
             if diff.change == "added" and rule.added is not None:
@@ -397,12 +426,9 @@ class Outcomes:
             )
             self.findings.append(finding)
             drifted = True
-            if path in side.desired:
-                outcome = "waived" if finding["waived"] else "drifted"
-                entries.append(_coverage(label, rule.field, path, outcome, side.notes.get(path)))
-        entries += self._not_comparable(common, pair, side, dep, label)
-        entries.sort(key=_COVERAGE_ORDER)
-        return ("modified" if drifted else "in_sync"), None, entries
+            if path in desired:
+                judged[path] = "waived" if finding["waived"] else "drifted"
+        return judged, drifted
 
     def _not_comparable(
         self, common: dict[str, Any], pair: Pair, side: Side, dep: str, label: str
@@ -486,7 +512,9 @@ def step_classify(run: DriftRun) -> None:
     for label, pair in labelled:
         status, reason, entries = outcomes.resource(label, pair, sides.get(id(pair)))
         status, code = code_assets.judge(run, label, pair, sides.get(id(pair)), outcomes, status)
-        run.coverage.extend(sorted([*entries, *code], key=_COVERAGE_ORDER))
+        if code:  # the entries come sorted; the code's entry takes its place among them
+            entries = sorted([*entries, *code], key=_COVERAGE_ORDER)
+        run.coverage.extend(entries)
         if status is not None:  # None: not judged at all (the live input cannot say)
             run.resources.append(resource_entry(label, pair, status, reason))
         if KINDS[pair.kind].traffic and pair.designed is not None:
