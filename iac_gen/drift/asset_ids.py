@@ -64,6 +64,8 @@ def canonical_asset_id(value: object, collection: str, ws: WorkspaceRef | None) 
     if not isinstance(value, str):
         return value
     text = value.strip()
+    if text[:1] == "/":  # an ARM id, as Azure returns it (neither `azureml:` form nor a name)
+        return canonical_arm_id(text)
     text = asset_refs.arm_id(text, ignore_case=True) or text
     short = asset_refs.short_ref(text, ignore_case=True)
     if short is not None:

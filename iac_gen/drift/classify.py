@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 _COVERAGE_ORDER = itemgetter(coverage.FIELD, coverage.ARM_PATH)
 _COVERAGE_ORDER_OF_LAYOUT = itemgetter(0, 1)  # (field, arm_path, path)
+_LABEL = itemgetter(0)
 Entries = list[dict[str, Any]]
 Rows = list[coverage.Row]
 Layout = list[tuple[str, str, Path_]]
@@ -232,11 +233,13 @@ class Outcomes:
         self.shapes: dict[tuple[Any, ...], Layout] = {}
 
     def resource(
-        self, label: str, pair: Pair, side: Side | None
+        self, label: str, pair: Pair, side: Side | None, dep: str | None = None
     ) -> tuple[str | None, str | None, Rows]:
         """(status, reason, coverage entries in order) for one resource; status None when
-        the live input cannot speak for the resource at all."""
-        dep = deployment_name(pair)
+        the live input cannot speak for the resource at all. `dep`: `deployment_name(pair)`,
+        when the caller has it."""
+        if dep is None:
+            dep = deployment_name(pair)
         spec = (
             pair.designed.spec
             if pair.designed is not None
@@ -508,10 +511,12 @@ def step_classify(run: DriftRun) -> None:
     (resources by label, then spec field and ARM path)."""
     outcomes = Outcomes(run.pairs, run.book, run.live_label)
     sides = {id(side.pair): side for side in run.sides}
-    labelled = sorted(((resource_label(p), p) for p in run.pairs), key=lambda lp: lp[0])
-    for label, pair in labelled:
-        status, reason, entries = outcomes.resource(label, pair, sides.get(id(pair)))
-        status, code = code_assets.judge(run, label, pair, sides.get(id(pair)), outcomes, status)
+    named = ((p, deployment_name(p)) for p in run.pairs)
+    labelled = sorted(((KINDS[p.kind].label(p, dep), p, dep) for p, dep in named), key=_LABEL)
+    for label, pair, dep in labelled:
+        side = sides.get(id(pair))
+        status, reason, entries = outcomes.resource(label, pair, side, dep)
+        status, code = code_assets.judge(run, label, pair, side, outcomes, status, dep)
         if code:  # the entries come sorted; the code's entry takes its place among them
             entries = sorted([*entries, *code], key=_COVERAGE_ORDER)
         run.coverage.extend(entries)
