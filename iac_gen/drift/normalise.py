@@ -89,7 +89,7 @@ class _Node:
         self.children: dict[str, _Node] = {}
         self.star: _Node | None = None
         # Canonical forms of repeated strings (enums, durations): a fleet repeats them a lot.
-        self.memo: dict[str, Any] = {}
+        self.memo: dict[Any, Any] = {}  # by text; asset ids by (text, workspace)
 
 
 @dataclass
