@@ -7,6 +7,7 @@ casing. All become the lower-case ARM id (or the lower-case `azureml://registrie
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from iac_gen import asset_refs
@@ -35,8 +36,11 @@ class ResourceKey(NamedTuple):
 _ID_SHAPE = ("subscriptions", "resourcegroups", "providers", "workspaces")
 
 
+@lru_cache(maxsize=1 << 17)
 def parse_ml_id(resource_id: str) -> tuple[WorkspaceRef, ResourceKey | None] | None:
-    """Split an ARM id of a workspace, endpoint or deployment; None if it is none of those."""
+    """Split an ARM id of a workspace, endpoint or deployment; None if it is none of those.
+    Remembered per id (the answer is immutable): a drift run parses each live id to scope it
+    and again to match it, and a designed id is usually the live one, spelled alike."""
     parts = resource_id.strip().lower().strip("/").split("/")
     size = len(parts)
     if size not in (8, 10, 12) or "" in parts:

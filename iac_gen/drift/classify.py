@@ -45,7 +45,7 @@ _COVERAGE_ORDER_OF_LAYOUT = itemgetter(0, 1)  # (field, arm_path, path)
 _LABEL = itemgetter(0)
 Entries = list[dict[str, Any]]
 Rows = list[coverage.Row]
-Layout = list[tuple[str, str, Path_]]
+Layout = tuple[list[tuple[str, str]], dict[Path_, int]]  # see Outcomes.layout
 
 
 @dataclass(frozen=True)
@@ -347,15 +347,19 @@ class Outcomes:
         return "missing", None, entries
 
     def layout(self, kind: str, dep: str, desired: Mapping[Path_, Any]) -> Layout:
-        """(spec field, ARM path, path) of each designed leaf, in coverage order (by field and
-        ARM path, ties as designed): worked out once per resource shape, as a fleet's
-        resources share a few shapes."""
+        """(spec field, ARM path) of each designed leaf, in coverage order (by field and ARM
+        path, ties as designed), and each leaf's place in that order: worked out once per
+        resource shape, as a fleet's resources share a few shapes."""
         shape = (kind, dep, tuple(desired))
         found = self.shapes.get(shape)
         if found is None:
-            found = self.shapes[shape] = sorted(
+            ordered = sorted(
                 ((rule_for(kind, path, dep).field, join(path), path) for path in desired),
                 key=_COVERAGE_ORDER_OF_LAYOUT,
+            )
+            found = self.shapes[shape] = (
+                [(f, a) for f, a, _ in ordered],
+                {path: i for i, (_, _, path) in enumerate(ordered)},
             )
         return found
 
@@ -364,18 +368,16 @@ class Outcomes:
     ) -> tuple[str, str | None, Rows]:
         """Both sides present: each designed leaf matched, drifted or waived (its entry in the
         place the resource's shape gives it), each set-aside leaf not comparable."""
-        layout = self.layout(pair.kind, dep, side.desired)
+        layout, place = self.layout(pair.kind, dep, side.desired)
+        entries = [[label, f, a, "matched", None] for f, a in layout]
         if not side.differences and not side.notes and not side.not_comparable:
-            return "in_sync", None, [[label, f, a, "matched", None] for f, a, _ in layout]
+            return "in_sync", None, entries
         judged, drifted = self._differences(pair, side, dep, common)
-        notes = side.notes
-        if judged or notes:
-            entries = [
-                [label, f, a, judged.get(path, "matched"), notes.get(path) or None]
-                for f, a, path in layout
-            ]
-        else:
-            entries = [[label, f, a, "matched", None] for f, a, _ in layout]
+        for path, outcome in judged.items():
+            entries[place[path]][coverage.OUTCOME] = outcome
+        for path, note in side.notes.items():
+            if path in place:  # a note on a leaf the design does not hold is not shown
+                entries[place[path]][coverage.REASON] = note or None
         if side.not_comparable:
             entries += self._not_comparable(common, pair, side, dep, label)
             entries.sort(key=_COVERAGE_ORDER)
