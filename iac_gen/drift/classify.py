@@ -393,20 +393,10 @@ class Outcomes:
         differing = {d.path: d for d in side.differences}
         judged: dict[Path_, str] = {}
         drifted = False
-
-        @cache
-        def written_bodies() -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
-            """Both bodies as written, shaped like the flat maps; built only on a difference."""
-            designed = pair.designed.body if pair.designed is not None else None
-            return (
-                KINDS[pair.kind].shape(designed) if designed is not None else None,
-                KINDS[pair.kind].shape(pair.live) if pair.live is not None else None,
-            )
-
-        for path in (
-            *(p for p in desired if p in differing),
-            *(p for p in differing if p not in desired),
-        ):
+        written: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None] | None = None
+        ordered = [p for p in desired if p in differing]
+        ordered += [p for p in differing if p not in desired]
+        for path in ordered:
             diff = differing[path]
             if diff.change == "added" and not known_field(pair.kind, path):
                 continue  # live-only values at paths the tables do not know are not judged
@@ -415,7 +405,9 @@ class Outcomes:
             severity, category = rule.severity, rule.category
             if diff.change == "added" and rule.added is not None:
                 severity, category = rule.added
-            designed_body, live_body = written_bodies()
+            if written is None:  # both bodies as written, shaped like the flat maps
+                written = _written_bodies(pair)
+            designed_body, live_body = written
             expected = as_written(designed_body, pair.kind, path, diff.expected, pair.ws)
             actual = as_written(live_body, pair.kind, path, diff.actual, pair.ws)
             finding = self.classifier.finding(
@@ -459,6 +451,15 @@ class Outcomes:
             )
             entries.append(_coverage(label, rule.field, path, "not_comparable", why))
         return entries
+
+
+def _written_bodies(pair: Pair) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
+    """Both bodies as written, shaped as they were compared; built only on a difference."""
+    designed = pair.designed.body if pair.designed is not None else None
+    return (
+        KINDS[pair.kind].shape(designed) if designed is not None else None,
+        KINDS[pair.kind].shape(pair.live) if pair.live is not None else None,
+    )
 
 
 def _get(body: Mapping[str, Any], path: Path_) -> Any:

@@ -283,17 +283,7 @@ def _leaf(
     canonicalised into `out`."""
     kind = type(value)
     if kind is str:
-        if child.plain:
-            out[path] = value
-            return
-        memo = child.memo
-        memo_key = (value, ws) if child.asset else value  # asset ids expand per workspace
-        canonical = memo.get(memo_key, _UNSET)
-        if canonical is _UNSET:
-            if len(memo) > _MEMO_LIMIT:
-                memo.clear()
-            canonical = memo[memo_key] = canonical_value(rules, child.pattern, value, ws)
-        out[path] = canonical
+        out[path] = _canonical_text(rules, child, value, ws)
         return
     if kind is dict:
         if value:
@@ -311,6 +301,20 @@ def _leaf(
     out[path] = canonical_value(rules, child.pattern, value, ws)
 
 
+def _canonical_text(rules: KindRules, node: _Node, value: str, ws: WorkspaceRef | None) -> Any:
+    """`canonical_value` of text at `node`, remembered per node (asset ids per workspace)."""
+    if node.plain:
+        return value
+    memo = node.memo
+    memo_key = (value, ws) if node.asset else value  # asset ids expand per workspace
+    canonical = memo.get(memo_key, _UNSET)
+    if canonical is _UNSET:
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        canonical = memo[memo_key] = canonical_value(rules, node.pattern, value, ws)
+    return canonical
+
+
 def as_written(
     body: Mapping[str, Any] | None, kind: str, path: Path_, value: Any, ws: WorkspaceRef | None
 ) -> Any:
@@ -321,8 +325,10 @@ def as_written(
     if body is None or not isinstance(value, str):
         return value
     rules = rules_for(kind)
+    if rules.root is None:
+        rules.root = _Node(rules, (), exact=True)
     node: Any = body
-    pattern: Path_ = ()
+    pattern = rules.root  # the table node of the path so far (a map's keys share `*`)
     for key in path:
         if not isinstance(node, Mapping):
             return value
@@ -333,8 +339,8 @@ def as_written(
             if len(found) != 1:
                 return value
             node = node[found[0]]
-        pattern = (*pattern, "*") if pattern in rules.maps else (*pattern, key)
-    if isinstance(node, str) and canonical_value(rules, pattern, node, ws) == value:
+        pattern = rules.child(pattern, key)
+    if isinstance(node, str) and _canonical_text(rules, pattern, node, ws) == value:
         return node
     return value
 
