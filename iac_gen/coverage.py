@@ -18,6 +18,8 @@ reads better.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 COLUMNS = ("resource", "field", "arm_path", "outcome", "reason")
@@ -41,6 +43,51 @@ def sort_key(r: Sequence[Any]) -> tuple[str, ...]:
     the resource as written, so equal keys mean equal rows and merged shards come out as
     one run over the union would write them."""
     return (r[RESOURCE].lower(), r[FIELD], r[ARM_PATH], r[OUTCOME], r[REASON] or "", r[RESOURCE])
+
+
+def sort_rows(rows: Iterable[Row]) -> list[Row]:
+    """`sorted(rows, key=sort_key)`, without a key per row: a fleet's result has a million rows,
+    and building a six-part key for each costs more than the rest of its analysis.
+
+    The rows of one resource are gathered (a drift run emits them resource by resource) and
+    sorted as plain lists: with the resource equal, a list compares field, path, outcome and
+    reason just as the key does. The one difference, a reason of None beside a text (the key
+    reads None as ""), makes the comparison raise; that resource is then sorted by the key.
+    Resources follow in key order; those whose names differ only in case interleave by the
+    key, so they are sorted together by it. Equal keys mean equal rows (see `sort_key`), so
+    the result is the same list, row for row."""
+    by_resource: dict[str, list[Row]] = {}
+    for resource, group in groupby(rows, _RESOURCE):
+        found = by_resource.get(resource)
+        if found is None:
+            by_resource[resource] = list(group)
+        else:
+            found.extend(group)
+    names = sorted(by_resource, key=_name_order)
+    out: list[Row] = []
+    start = 0
+    while start < len(names):
+        folded = names[start].lower()
+        end = start + 1
+        while end < len(names) and names[end].lower() == folded:
+            end += 1
+        if end == start + 1:
+            block = by_resource[names[start]]
+            try:
+                out += sorted(block)
+            except TypeError:  # a reason of None beside a text
+                out += sorted(block, key=sort_key)
+        else:  # one name in several casings: their rows interleave by the key
+            out += sorted([r for n in names[start:end] for r in by_resource[n]], key=sort_key)
+        start = end
+    return out
+
+
+_RESOURCE = itemgetter(RESOURCE)
+
+
+def _name_order(name: str) -> tuple[str, str]:
+    return name.lower(), name
 
 
 def rows_of(result: Mapping[str, Any]) -> Sequence[Sequence[Any]]:

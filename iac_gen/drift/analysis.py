@@ -11,6 +11,8 @@ Counts, the overall status and the sort order are decided here, once:
 from __future__ import annotations
 
 import json
+from collections import Counter
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from iac_gen import __version__, coverage
@@ -40,7 +42,7 @@ def build_result(run: DriftRun) -> dict[str, Any]:
     # Ties (one endpoint name in several workspaces of a fleet) are ordered by content, not
     # by the order of the workspaces: equal keys then mean equal entries, so the shards of a
     # fleet merge (`iac_gen.report.merge`) into exactly the result of one run.
-    rows = sorted(run.coverage, key=coverage.sort_key)
+    rows = coverage.sort_rows(run.coverage)  # sorted by coverage.sort_key
     by_status = dict.fromkeys(RESOURCE_STATUSES, 0)
     for resource in resources:
         by_status[resource["status"]] += 1
@@ -48,8 +50,8 @@ def build_result(run: DriftRun) -> dict[str, Any]:
     for finding in findings:
         by_severity["waived" if finding["waived"] else finding["severity"]] += 1
     by_outcome = dict.fromkeys(OUTCOMES, 0)
-    for r in rows:
-        by_outcome[r[coverage.OUTCOME]] += 1
+    for outcome, count in Counter(map(itemgetter(coverage.OUTCOME), rows)).items():
+        by_outcome[outcome] += count  # an outcome outside OUTCOMES is an error (KeyError)
     if by_status["not_checked"] or run.errors:
         status = "not_checked"
     elif any(is_drift(f) for f in findings):

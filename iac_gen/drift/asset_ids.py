@@ -7,6 +7,7 @@ casing. All become the lower-case ARM id (or the lower-case `azureml://registrie
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from iac_gen import asset_refs
@@ -35,8 +36,11 @@ class ResourceKey(NamedTuple):
 _ID_SHAPE = ("subscriptions", "resourcegroups", "providers", "workspaces")
 
 
+@lru_cache(maxsize=1 << 17)
 def parse_ml_id(resource_id: str) -> tuple[WorkspaceRef, ResourceKey | None] | None:
-    """Split an ARM id of a workspace, endpoint or deployment; None if it is none of those."""
+    """Split an ARM id of a workspace, endpoint or deployment; None if it is none of those.
+    Remembered per id (the answer is immutable): a drift run parses each live id to scope it
+    and again to match it, and a designed id is usually the live one, spelled alike."""
     parts = resource_id.strip().lower().strip("/").split("/")
     size = len(parts)
     if size not in (8, 10, 12) or "" in parts:
@@ -64,6 +68,8 @@ def canonical_asset_id(value: object, collection: str, ws: WorkspaceRef | None) 
     if not isinstance(value, str):
         return value
     text = value.strip()
+    if text[:1] == "/":  # an ARM id, as Azure returns it (neither `azureml:` form nor a name)
+        return canonical_arm_id(text)
     text = asset_refs.arm_id(text, ignore_case=True) or text
     short = asset_refs.short_ref(text, ignore_case=True)
     if short is not None:

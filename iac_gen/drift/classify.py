@@ -41,8 +41,11 @@ if TYPE_CHECKING:
     from iac_gen.drift.pipeline import DriftRun
 
 _COVERAGE_ORDER = itemgetter(coverage.FIELD, coverage.ARM_PATH)
+_COVERAGE_ORDER_OF_LAYOUT = itemgetter(0, 1)  # (field, arm_path, path)
+_LABEL = itemgetter(0)
 Entries = list[dict[str, Any]]
 Rows = list[coverage.Row]
+Layout = tuple[list[tuple[str, str]], dict[Path_, int]]  # see Outcomes.layout
 
 
 @dataclass(frozen=True)
@@ -226,15 +229,17 @@ class Outcomes:
             for p in self.pairs
             if p.designed is not None and KINDS[p.kind].root
         }
-        # In-sync resources of one shape share their (field, arm_path) list (fleet speed).
-        self.shapes: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+        # Resources of one shape share their coverage layout (`layout`; fleet speed).
+        self.shapes: dict[tuple[Any, ...], Layout] = {}
 
     def resource(
-        self, label: str, pair: Pair, side: Side | None
+        self, label: str, pair: Pair, side: Side | None, dep: str | None = None
     ) -> tuple[str | None, str | None, Rows]:
         """(status, reason, coverage entries in order) for one resource; status None when
-        the live input cannot speak for the resource at all."""
-        dep = deployment_name(pair)
+        the live input cannot speak for the resource at all. `dep`: `deployment_name(pair)`,
+        when the caller has it."""
+        if dep is None:
+            dep = deployment_name(pair)
         spec = (
             pair.designed.spec
             if pair.designed is not None
@@ -341,47 +346,68 @@ class Outcomes:
         entries.sort(key=_COVERAGE_ORDER)
         return "missing", None, entries
 
+    def layout(self, kind: str, dep: str, desired: Mapping[Path_, Any]) -> Layout:
+        """(spec field, ARM path) of each designed leaf, in coverage order (by field and ARM
+        path, ties as designed), and each leaf's place in that order: worked out once per
+        resource shape, as a fleet's resources share a few shapes."""
+        shape = (kind, dep, tuple(desired))
+        found = self.shapes.get(shape)
+        if found is None:
+            ordered = sorted(
+                ((rule_for(kind, path, dep).field, join(path), path) for path in desired),
+                key=_COVERAGE_ORDER_OF_LAYOUT,
+            )
+            found = self.shapes[shape] = (
+                [(f, a) for f, a, _ in ordered],
+                {path: i for i, (_, _, path) in enumerate(ordered)},
+            )
+        return found
+
     def compared(
         self, label: str, pair: Pair, side: Side, dep: str, common: dict[str, Any]
     ) -> tuple[str, str | None, Rows]:
-        """Both sides present. Long on purpose: the fast path of an in-sync resource (entries
-        shared by every resource of one shape) and the path through its differences build
-        the same coverage entries, and are kept side by side so they cannot drift apart."""
+        """Both sides present: each designed leaf matched, drifted or waived (its entry in the
+        place the resource's shape gives it), each set-aside leaf not comparable."""
+        layout, place = self.layout(pair.kind, dep, side.desired)
+        entries = [[label, f, a, "matched", None] for f, a in layout]
         if not side.differences and not side.notes and not side.not_comparable:
-            shape = (pair.kind, dep, tuple(side.desired))
-            names = self.shapes.get(shape)
-            if names is None:
-                names = self.shapes[shape] = sorted(
-                    (rule_for(pair.kind, path, dep).field, join(path)) for path in side.desired
-                )
-            entries = [[label, f, a, "matched", None] for f, a in names]
             return "in_sync", None, entries
+        judged, drifted = self._differences(pair, side, dep, common)
+        for path, outcome in judged.items():
+            entries[place[path]][coverage.OUTCOME] = outcome
+        for path, note in side.notes.items():
+            if path in place:  # a note on a leaf the design does not hold is not shown
+                entries[place[path]][coverage.REASON] = note or None
+        if side.not_comparable:
+            entries += self._not_comparable(common, pair, side, dep, label)
+            entries.sort(key=_COVERAGE_ORDER)
+        return ("modified" if drifted else "in_sync"), None, entries
+
+    def _differences(
+        self, pair: Pair, side: Side, dep: str, common: dict[str, Any]
+    ) -> tuple[dict[Path_, str], bool]:
+        """A finding per difference (designed leaves in their order, then live-only values);
+        returns the outcome of each designed leaf that differs, and whether any finding was
+        made."""
+        desired = side.desired
         differing = {d.path: d for d in side.differences}
+        judged: dict[Path_, str] = {}
         drifted = False
-
-        @cache
-        def written_bodies() -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
-            """Both bodies as written, shaped like the flat maps; built only on a difference."""
-            designed = pair.designed.body if pair.designed is not None else None
-            return (
-                KINDS[pair.kind].shape(designed) if designed is not None else None,
-                KINDS[pair.kind].shape(pair.live) if pair.live is not None else None,
-            )
-
-        entries = []
-        for path in (*side.desired, *(p for p in differing if p not in side.desired)):
-            rule = rule_for(pair.kind, path, dep)
-            diff = differing.get(path)
-            if diff is None:
-                entries.append(_coverage(label, rule.field, path, "matched", side.notes.get(path)))
-                continue
+        written: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None] | None = None
+        ordered = [p for p in desired if p in differing]
+        ordered += [p for p in differing if p not in desired]
+        for path in ordered:
+            diff = differing[path]
             if diff.change == "added" and not known_field(pair.kind, path):
                 continue  # live-only values at paths the tables do not know are not judged
+            rule = rule_for(pair.kind, path, dep)
             arm_path = join(path)
             severity, category = rule.severity, rule.category
             if diff.change == "added" and rule.added is not None:
                 severity, category = rule.added
-            designed_body, live_body = written_bodies()
+            if written is None:  # both bodies as written, shaped like the flat maps
+                written = _written_bodies(pair)
+            designed_body, live_body = written
             expected = as_written(designed_body, pair.kind, path, diff.expected, pair.ws)
             actual = as_written(live_body, pair.kind, path, diff.actual, pair.ws)
             finding = self.classifier.finding(
@@ -397,12 +423,9 @@ class Outcomes:
             )
             self.findings.append(finding)
             drifted = True
-            if path in side.desired:
-                outcome = "waived" if finding["waived"] else "drifted"
-                entries.append(_coverage(label, rule.field, path, outcome, side.notes.get(path)))
-        entries += self._not_comparable(common, pair, side, dep, label)
-        entries.sort(key=_COVERAGE_ORDER)
-        return ("modified" if drifted else "in_sync"), None, entries
+            if path in desired:
+                judged[path] = "waived" if finding["waived"] else "drifted"
+        return judged, drifted
 
     def _not_comparable(
         self, common: dict[str, Any], pair: Pair, side: Side, dep: str, label: str
@@ -428,6 +451,15 @@ class Outcomes:
             )
             entries.append(_coverage(label, rule.field, path, "not_comparable", why))
         return entries
+
+
+def _written_bodies(pair: Pair) -> tuple[Mapping[str, Any] | None, Mapping[str, Any] | None]:
+    """Both bodies as written, shaped as they were compared; built only on a difference."""
+    designed = pair.designed.body if pair.designed is not None else None
+    return (
+        KINDS[pair.kind].shape(designed) if designed is not None else None,
+        KINDS[pair.kind].shape(pair.live) if pair.live is not None else None,
+    )
 
 
 def _get(body: Mapping[str, Any], path: Path_) -> Any:
@@ -482,11 +514,15 @@ def step_classify(run: DriftRun) -> None:
     (resources by label, then spec field and ARM path)."""
     outcomes = Outcomes(run.pairs, run.book, run.live_label)
     sides = {id(side.pair): side for side in run.sides}
-    labelled = sorted(((resource_label(p), p) for p in run.pairs), key=lambda lp: lp[0])
-    for label, pair in labelled:
-        status, reason, entries = outcomes.resource(label, pair, sides.get(id(pair)))
-        status, code = code_assets.judge(run, label, pair, sides.get(id(pair)), outcomes, status)
-        run.coverage.extend(sorted([*entries, *code], key=_COVERAGE_ORDER))
+    named = ((p, deployment_name(p)) for p in run.pairs)
+    labelled = sorted(((KINDS[p.kind].label(p, dep), p, dep) for p, dep in named), key=_LABEL)
+    for label, pair, dep in labelled:
+        side = sides.get(id(pair))
+        status, reason, entries = outcomes.resource(label, pair, side, dep)
+        status, code = code_assets.judge(run, label, pair, side, outcomes, status, dep)
+        if code:  # the entries come sorted; the code's entry takes its place among them
+            entries = sorted([*entries, *code], key=_COVERAGE_ORDER)
+        run.coverage.extend(entries)
         if status is not None:  # None: not judged at all (the live input cannot say)
             run.resources.append(resource_entry(label, pair, status, reason))
         if KINDS[pair.kind].traffic and pair.designed is not None:

@@ -38,15 +38,19 @@ SEVERITY, CATEGORY = "high", "code"
 NOT_COMPARABLE = ("info", "code")
 
 
-def _local_code(pair: Any) -> Any:
-    """The LocalAsset of the designed deployment's local code folder, or None."""
+def _local_code(pair: Any, deployment: str | None = None) -> Any:
+    """The LocalAsset of the designed deployment's local code folder, or None; `deployment`
+    is its name as the spec spells it, when the caller knows it already."""
     if not KINDS[pair.kind].runs_code or pair.designed is None:
         return None
     from iac_gen.desired.local_assets import local_assets
     from iac_gen.drift.classify import deployment_name
 
-    name = deployment_name(pair)
-    for asset in local_assets(pair.designed.spec, missing_ok=True):
+    assets = local_assets(pair.designed.spec, missing_ok=True)
+    if not assets:  # most specs deploy registered code only
+        return None
+    name = deployment_name(pair) if deployment is None else deployment
+    for asset in assets:
         if asset.role == "code" and asset.deployment == name:
             return asset
     return None
@@ -83,7 +87,13 @@ def _indexes(run: Any) -> tuple[dict[str, Mapping[str, Any]], dict[str, Mapping[
 
 
 def judge(
-    run: Any, label: str, pair: Any, side: Any, outcomes: Any, status: str | None
+    run: Any,
+    label: str,
+    pair: Any,
+    side: Any,
+    outcomes: Any,
+    status: str | None,
+    deployment: str | None = None,
 ) -> tuple[str | None, list[coverage.Row]]:
     """(status, coverage entries) for the code of one compared deployment; findings go to
     `outcomes.findings`. Other resources pass through unchanged.
@@ -91,12 +101,15 @@ def judge(
     Long on purpose: each way the judgement can end (no code asset, the version unread or
     absent, no hash, another hash version, equal, different) is one step of a ladder read
     top to bottom, each with its own finding and coverage entry."""
-    asset = _local_code(pair)
-    if asset is None or side is None or side.live is None or pair.live is None:
+    if side is None or side.live is None or pair.live is None:
+        return status, []
+    asset = _local_code(pair, deployment)
+    if asset is None:
         return status, []
     from iac_gen.drift.classify import deployment_name, rule_for
 
-    field = rule_for(pair.kind, CODE_PATH, deployment_name(pair)).field
+    dep = deployment_name(pair) if deployment is None else deployment
+    field = rule_for(pair.kind, CODE_PATH, dep).field
     live_id = _live_code_id(pair.live)
     expected = f"hash_sha256 {asset.content_hash}"
     common = {

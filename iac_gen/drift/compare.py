@@ -37,18 +37,18 @@ def compare(desired: Flat, live: Flat) -> list[Difference]:
     """Leaf differences between two flat maps, sorted by path; empty when they agree."""
     if desired == live:
         return []
-    paths: list[Path_] = []
+    get_live = live.get
+    # The leaves `!=` separates: designed ones that differ or are not live, then live-only ones.
+    paths = [key for key, left in desired.items() if left != get_live(key, _ABSENT)]
+    paths += [key for key in live if key not in desired]
     unsure = False
-    get_desired, get_live = desired.get, live.get
-    for key in desired.keys() | live.keys():
-        left, right = get_desired(key, _ABSENT), get_live(key, _ABSENT)
-        if left != right:
-            paths.append(key)
-            unsure = unsure or not (
-                left is _ABSENT
-                or right is _ABSENT
-                or (type(left) is type(right) and type(left) in _PLAIN)
-            )
+    for key in paths:
+        left, right = desired.get(key, _ABSENT), get_live(key, _ABSENT)
+        unsure = unsure or not (
+            left is _ABSENT
+            or right is _ABSENT
+            or (type(left) is type(right) and type(left) in _PLAIN)
+        )
     if unsure:
         # deepdiff judges all the differing leaves together, as it always did: taken one
         # kind at a time its answer on a mixed set can differ (a change it reports at the

@@ -59,6 +59,7 @@ class _Node:
         "asset",
         "children",
         "dropped",
+        "exact",
         "memo",
         "pattern",
         "plain",
@@ -67,8 +68,11 @@ class _Node:
         "system_keys",
     )
 
-    def __init__(self, rules: KindRules, pattern: Path_):
+    def __init__(self, rules: KindRules, pattern: Path_, exact: bool):
         self.pattern = pattern
+        # No map above: a body's path to this node is the pattern itself, so the walk keys
+        # its leaves by the pattern (one tuple shared by every body) instead of building one.
+        self.exact = exact
         self.as_map = rules.maps.get(pattern)
         self.dropped = pattern in rules.drop
         self.asset = pattern in rules.assets
@@ -85,7 +89,7 @@ class _Node:
         self.children: dict[str, _Node] = {}
         self.star: _Node | None = None
         # Canonical forms of repeated strings (enums, durations): a fleet repeats them a lot.
-        self.memo: dict[str, Any] = {}
+        self.memo: dict[Any, Any] = {}  # by text; asset ids by (text, workspace)
 
 
 @dataclass
@@ -101,6 +105,7 @@ class KindRules:
     quantities: dict[Path_, str] = field(default_factory=dict)
     defaults: list[tuple[Path_, Any, tuple[Path_, Any] | None]] = field(default_factory=list)
     root: _Node | None = None
+    reconcile: _Reconcile | None = None  # built on first use (`_reconcile_plan`)
 
     def child(self, node: _Node, key: str) -> _Node:
         """The node of `key` under `node` (a map's keys all share its `*` node). Remembered
@@ -108,11 +113,11 @@ class KindRules:
         file with a million distinct keys gets nodes that are not kept."""
         if node.as_map is not None:
             if node.star is None:
-                node.star = _Node(self, (*node.pattern, "*"))
+                node.star = _Node(self, (*node.pattern, "*"), exact=False)
             return node.star
         found = node.children.get(key)
         if found is None:
-            found = _Node(self, (*node.pattern, key))
+            found = _Node(self, (*node.pattern, key), exact=node.exact)
             if len(node.children) < _CHILDREN_LIMIT:
                 node.children[key] = found
         return found
@@ -186,7 +191,7 @@ def normalise(body: Mapping[str, Any], kind: str, ws: WorkspaceRef | None = None
     rules = rules_for(kind)
     out: Flat = {}
     if rules.root is None:
-        rules.root = _Node(rules, ())
+        rules.root = _Node(rules, (), exact=True)
     _walk(rules, body, (), rules.root, ws, out)
     for pattern, value, when in rules.defaults:
         if pattern in out:
@@ -205,56 +210,109 @@ def _walk(
     ws: WorkspaceRef | None,
     out: Flat,
 ) -> None:
-    # Hot loop of fleet runs: one node look-up per key (see `_Node`), a memo for strings.
+    # Hot loop of fleet runs: one node look-up per key (see `_Node`), a memo for strings, the
+    # node's pattern as the path where no map is above it.
     as_map = node.as_map
+    if as_map is not None:
+        _walk_map(rules, obj, path, node, as_map, ws, out)
+        return
     children = node.children
+    exact = node.exact
     for raw_key, value in obj.items():
         if value is None:
             continue
-        if as_map is not None:
-            key = _canonical_key(str(raw_key), as_map.key_case)
-            child = node.star or rules.child(node, key)
-            if node.system_keys and key.lower() in _SYSTEM_KEYS:
-                continue
-            if as_map.presence:  # the key is the value: an id that is present
-                out[(*path, key)] = key
-                continue
-            if as_map.drop_zero and value == 0:
-                continue
-        else:
+        child = children.get(raw_key) if type(raw_key) is str else None
+        if child is None:
             key = raw_key if type(raw_key) is str else str(raw_key)
-            child = children.get(key) or rules.child(node, key)
+            child = rules.child(node, key)
         if child.dropped:
             continue
+        at = child.pattern if exact else (*path, child.pattern[-1])
         kind = type(value)
-        if kind is dict:
-            if value:
-                _walk(rules, value, (*path, key), child, ws, out)
-            continue
-        if kind is str and not child.asset:
+        if kind is str:
             if child.plain:
-                out[(*path, key)] = value
+                out[at] = value
                 continue
-            memo = child.memo
-            canonical = memo.get(value, _UNSET)
-            if canonical is _UNSET:
-                if len(memo) > _MEMO_LIMIT:
-                    memo.clear()
-                canonical = memo[value] = canonical_value(rules, child.pattern, value, ws)
-            out[(*path, key)] = canonical
-            continue
-        if kind is int or kind is bool or kind is float:
-            if child.quantity:
-                value = canonical_value(rules, child.pattern, value, ws)
-            out[(*path, key)] = value
-            continue
-        if isinstance(value, Mapping):
+            if not child.asset:  # enums, durations, ...: a fleet repeats a few spellings
+                canonical = child.memo.get(value, _UNSET)
+                if canonical is not _UNSET:
+                    out[at] = canonical
+                    continue
+            _leaf(rules, child, at, value, ws, out)
+        elif kind is dict:
             if value:
-                _walk(rules, value, (*path, key), child, ws, out)
+                _walk(rules, value, at, child, ws, out)
+        elif (kind is int or kind is bool) and not child.quantity:
+            out[at] = value
+        else:  # the rest as `_leaf` takes it: memo, quantities, other types
+            _leaf(rules, child, at, value, ws, out)
+
+
+def _walk_map(
+    rules: KindRules,
+    obj: Mapping[str, Any],
+    path: Path_,
+    node: _Node,
+    as_map: tables.MapPath,
+    ws: WorkspaceRef | None,
+    out: Flat,
+) -> None:
+    """A map of `MAPS`: one leaf per key, the key compared as the table says."""
+    child = node.star or rules.child(node, "")
+    key_case = as_map.key_case
+    for raw_key, value in obj.items():
+        if value is None:
             continue
-        if isinstance(value, list) and not value:
+        key = _canonical_key(str(raw_key), key_case)
+        if node.system_keys and key.lower() in _SYSTEM_KEYS:
             continue
-        out[(*path, key)] = canonical_value(rules, child.pattern, value, ws)
+        if as_map.presence:  # the key is the value: an id that is present
+            out[(*path, key)] = key
+            continue
+        if as_map.drop_zero and value == 0:
+            continue
+        if child.dropped:
+            continue
+        _leaf(rules, child, (*path, key), value, ws, out)
+
+
+def _leaf(
+    rules: KindRules, child: _Node, path: Path_, value: Any, ws: WorkspaceRef | None, out: Flat
+) -> None:
+    """One value of a body at `path` (pattern `child`): a nested object is walked, a leaf
+    canonicalised into `out`."""
+    kind = type(value)
+    if kind is str:
+        out[path] = _canonical_text(rules, child, value, ws)
+        return
+    if kind is dict:
+        if value:
+            _walk(rules, value, path, child, ws, out)
+        return
+    if kind is int or kind is bool or kind is float:
+        out[path] = canonical_value(rules, child.pattern, value, ws) if child.quantity else value
+        return
+    if isinstance(value, Mapping):
+        if value:
+            _walk(rules, value, path, child, ws, out)
+        return
+    if isinstance(value, list) and not value:
+        return
+    out[path] = canonical_value(rules, child.pattern, value, ws)
+
+
+def _canonical_text(rules: KindRules, node: _Node, value: str, ws: WorkspaceRef | None) -> Any:
+    """`canonical_value` of text at `node`, remembered per node (asset ids per workspace)."""
+    if node.plain:
+        return value
+    memo = node.memo
+    memo_key = (value, ws) if node.asset else value  # asset ids expand per workspace
+    canonical = memo.get(memo_key, _UNSET)
+    if canonical is _UNSET:
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        canonical = memo[memo_key] = canonical_value(rules, node.pattern, value, ws)
+    return canonical
 
 
 def as_written(
@@ -267,8 +325,10 @@ def as_written(
     if body is None or not isinstance(value, str):
         return value
     rules = rules_for(kind)
+    if rules.root is None:
+        rules.root = _Node(rules, (), exact=True)
     node: Any = body
-    pattern: Path_ = ()
+    pattern = rules.root  # the table node of the path so far (a map's keys share `*`)
     for key in path:
         if not isinstance(node, Mapping):
             return value
@@ -279,8 +339,8 @@ def as_written(
             if len(found) != 1:
                 return value
             node = node[found[0]]
-        pattern = (*pattern, "*") if pattern in rules.maps else (*pattern, key)
-    if isinstance(node, str) and canonical_value(rules, pattern, node, ws) == value:
+        pattern = rules.child(pattern, key)
+    if isinstance(node, str) and _canonical_text(rules, pattern, node, ws) == value:
         return node
     return value
 
@@ -350,17 +410,57 @@ def _intersects(a: tuple[str | None, str | None], b: tuple[str | None, str | Non
     return low is None or high is None or low < high
 
 
+@dataclass
+class _Reconcile:
+    """The tables that need both sides, for one kind, with their paths split and their
+    api-version dates cut once (not for every resource of a fleet)."""
+
+    written: list[Path_]  # SERVICE_WRITTEN_KEYS: (*map, key)
+    kept: list[tuple[Path_, Path_, Any, str]]  # KEPT_WHEN_UNSET: path, when path, value, why
+    omitted: list[Path_]  # SHAPE_OMITTED
+    versioned: list[tuple[Path_, str | None, str | None, tables.VersionedField]]
+
+
+def _reconcile_plan(kind: str) -> _Reconcile:
+    """Kept with the kind's compiled tables, so clearing `rules_for` clears it too."""
+    rules = rules_for(kind)
+    if rules.reconcile is None:
+        rules.reconcile = _compile_reconcile(kind, rules)
+    return rules.reconcile
+
+
+def _compile_reconcile(kind: str, rules: KindRules) -> _Reconcile:
+    return _Reconcile(
+        written=[(*split(w.path), w.key) for w in tables.SERVICE_WRITTEN_KEYS if w.kind == kind],
+        kept=[
+            (
+                split(k.path),
+                split(k.when[0]),
+                canonical_value(rules, split(k.when[0]), k.when[1], None),
+                k.reason,
+            )
+            for k in tables.KEPT_WHEN_UNSET
+            if k.kind == kind
+        ],
+        omitted=[split(o.path) for o in tables.SHAPE_OMITTED if o.kind == kind],
+        versioned=[
+            (split(e.path), _api_date(e.since), _api_date(e.until), e)
+            for e in tables.API_VERSIONED
+            if e.kind == kind
+        ],
+    )
+
+
 def _live_api_range(
-    kind: str, live_body: Mapping[str, Any] | None
+    plan: _Reconcile, live_body: Mapping[str, Any] | None
 ) -> tuple[str | None, str | None]:
     """The api-versions a live body can come from, narrowed by the versioned keys it carries
     (a GET serialises every property of its api-version; a body with `privateNetworkConnection`
     is a 2022-02-01-preview one). Shapes that drop empty keys narrow nothing."""
     low: str | None = None
     high: str | None = None
-    for entry in tables.API_VERSIONED:
-        if entry.kind == kind and _has_key(live_body, split(entry.path)):
-            since, until = _api_date(entry.since), _api_date(entry.until)
+    for path, since, until, _ in plan.versioned:
+        if _has_key(live_body, path):
             if since and (low is None or since > low):
                 low = since
             if until and (high is None or until < high):
@@ -377,44 +477,34 @@ def reconcile(
 ) -> dict[Path_, str]:
     """Apply the tables that need both sides, in place; returns the paths set aside as not
     comparable, with the reason."""
+    plan = _reconcile_plan(kind)
     set_aside: dict[Path_, str] = {}
-    for written in tables.SERVICE_WRITTEN_KEYS:
-        if written.kind != kind:
-            continue
-        path = (*split(written.path), written.key)
+    for path in plan.written:
         if path in live and path not in desired:
             del live[path]
-    for kept in tables.KEPT_WHEN_UNSET:
-        if kept.kind != kind:
-            continue
-        path = split(kept.path)
-        rules = rules_for(kind)
-        when_path = split(kept.when[0])
-        when_value = canonical_value(rules, when_path, kept.when[1], None)
+    for path, when_path, when_value, reason in plan.kept:
         if path in live and path not in desired and desired.get(when_path) == when_value:
             del live[path]
-            set_aside[path] = kept.reason
-    for omitted in tables.SHAPE_OMITTED:
-        path = split(omitted.path)
-        if omitted.kind == kind and path not in live and not _has_key(live_body, path):
+            set_aside[path] = reason
+    for path in plan.omitted:
+        if path not in live and not _has_key(live_body, path):
             desired.pop(path, None)
+    if not plan.versioned:
+        return set_aside
     designed_api = _api_date(str(designed_body.get("apiVersion") or "")) or None
-    live_range = _live_api_range(kind, live_body)
-    for entry in tables.API_VERSIONED:
-        if entry.kind != kind:
-            continue
-        since, until = _api_date(entry.since), _api_date(entry.until)
+    live_range = _live_api_range(plan, live_body)
+    for prefix, since, until, entry in plan.versioned:
         designed_has = designed_api is None or (
             (since is None or designed_api >= since) and (until is None or designed_api < until)
         )
         live_has = _intersects((since, until), live_range)
         if designed_has and live_has:
             continue
-        prefix = split(entry.path)
-        in_desired = [p for p in desired if p[: len(prefix)] == prefix]
+        size = len(prefix)
+        in_desired = [p for p in desired if p[:size] == prefix]
         for p in in_desired:
             del desired[p]
-        for p in [p for p in live if p[: len(prefix)] == prefix]:
+        for p in [p for p in live if p[:size] == prefix]:
             del live[p]
         if in_desired:  # the design says something that cannot be checked here
             where = "the live body's" if designed_has else f"the design's ({designed_api})"
