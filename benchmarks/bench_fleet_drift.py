@@ -11,7 +11,7 @@ per run, as child processes measured the same way (benchmarks/_measure.py):
 - native only: the same with every report format, compared with the json-only run.
 
 Targets (issue 13): drift <= 2.0x its floor; every format <= 1.3x json-only; peak memory at
-10,000 endpoints <= 1 GiB (sum over the process tree). Usage:
+10,000 endpoints <= 1 GiB (the process tree's summed proportional set size, `_measure.py`). Usage:
 
     .venv/bin/python benchmarks/bench_fleet_drift.py [--shape native|cliv2] [--endpoints N]
         [--runs 3] [--phases] [--keep]
