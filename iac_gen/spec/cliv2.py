@@ -73,6 +73,7 @@ class ParsedFile:
     positions: dict[RawPath, Location]
     kind: str  # native | endpoint | deployment | sidecar
     compute_kind: str | None = None  # managed | kubernetes, from $schema
+    folder: Path | None = None  # the resolved folder, when discovery knows it already
 
 
 def classify(data: Mapping[str, Any], explicit: bool) -> tuple[str | None, str | None]:
@@ -155,12 +156,16 @@ def _endpoint_name(item: ParsedFile) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _folder_resolver() -> Callable[[Path], Path]:
-    """`path.resolve().parent`, with each folder resolved once (a fleet has thousands of
-    files in hundreds of folders; resolving walks every component of the path)."""
+def _folder_resolver() -> Callable[[ParsedFile], Path]:
+    """`path.resolve().parent` of a file: the one discovery found, else with each folder
+    resolved once (a fleet has thousands of files in hundreds of folders; resolving walks
+    every component of the path)."""
     real: dict[str, Path] = {}
 
-    def folder_of(path: Path) -> Path:
+    def folder_of(item: ParsedFile) -> Path:
+        if item.folder is not None:
+            return item.folder
+        path = item.path
         if os.path.islink(path):
             return path.resolve().parent  # a linked file belongs to its target's folder
         parent = os.path.dirname(path) or "."
@@ -188,7 +193,7 @@ def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]
     folders: dict[Path, list[ParsedFile]] = {}
     folder_of = _folder_resolver()
     for item in files:
-        folders.setdefault(folder_of(item.path), []).append(item)
+        folders.setdefault(folder_of(item), []).append(item)
     endpoints: dict[Path, ParsedFile] = {}
     members: dict[Path, list[ParsedFile]] = {}
     sidecars: dict[Path, list[ParsedFile]] = {}
@@ -254,7 +259,7 @@ def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]
             continue
         doc = _fold(implied_ep, deps, diags)
         doc.implied_endpoint = True
-        folder = folder_of(deps[0].path)
+        folder = folder_of(deps[0])
         _join_sidecars(doc, sidecars.pop(folder, []), diags)
         docs.append(doc)
     for items in sidecars.values():

@@ -129,8 +129,10 @@ def _read_all(candidates: list[Candidate]) -> list[tuple[ParsedFile | None, list
     if results is None:
         results = [_read_one(cand) for cand in candidates]
     out: list[tuple[ParsedFile | None, list[Diagnostic]]] = []
-    for parsed, found, digests in results:
+    for cand, (parsed, found, digests) in zip(candidates, results, strict=True):
         adopt_remembered(digests)  # the worker's reads count as read here: hashed once
+        if parsed is not None:
+            parsed.folder = cand.folder  # set here: a worker need not send it back
         out.append((parsed, found))
     return out
 
