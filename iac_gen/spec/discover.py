@@ -41,14 +41,17 @@ def _regular(entry: os.DirEntry[str]) -> bool:
         return True
 
 
-def _walk(folder: Path) -> list[tuple[Path, Path]]:
-    """(file, resolved file) pairs in `os.walk` order (a folder's files sorted, then its
-    sub-folders sorted; linked folders are not entered), from one `os.scandir` per folder.
+def _walk(folder: Path) -> list[tuple[Path, Path, Path]]:
+    """(file, resolved file, resolved folder) in `os.walk` order (a folder's files sorted,
+    then its sub-folders sorted; linked folders are not entered), from one `os.scandir` per
+    folder.
 
     Only the given folder is resolved (`os.path.realpath`, a system call per component):
     a sub-folder entered is never a link, so its resolved form is its parent's plus its
-    name. A fleet of CLI v2 folders otherwise resolved every folder from the root again."""
-    found: list[tuple[Path, Path]] = []
+    name. A fleet of CLI v2 folders otherwise resolved every folder from the root again.
+    The files of one folder share its `Path` objects: each folder is parsed (and, when
+    files are grouped by folder, hashed) once."""
+    found: list[tuple[Path, Path, Path]] = []
     # Windows junctions are no links to `is_symlink` but `realpath` resolves them.
     derive = os.name != "nt"
 
@@ -74,12 +77,18 @@ def _walk(folder: Path) -> list[tuple[Path, Path]]:
                 files.append(entry)
         if not derive and files:
             real_dir = os.path.realpath(dirpath)
+        given = real = None
         for entry in sorted(files, key=lambda e: e.name):
             if not _regular(entry):
                 continue  # a named pipe would block the read; devices and sockets are no specs
-            path = Path(dirpath, entry.name)
-            resolved = path.resolve() if entry.is_symlink() else Path(real_dir, entry.name)
-            found.append((path, resolved))
+            if given is None or real is None:
+                given, real = Path(dirpath), Path(real_dir)
+            path = given / entry.name
+            if entry.is_symlink():
+                resolved = path.resolve()
+                found.append((path, resolved, resolved.parent))
+            else:
+                found.append((path, real / entry.name, real))
         for name in sorted(subfolders):
             visit(os.path.join(dirpath, name), os.path.join(real_dir, name))
 
@@ -108,7 +117,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Candidate], list[Diagnostic]]:
                         Location(str(path), 0, 0),
                     )
                 )
-            entries = [(Candidate(f, False, key.parent), key) for f, key in files]
+            entries = [(Candidate(f, False, parent), key) for f, key, parent in files]
         elif path.exists():
             key = path.resolve()
             entries = [(Candidate(path, True, key.parent), key)]

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iac_gen.resources import load_schema
 from iac_gen.spec import yaml_source
@@ -151,3 +153,55 @@ def test_discovery_still_resolves_file_links_and_linked_folders(tmp_path: Path) 
     found, diags = discover([real, tmp_path / "linked", real / "a.yaml"])
     assert diags == []
     assert [c.path for c in found] == [real / "a.yaml"]
+
+
+def _spec_paths_reference(positions: dict[Any, Any], names: list[str]) -> dict[str, Any]:
+    """The spec-path table as it was written: every path joined part by part."""
+    out: dict[str, Any] = {}
+    for raw, loc in positions.items():
+        parts = [str(p) for p in raw]
+        if len(raw) >= 2 and raw[0] == "deployments" and isinstance(raw[1], int):
+            index = raw[1]
+            parts[1] = names[index] if 0 <= index < len(names) else str(index)
+        out.setdefault(".".join(parts), loc)
+    return out
+
+
+_PART = st.one_of(
+    st.sampled_from(["deployments", "name", "blue", "a.b", "", "0", "code"]),
+    st.integers(min_value=-1, max_value=4),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    raws=st.lists(st.lists(_PART, max_size=5).map(tuple), max_size=40),
+    names=st.lists(st.sampled_from(["blue", "green", "1", "deployments"]), max_size=4),
+    parents_first=st.booleans(),
+)
+def test_spec_path_table_equals_joining_each_path(raws, names, parents_first) -> None:
+    """Joining each path from its parent's text gives the part-by-part table, in any order
+    (a path whose parent is not recorded, or comes later, included)."""
+    from iac_gen.spec.document import _spec_paths
+
+    if parents_first:  # the usual order: every prefix first, as the loaders record them
+        raws = [raw[:n] for raw in raws for n in range(len(raw) + 1)]
+    positions = {raw: i for i, raw in enumerate(raws)}
+    got = _spec_paths(positions, names)
+    want = _spec_paths_reference(positions, names)
+    assert got == want and list(got) == list(want)
+
+
+@pytest.mark.parametrize("path", FIXTURE_YAML[:40], ids=lambda p: str(p.relative_to(ROOT)))
+def test_spec_path_table_of_fixtures_equals_joining_each_path(path: Path) -> None:
+    from iac_gen.spec.document import _deployment_key, _spec_paths
+
+    try:
+        docs = yaml_source.parse_yaml(path)
+    except Exception:
+        pytest.skip("not readable YAML")
+    for doc in docs:
+        deps = doc.data.get("deployments") if isinstance(doc.data, dict) else None
+        count = len(deps) if isinstance(deps, list) else 0
+        names = [_deployment_key(doc.data, i) for i in range(count)]
+        assert _spec_paths(doc.positions, names) == _spec_paths_reference(doc.positions, names)
