@@ -239,24 +239,64 @@ _MISSING = object()
 
 @cache
 def _fast_loader() -> Any:
-    """libyaml's composer with the standard resolver, memoised: specs repeat their scalars."""
+    """libyaml's composer with no Python call per node (see `_Tags`), or None."""
     base = getattr(yaml, "CSafeLoader", None)
     if base is None or base.yaml_path_resolvers:
         return None  # no libyaml, or resolution that depends on more than the scalar
-    resolved: dict[tuple[Any, Any, Any], str] = {}
-    plain_resolve = base.resolve
 
     class FastLoader(base):  # type: ignore[misc, valid-type]
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            key = (kind, value, implicit)
-            tag = resolved.get(key)
-            if tag is None:
-                tag = plain_resolve(self, kind, value, implicit)
-                if len(resolved) < 8192:
-                    resolved[key] = tag
-            return tag
+        # libyaml's composer calls three methods per node: `descend_resolver(parent, index)`
+        # and `ascend_resolver()` around it, to follow path resolvers (there are none:
+        # checked above), and `resolve(kind, value, implicit)` for an untagged node's tag.
+        # C callables that take the same arguments cost no Python frame: the first two do
+        # nothing, and `resolve` keeps its arguments as the node's tag, a
+        # `slice(kind, value, implicit)` that `_walk_nodes` resolves (`_Tags`).
+        descend_resolver = slice
+        ascend_resolver = tuple
+        resolve = slice
 
     return FastLoader
+
+
+class _Tags:
+    """What the standard resolver makes of an untagged plain scalar, and its value, as
+    `Resolver.resolve` and the core constructors give it; remembered per text.
+
+    Only texts whose first character has an implicit resolver (digits, signs, `~`, `y`, `n`,
+    `t`, `f`, `o`, ...) can be anything but a string: the others are strings at once."""
+
+    def __init__(self, base: Any):
+        self.resolver = base("")  # the loader's own resolver tables and defaults
+        self.resolve = base.resolve
+        table = base.yaml_implicit_resolvers
+        # A wildcard resolver (key None) may match any text: then every text is looked up.
+        self.firsts: frozenset[Any] | None = None if None in table else frozenset(table)
+        self.values: dict[str, Any] = {}
+
+    def value(self, text: str, implicit: Any) -> Any:
+        """The scalar's value; _Unusual for what the event folder reports (or handles)."""
+        tag = self.resolve(self.resolver, yaml.ScalarNode, text, implicit)
+        if tag in _STRING_TAGS:
+            value: Any = text
+        else:
+            build = _PLAIN_TAGS.get(tag)
+            if build is None:
+                raise _Unusual
+            try:
+                value = build(yaml.ScalarNode(tag, text))
+            except _BAD_SCALAR:
+                raise _Unusual from None
+            if type(value) is float and not math.isfinite(value):
+                raise _Unusual  # the event folder reports it (IAC015)
+        if len(self.values) < 8192:
+            self.values[text] = value
+        return value
+
+
+@cache
+def _tags() -> _Tags:
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _Tags(base)
 
 
 class _Unusual(Exception):
@@ -311,6 +351,9 @@ def _walk_nodes(
     scalar_node = yaml.ScalarNode
     scalar_cache = _SCALAR_CACHE
     string_tags = _STRING_TAGS
+    tags = _tags()
+    firsts = tags.firsts
+    plain_values = tags.values
     positions: dict[RawPath, Location] = {}
     seen: set[int] = set()
     mark = root.start_mark
@@ -331,6 +374,16 @@ def _walk_nodes(
         kind = type(node)
         if kind is scalar_node:
             tag = node.tag
+            if type(tag) is slice:  # untagged: (kind, text, implicit), see _fast_loader
+                text = node.value
+                if not tag.step[0]:  # not plain (quoted): a string, as the resolver says
+                    parent[slot] = text
+                elif firsts is not None and text[:1] not in firsts:
+                    parent[slot] = text  # no implicit resolver starts with this character
+                else:
+                    value = plain_values.get(text, _MISSING)
+                    parent[slot] = tags.value(text, tag.step) if value is _MISSING else value
+                continue
             if tag in string_tags:
                 parent[slot] = node.value
                 continue
@@ -355,7 +408,7 @@ def _walk_nodes(
         items: list[tuple[Any, Any, Any, RawPath, Location, int]] = []
         level = depth + 1
         if kind is mapping_node:
-            if node.tag != _MAP_TAG:
+            if node.tag != _MAP_TAG and type(node.tag) is not slice:  # slice: untagged
                 raise _Unusual
             mapping: dict[str, Any] = {}
             parent[slot] = mapping
@@ -382,7 +435,7 @@ def _walk_nodes(
                     )
                 )
         elif kind is sequence_node:
-            if node.tag != _SEQ_TAG:
+            if node.tag != _SEQ_TAG and type(node.tag) is not slice:
                 raise _Unusual
             sequence: list[Any] = [None] * len(node.value)
             parent[slot] = sequence
