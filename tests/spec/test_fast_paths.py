@@ -205,3 +205,78 @@ def test_spec_path_table_of_fixtures_equals_joining_each_path(path: Path) -> Non
         count = len(deps) if isinstance(deps, list) else 0
         names = [_deployment_key(doc.data, i) for i in range(count)]
         assert _spec_paths(doc.positions, names) == _spec_paths_reference(doc.positions, names)
+
+
+_SCALAR_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            "1",
+            "-1",
+            "+7",
+            "0x1F",
+            "0o17",
+            "017",
+            "1_000",
+            "1.5",
+            "-.5",
+            "1e3",
+            "1.0e+400",
+            ".inf",
+            "-.Inf",
+            ".nan",
+            "yes",
+            "No",
+            "TRUE",
+            "off",
+            "On",
+            "y",
+            "n",
+            "~",
+            "null",
+            "Null",
+            "",
+            "2026-05-01",
+            "2026-05-01T10:00:00Z",
+            "12:30",
+            "190:20:30",
+            "=",
+            "<<",
+            "a b",
+            "Standard_DS3_v2",
+            "azureml:m:1",
+            "0.",
+            "._",
+            "-",
+            "+",
+            "1__0",
+            "0b101",
+        ]
+    ),
+    st.text(alphabet="0123456789+-._xobeEyYnNtTfF~:", min_size=1, max_size=6),
+)
+_STYLE = st.sampled_from(["{}", "'{}'", '"{}"', "! {}", "!!str {}", "!!int {}", "!!float {}"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(scalars=st.lists(st.tuples(_SCALAR_TEXT, _STYLE), min_size=1, max_size=6))
+def test_fast_yaml_reader_resolves_scalars_as_the_event_folder(scalars) -> None:
+    """Untagged scalars are resolved by the fast reader itself (not libyaml's callback): the
+    same values and types as the event folder, or it steps aside where the folder reports."""
+    lines = []
+    for index, (text, style) in enumerate(scalars):
+        quoted = text.replace("'", "''") if style.startswith("'") else text
+        lines.append(f"k{index}: {style.format(quoted)}")
+    lines.append(f"seq: [{', '.join(style.format(t) for t, style in scalars if style == '{}')}]")
+    text = "\n".join(lines) + "\n"
+    try:
+        careful = yaml_source._Folder("f.yaml").run(text)
+    except Exception:
+        careful = None
+    fast = yaml_source._compose_fast(text, "f.yaml")
+    if fast is None:
+        return
+    assert careful is not None and len(careful) == 1
+    got, want = fast[0].data, careful[0].data
+    assert repr(got) == repr(want)
+    assert [type(v) for v in got.values()] == [type(v) for v in want.values()]
+    assert list(fast[0].positions.items()) == list(careful[0].positions.items())
