@@ -121,17 +121,44 @@ _FREE_TEXT = frozenset({"description", "tags"})
 
 
 def find_placeholder(data: Any, raw: RawPath = ()) -> tuple[RawPath, str] | None:
-    """The first unfilled placeholder in a file's values (free text is not searched)."""
+    """The first unfilled placeholder in a file's values (free text is not searched).
+
+    Nearly every file has none: one pass over the values says so without building a path
+    per value, and without the pattern for text that holds none of `{`, `<` and `_` (each
+    placeholder form needs one of them)."""
+    return _first_placeholder(data, raw) if _has_placeholder(data) else None
+
+
+def _has_placeholder(data: Any) -> bool:
+    """Whether `_first_placeholder` finds one: the same values, without their paths."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack += [item for key, item in value.items() if key not in _FREE_TEXT]
+        elif isinstance(value, list):
+            stack += value
+        elif (
+            isinstance(value, str)
+            and ("{" in value or "<" in value or "_" in value)
+            and _PLACEHOLDER.search(value) is not None
+        ):
+            return True
+    return False
+
+
+def _first_placeholder(data: Any, raw: RawPath = ()) -> tuple[RawPath, str] | None:
+    """The first placeholder in document order, with its raw path."""
     if isinstance(data, dict):
         for key, value in data.items():
             if key in _FREE_TEXT:
                 continue
-            hit = find_placeholder(value, (*raw, key))
+            hit = _first_placeholder(value, (*raw, key))
             if hit is not None:
                 return hit
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            hit = find_placeholder(value, (*raw, index))
+            hit = _first_placeholder(value, (*raw, index))
             if hit is not None:
                 return hit
     elif isinstance(data, str):

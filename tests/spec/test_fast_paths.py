@@ -280,3 +280,69 @@ def test_fast_yaml_reader_resolves_scalars_as_the_event_folder(scalars) -> None:
     assert repr(got) == repr(want)
     assert [type(v) for v in got.values()] == [type(v) for v in want.values()]
     assert list(fast[0].positions.items()) == list(careful[0].positions.items())
+
+
+def _placeholder_reference(data: Any, raw: tuple[Any, ...] = ()) -> Any:
+    """The placeholder search as it was written: every value visited with its path."""
+    from iac_gen.spec.cliv2 import _FREE_TEXT, _PLACEHOLDER
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _FREE_TEXT:
+                continue
+            hit = _placeholder_reference(value, (*raw, key))
+            if hit is not None:
+                return hit
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            hit = _placeholder_reference(value, (*raw, index))
+            if hit is not None:
+                return hit
+    elif isinstance(data, str):
+        match = _PLACEHOLDER.search(data)
+        if match is not None:
+            return raw, match.group(0)
+    return None
+
+
+_PLACEHOLDER_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            "{{ENDPOINT_NAME}}",
+            "${{secrets.X}}",
+            "<scoring-script>",
+            "<1x>",
+            "a < b",
+            "my_place_holder",
+            "PLACE_HOLDER",
+            "place_holders",
+            "x_PLACE_holder y",
+            "{{a{b}}",
+            "{ {x} }",
+            "plain",
+            "Standard_DS3_v2",
+            "",
+            "<<",
+            "{{}}",
+        ]
+    ),
+    st.text(alphabet="{}<>_$aZ0 -", max_size=8),
+)
+_PLACEHOLDER_DATA = st.recursive(
+    st.one_of(_PLACEHOLDER_TEXT, st.integers(), st.none(), st.booleans()),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["name", "description", "tags", "model", "x"]), inner, max_size=4
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=_PLACEHOLDER_DATA)
+def test_placeholder_search_equals_visiting_every_value(data: Any) -> None:
+    from iac_gen.spec.cliv2 import find_placeholder
+
+    assert find_placeholder(data) == _placeholder_reference(data)
