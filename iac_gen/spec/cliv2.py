@@ -73,6 +73,7 @@ class ParsedFile:
     positions: dict[RawPath, Location]
     kind: str  # native | endpoint | deployment | sidecar
     compute_kind: str | None = None  # managed | kubernetes, from $schema
+    folder: Path | None = None  # the resolved folder, when discovery knows it already
 
 
 def classify(data: Mapping[str, Any], explicit: bool) -> tuple[str | None, str | None]:
@@ -120,17 +121,44 @@ _FREE_TEXT = frozenset({"description", "tags"})
 
 
 def find_placeholder(data: Any, raw: RawPath = ()) -> tuple[RawPath, str] | None:
-    """The first unfilled placeholder in a file's values (free text is not searched)."""
+    """The first unfilled placeholder in a file's values (free text is not searched).
+
+    Nearly every file has none: one pass over the values says so without building a path
+    per value, and without the pattern for text that holds none of `{`, `<` and `_` (each
+    placeholder form needs one of them)."""
+    return _first_placeholder(data, raw) if _has_placeholder(data) else None
+
+
+def _has_placeholder(data: Any) -> bool:
+    """Whether `_first_placeholder` finds one: the same values, without their paths."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack += [item for key, item in value.items() if key not in _FREE_TEXT]
+        elif isinstance(value, list):
+            stack += value
+        elif (
+            isinstance(value, str)
+            and ("{" in value or "<" in value or "_" in value)
+            and _PLACEHOLDER.search(value) is not None
+        ):
+            return True
+    return False
+
+
+def _first_placeholder(data: Any, raw: RawPath = ()) -> tuple[RawPath, str] | None:
+    """The first placeholder in document order, with its raw path."""
     if isinstance(data, dict):
         for key, value in data.items():
             if key in _FREE_TEXT:
                 continue
-            hit = find_placeholder(value, (*raw, key))
+            hit = _first_placeholder(value, (*raw, key))
             if hit is not None:
                 return hit
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            hit = find_placeholder(value, (*raw, index))
+            hit = _first_placeholder(value, (*raw, index))
             if hit is not None:
                 return hit
     elif isinstance(data, str):
@@ -155,12 +183,16 @@ def _endpoint_name(item: ParsedFile) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _folder_resolver() -> Callable[[Path], Path]:
-    """`path.resolve().parent`, with each folder resolved once (a fleet has thousands of
-    files in hundreds of folders; resolving walks every component of the path)."""
+def _folder_resolver() -> Callable[[ParsedFile], Path]:
+    """`path.resolve().parent` of a file: the one discovery found, else with each folder
+    resolved once (a fleet has thousands of files in hundreds of folders; resolving walks
+    every component of the path)."""
     real: dict[str, Path] = {}
 
-    def folder_of(path: Path) -> Path:
+    def folder_of(item: ParsedFile) -> Path:
+        if item.folder is not None:
+            return item.folder
+        path = item.path
         if os.path.islink(path):
             return path.resolve().parent  # a linked file belongs to its target's folder
         parent = os.path.dirname(path) or "."
@@ -188,7 +220,7 @@ def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]
     folders: dict[Path, list[ParsedFile]] = {}
     folder_of = _folder_resolver()
     for item in files:
-        folders.setdefault(folder_of(item.path), []).append(item)
+        folders.setdefault(folder_of(item), []).append(item)
     endpoints: dict[Path, ParsedFile] = {}
     members: dict[Path, list[ParsedFile]] = {}
     sidecars: dict[Path, list[ParsedFile]] = {}
@@ -254,7 +286,7 @@ def group(files: list[ParsedFile]) -> tuple[list[SpecDocument], list[Diagnostic]
             continue
         doc = _fold(implied_ep, deps, diags)
         doc.implied_endpoint = True
-        folder = folder_of(deps[0].path)
+        folder = folder_of(deps[0])
         _join_sidecars(doc, sidecars.pop(folder, []), diags)
         docs.append(doc)
     for items in sidecars.values():

@@ -26,6 +26,7 @@ class Candidate:
 
     path: Path
     explicit: bool
+    folder: Path | None = None  # the file's resolved folder (`path.resolve().parent`)
 
 
 def _regular(entry: os.DirEntry[str]) -> bool:
@@ -40,13 +41,21 @@ def _regular(entry: os.DirEntry[str]) -> bool:
         return True
 
 
-def _walk(folder: Path) -> list[tuple[Path, Path]]:
-    """(file, resolved file) pairs in `os.walk` order (a folder's files sorted, then its
-    sub-folders sorted; linked folders are not entered), from one `os.scandir` per folder;
-    each folder is resolved once, not each of its files."""
-    found: list[tuple[Path, Path]] = []
+def _walk(folder: Path) -> list[tuple[Path, Path, Path]]:
+    """(file, resolved file, resolved folder) in `os.walk` order (a folder's files sorted,
+    then its sub-folders sorted; linked folders are not entered), from one `os.scandir` per
+    folder.
 
-    def visit(dirpath: str) -> None:
+    Only the given folder is resolved (`os.path.realpath`, a system call per component):
+    a sub-folder entered is never a link, so its resolved form is its parent's plus its
+    name. A fleet of CLI v2 folders otherwise resolved every folder from the root again.
+    The files of one folder share its `Path` objects: each folder is parsed (and, when
+    files are grouped by folder, hashed) once."""
+    found: list[tuple[Path, Path, Path]] = []
+    # Windows junctions are no links to `is_symlink` but `realpath` resolves them.
+    derive = os.name != "nt"
+
+    def visit(dirpath: str, real_dir: str) -> None:
         try:
             with os.scandir(dirpath) as listing:
                 entries = list(listing)
@@ -66,22 +75,25 @@ def _walk(folder: Path) -> list[tuple[Path, Path]]:
                     subfolders.append(entry.name)
             elif not entry.name.startswith(".") and entry.name.lower().endswith(SPEC_SUFFIXES):
                 files.append(entry)
-        real_dir: str | None = None
+        if not derive and files:
+            real_dir = os.path.realpath(dirpath)
+        given = real = None
         for entry in sorted(files, key=lambda e: e.name):
             if not _regular(entry):
                 continue  # a named pipe would block the read; devices and sockets are no specs
-            path = Path(dirpath, entry.name)
+            if given is None or real is None:
+                given, real = Path(dirpath), Path(real_dir)
+            path = given / entry.name
             if entry.is_symlink():
                 resolved = path.resolve()
+                found.append((path, resolved, resolved.parent))
             else:
-                if real_dir is None:
-                    real_dir = os.path.realpath(dirpath)
-                resolved = Path(real_dir, entry.name)
-            found.append((path, resolved))
+                found.append((path, real / entry.name, real))
         for name in sorted(subfolders):
-            visit(os.path.join(dirpath, name))
+            visit(os.path.join(dirpath, name), os.path.join(real_dir, name))
 
-    visit(os.fspath(folder))
+    top = os.fspath(folder)
+    visit(top, os.path.realpath(top) if derive else top)
     return found
 
 
@@ -105,9 +117,10 @@ def discover(paths: Sequence[Path]) -> tuple[list[Candidate], list[Diagnostic]]:
                         Location(str(path), 0, 0),
                     )
                 )
-            entries = [(Candidate(f, explicit=False), key) for f, key in files]
+            entries = [(Candidate(f, False, parent), key) for f, key, parent in files]
         elif path.exists():
-            entries = [(Candidate(path, explicit=True), path.resolve())]
+            key = path.resolve()
+            entries = [(Candidate(path, True, key.parent), key)]
         else:
             diags.append(Diagnostic("IAC001", "no such file or folder", Location(str(path), 0, 0)))
             continue

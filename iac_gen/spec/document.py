@@ -47,15 +47,38 @@ class SpecDocument:
 
 
 def _spec_paths(positions: Mapping[RawPath, Location], names: list[str]) -> dict[str, Location]:
-    """`spec_path` for every raw path (first one wins), given the deployments' keys."""
+    """`spec_path` for every raw path (first one wins), given the deployments' keys.
+
+    Each path's text is its parent's text plus its last part: positions come parent first,
+    so a spec's few hundred paths are joined once each, not part by part from the root."""
     out: dict[str, Location] = {}
+    texts: dict[RawPath, str] = {}
+    count = len(names)
     for raw, loc in positions.items():
-        parts = [str(p) for p in raw]
-        if len(raw) >= 2 and raw[0] == "deployments" and isinstance(raw[1], int):
+        size = len(raw)
+        if size == 0:
+            text = ""
+        elif size == 1:
+            text = str(raw[0])
+        elif size == 2 and raw[0] == "deployments" and isinstance(raw[1], int):
             index = raw[1]
-            parts[1] = names[index] if 0 <= index < len(names) else str(index)
-        out.setdefault(".".join(parts), loc)
+            text = "deployments." + (names[index] if 0 <= index < count else str(index))
+        else:
+            head = texts.get(raw[:-1])
+            text = (head if head is not None else _joined(raw[:-1], names)) + "." + str(raw[-1])
+        texts[raw] = text
+        if text not in out:
+            out[text] = loc
     return out
+
+
+def _joined(raw: RawPath, names: list[str]) -> str:
+    """The text of one raw path, part by part (a path whose parent was not recorded)."""
+    parts = [str(p) for p in raw]
+    if len(raw) >= 2 and raw[0] == "deployments" and isinstance(raw[1], int):
+        index = raw[1]
+        parts[1] = names[index] if 0 <= index < len(names) else str(index)
+    return ".".join(parts)
 
 
 class LazyLocations(Mapping[str, Location]):

@@ -104,6 +104,9 @@ class _Checker:
         self.locate = locate
         self.prefix = prefix
         self.diags: list[Diagnostic] = []
+        # (folder, path as written, kind) -> path_problem: a spec's deployments usually
+        # name one code folder, looked at once per check.
+        self.problems: dict[tuple[str, str, str], str | None] = {}
 
     def add(self, code: str, path: str, message: str) -> None:
         self.diags.append(Diagnostic(code, self.prefix + message, self.locate(path)))
@@ -443,7 +446,11 @@ class _Checker:
             )
             return False
         folder = self.spec.path_base(path)
-        problem = path_problem(folder / value, kind)
+        key = (str(folder), value, kind)
+        if key in self.problems:
+            problem = self.problems[key]
+        else:
+            problem = self.problems[key] = path_problem(folder / value, kind)
         if problem:
             self.add("IAC227", path, f"{what} '{value}' {problem} (resolved from {folder})")
             return False

@@ -239,24 +239,64 @@ _MISSING = object()
 
 @cache
 def _fast_loader() -> Any:
-    """libyaml's composer with the standard resolver, memoised: specs repeat their scalars."""
+    """libyaml's composer with no Python call per node (see `_Tags`), or None."""
     base = getattr(yaml, "CSafeLoader", None)
     if base is None or base.yaml_path_resolvers:
         return None  # no libyaml, or resolution that depends on more than the scalar
-    resolved: dict[tuple[Any, Any, Any], str] = {}
-    plain_resolve = base.resolve
 
     class FastLoader(base):  # type: ignore[misc, valid-type]
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            key = (kind, value, implicit)
-            tag = resolved.get(key)
-            if tag is None:
-                tag = plain_resolve(self, kind, value, implicit)
-                if len(resolved) < 8192:
-                    resolved[key] = tag
-            return tag
+        # libyaml's composer calls three methods per node: `descend_resolver(parent, index)`
+        # and `ascend_resolver()` around it, to follow path resolvers (there are none:
+        # checked above), and `resolve(kind, value, implicit)` for an untagged node's tag.
+        # C callables that take the same arguments cost no Python frame: the first two do
+        # nothing, and `resolve` keeps its arguments as the node's tag, a
+        # `slice(kind, value, implicit)` that `_walk_nodes` resolves (`_Tags`).
+        descend_resolver = slice
+        ascend_resolver = tuple
+        resolve = slice
 
     return FastLoader
+
+
+class _Tags:
+    """What the standard resolver makes of an untagged plain scalar, and its value, as
+    `Resolver.resolve` and the core constructors give it; remembered per text.
+
+    Only texts whose first character has an implicit resolver (digits, signs, `~`, `y`, `n`,
+    `t`, `f`, `o`, ...) can be anything but a string: the others are strings at once."""
+
+    def __init__(self, base: Any):
+        self.resolver = base("")  # the loader's own resolver tables and defaults
+        self.resolve = base.resolve
+        table = base.yaml_implicit_resolvers
+        # A wildcard resolver (key None) may match any text: then every text is looked up.
+        self.firsts: frozenset[Any] | None = None if None in table else frozenset(table)
+        self.values: dict[str, Any] = {}
+
+    def value(self, text: str, implicit: Any) -> Any:
+        """The scalar's value; _Unusual for what the event folder reports (or handles)."""
+        tag = self.resolve(self.resolver, yaml.ScalarNode, text, implicit)
+        if tag in _STRING_TAGS:
+            value: Any = text
+        else:
+            build = _PLAIN_TAGS.get(tag)
+            if build is None:
+                raise _Unusual
+            try:
+                value = build(yaml.ScalarNode(tag, text))
+            except _BAD_SCALAR:
+                raise _Unusual from None
+            if type(value) is float and not math.isfinite(value):
+                raise _Unusual  # the event folder reports it (IAC015)
+        if len(self.values) < 8192:
+            self.values[text] = value
+        return value
+
+
+@cache
+def _tags() -> _Tags:
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _Tags(base)
 
 
 class _Unusual(Exception):
@@ -297,114 +337,110 @@ def _compose_fast(text: str, file: str) -> list[YamlDocument] | None:
 def _walk_nodes(
     root: Any, file: str, aliases_possible: bool
 ) -> tuple[Any, dict[RawPath, Location]]:
-    """Plain data and positions (in the event folder's order) of an alias-free node graph.
+    """Plain data and positions (in the event folder's order) of an alias-free node graph
+    whose root is a mapping.
 
     A node met twice is an alias (only possible when the text holds a '*'): the event folder
     takes over, as it reports the alias's own position.
 
-    Long because it is the hot loop of loading a fleet (half a million values): the
-    scalar, mapping and sequence cases are inlined with local names, without a call per
-    value.
+    Long because it is the hot loop of loading a fleet (half a million values): one frame
+    per open mapping or sequence, whose children are taken in document order, a scalar
+    settled where it is met (no push and pop per value) and a collection opened as the next
+    frame; the scalar cases are inlined with local names, without a call per value.
     """
     mapping_node = yaml.MappingNode
     sequence_node = yaml.SequenceNode
     scalar_node = yaml.ScalarNode
     scalar_cache = _SCALAR_CACHE
     string_tags = _STRING_TAGS
-    positions: dict[RawPath, Location] = {}
-    seen: set[int] = set()
+    tags = _tags()
+    firsts = tags.firsts
+    plain_values = tags.values
+    seen: set[int] = {id(root)}
     mark = root.start_mark
-    holder: list[Any] = [None]
-    # (node, container, key or index, path, reported location, nesting); children are pushed
-    # in reverse so they are handled in document order, depth first, like the events.
-    stack: list[tuple[Any, Any, Any, RawPath, Location, int]] = [
-        (root, holder, 0, (), Location(file, mark.line + 1, mark.column + 1), 0)
-    ]
-    pop = stack.pop
-    while stack:
-        node, parent, slot, path, where, depth = pop()
-        if aliases_possible:
-            if id(node) in seen:
-                raise _Unusual
-            seen.add(id(node))
-        positions[path] = where
-        kind = type(node)
-        if kind is scalar_node:
-            tag = node.tag
-            if tag in string_tags:
-                parent[slot] = node.value
-                continue
-            cache_key = (tag, node.value)
-            value = scalar_cache.get(cache_key, _MISSING)
-            if value is _MISSING:
-                build = _PLAIN_TAGS.get(tag)
-                if build is None:
-                    raise _Unusual
-                try:
-                    value = build(node)
-                except _BAD_SCALAR:
-                    raise _Unusual from None
-                if type(value) is float and not math.isfinite(value):
-                    raise _Unusual  # the event folder reports it (IAC015)
-                if len(scalar_cache) < 4096:
-                    scalar_cache[cache_key] = value
-            parent[slot] = value
-            continue
-        if depth >= MAX_DEPTH or len(positions) > MAX_NODES:
-            raise _Unusual
-        items: list[tuple[Any, Any, Any, RawPath, Location, int]] = []
-        level = depth + 1
-        if kind is mapping_node:
-            if node.tag != _MAP_TAG:
-                raise _Unusual
-            mapping: dict[str, Any] = {}
-            parent[slot] = mapping
-            for key_node, value_node in node.value:
-                if type(key_node) is not scalar_node:
+    positions: dict[RawPath, Location] = {(): Location(file, mark.line + 1, mark.column + 1)}
+    if root.tag != _MAP_TAG and type(root.tag) is not slice:  # slice: untagged
+        raise _Unusual
+    data: dict[str, Any] = {}
+    # (children left, container, path, nesting, a mapping?): the open collections, innermost
+    # last; a sequence's children come with their index, a mapping's with their key node.
+    frames: list[tuple[Any, Any, RawPath, int, bool]] = [(iter(root.value), data, (), 0, True)]
+    while frames:
+        children, container, path, depth, in_mapping = frames[-1]
+        for first, node in children:
+            if in_mapping:
+                if type(first) is not scalar_node:
                     raise _Unusual
                 if aliases_possible:
-                    if id(key_node) in seen:
+                    if id(first) in seen:
                         raise _Unusual
-                    seen.add(id(key_node))
-                key = key_node.value
-                if key == "<<" or key in mapping:
+                    seen.add(id(first))
+                slot = first.value
+                if slot == "<<" or slot in container:
                     raise _Unusual
-                mapping[key] = None  # reserves the key: the order is the document's
-                km = key_node.start_mark
-                items.append(
-                    (
-                        value_node,
-                        mapping,
-                        key,
-                        (*path, key),
-                        Location(file, km.line + 1, km.column + 1),
-                        level,
-                    )
-                )
-        elif kind is sequence_node:
-            if node.tag != _SEQ_TAG:
+                mark = first.start_mark
+            else:
+                slot = first
+                mark = node.start_mark
+            if aliases_possible:
+                if id(node) in seen:
+                    raise _Unusual
+                seen.add(id(node))
+            here = (*path, slot)
+            positions[here] = Location(file, mark.line + 1, mark.column + 1)
+            kind = type(node)
+            if kind is scalar_node:
+                tag = node.tag
+                if type(tag) is slice:  # untagged: (kind, text, implicit), see _fast_loader
+                    text = node.value
+                    if not tag.step[0]:  # not plain (quoted): a string, as the resolver says
+                        container[slot] = text
+                    elif firsts is not None and text[:1] not in firsts:
+                        container[slot] = text  # no implicit resolver starts with this
+                    else:
+                        value = plain_values.get(text, _MISSING)
+                        container[slot] = tags.value(text, tag.step) if value is _MISSING else value
+                    continue
+                if tag in string_tags:
+                    container[slot] = node.value
+                    continue
+                cache_key = (tag, node.value)
+                value = scalar_cache.get(cache_key, _MISSING)
+                if value is _MISSING:
+                    build = _PLAIN_TAGS.get(tag)
+                    if build is None:
+                        raise _Unusual
+                    try:
+                        value = build(node)
+                    except _BAD_SCALAR:
+                        raise _Unusual from None
+                    if type(value) is float and not math.isfinite(value):
+                        raise _Unusual  # the event folder reports it (IAC015)
+                    if len(scalar_cache) < 4096:
+                        scalar_cache[cache_key] = value
+                container[slot] = value
+                continue
+            if depth + 1 >= MAX_DEPTH or len(positions) > MAX_NODES:
                 raise _Unusual
-            sequence: list[Any] = [None] * len(node.value)
-            parent[slot] = sequence
-            for index, item in enumerate(node.value):
-                im = item.start_mark
-                items.append(
-                    (
-                        item,
-                        sequence,
-                        index,
-                        (*path, index),
-                        Location(file, im.line + 1, im.column + 1),
-                        level,
-                    )
-                )
+            if kind is mapping_node:
+                if node.tag != _MAP_TAG and type(node.tag) is not slice:
+                    raise _Unusual
+                opened: Any = {}
+                frames.append((iter(node.value), opened, here, depth + 1, True))
+            elif kind is sequence_node:
+                if node.tag != _SEQ_TAG and type(node.tag) is not slice:
+                    raise _Unusual
+                opened = [None] * len(node.value)
+                frames.append((enumerate(node.value), opened, here, depth + 1, False))
+            else:
+                raise _Unusual
+            container[slot] = opened
+            break  # the opened collection's children come first
         else:
-            raise _Unusual
-        items.reverse()
-        stack += items
+            frames.pop()
     if len(positions) > MAX_NODES:
         raise _Unusual
-    return holder[0], positions
+    return data, positions
 
 
 class _Abort(Exception):

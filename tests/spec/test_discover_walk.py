@@ -64,8 +64,30 @@ def tree(tmp_path: Path) -> Path:
     return root
 
 
+def _walked(folder: Path) -> list[tuple[Path, Path]]:
+    """`discover._walk`'s (file, resolved file) pairs; the folder it gives is the resolved
+    file's folder."""
+    found = discover._walk(folder)
+    assert all(parent == resolved.parent for _, resolved, parent in found)
+    return [(path, resolved) for path, resolved, _ in found]
+
+
 def test_walk_gives_the_os_walk_result(tree: Path):
-    assert discover._walk(tree) == _reference(tree)
+    assert _walked(tree) == _reference(tree)
+
+
+def test_walk_through_a_linked_or_relative_folder_gives_the_os_walk_result(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Sub-folders are resolved from the given folder's resolved form: the same paths as
+    resolving each, also when the given folder is a link or relative."""
+    (tmp_path / "via").symlink_to(tree, target_is_directory=True)
+    (tree / "team" / "sub" / "deeper").mkdir()
+    (tree / "team" / "sub" / "deeper" / "d.yaml").write_text("name: d\n", encoding="utf-8")
+    assert _walked(tmp_path / "via") == _reference(tmp_path / "via")
+    monkeypatch.chdir(tmp_path)
+    assert _walked(Path("via")) == _reference(Path("via"))
+    assert _walked(Path("specs/team")) == _reference(Path("specs/team"))
 
 
 def test_plain_files_cost_no_stat_of_their_own(tree: Path, monkeypatch: pytest.MonkeyPatch):
@@ -82,13 +104,14 @@ def test_plain_files_cost_no_stat_of_their_own(tree: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(os, "stat", counted_stat)
     monkeypatch.setattr(os, "lstat", counted_lstat)
-    discover._walk(tree)
+    _walked(tree)
     plain = [c for c in calls if Path(c).name in ("a.yml", "A.YML", "b.yaml", "y.yml")]
     assert plain == []
 
 
 def test_cliv2_folders_are_resolved_once_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Grouping CLI v2 files by folder resolves each folder once, not each file."""
+    """Discovery resolves the given folder once, not each folder or file; grouping CLI v2
+    files by folder takes the folders discovery found."""
     from iac_gen.spec.load import load_specs
 
     fixture = Path(__file__).resolve().parents[2] / "fixtures" / "cliv2-basic"
@@ -118,4 +141,36 @@ def test_cliv2_folders_are_resolved_once_each(tmp_path: Path, monkeypatch: pytes
     specs = load_specs([tmp_path], target)
     assert [s.endpoint.name for s in specs] == [f"fraud-detector-{n}" for n in range(3)]
     folders = [p for p in resolved if Path(p).parent == tmp_path]
-    assert len(folders) == 2 * 3, folders  # discovery and grouping: once per folder each
+    # the given folder is resolved once; discovery derives its sub-folders from it, and
+    # grouping takes the folders discovery found
+    assert folders == [], folders
+    assert resolved.count(os.fspath(tmp_path)) == 1, resolved
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "cliv2-basic",
+        "lint-cliv2-implied",
+        "invalid-cliv2-two-endpoints",
+        "invalid-cliv2-sidecar-alone",
+    ],
+)
+def test_grouping_by_discovered_folders_equals_resolving_them(case: str):
+    """`group` takes the folder discovery found; without it, it resolves each file's folder:
+    both give the same documents."""
+    from dataclasses import replace
+
+    from iac_gen.spec import load
+    from iac_gen.spec.cliv2 import group
+
+    root = Path(__file__).resolve().parents[2] / "fixtures" / case
+    candidates, _ = discover.discover([root])
+    parsed = [p for p, _ in load._read_all(candidates) if p is not None and p.kind != "native"]
+    assert parsed and all(p.folder is not None for p in parsed)
+    found, found_diags = group(parsed)
+    resolved, resolved_diags = group([replace(p, folder=None) for p in parsed])
+    assert [(d.source, d.data, d.positions, d.files) for d in found] == [
+        (d.source, d.data, d.positions, d.files) for d in resolved
+    ]
+    assert [str(d) for d in found_diags] == [str(d) for d in resolved_diags]

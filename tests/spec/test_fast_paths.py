@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iac_gen.resources import load_schema
 from iac_gen.spec import yaml_source
@@ -151,3 +153,196 @@ def test_discovery_still_resolves_file_links_and_linked_folders(tmp_path: Path) 
     found, diags = discover([real, tmp_path / "linked", real / "a.yaml"])
     assert diags == []
     assert [c.path for c in found] == [real / "a.yaml"]
+
+
+def _spec_paths_reference(positions: dict[Any, Any], names: list[str]) -> dict[str, Any]:
+    """The spec-path table as it was written: every path joined part by part."""
+    out: dict[str, Any] = {}
+    for raw, loc in positions.items():
+        parts = [str(p) for p in raw]
+        if len(raw) >= 2 and raw[0] == "deployments" and isinstance(raw[1], int):
+            index = raw[1]
+            parts[1] = names[index] if 0 <= index < len(names) else str(index)
+        out.setdefault(".".join(parts), loc)
+    return out
+
+
+_PART = st.one_of(
+    st.sampled_from(["deployments", "name", "blue", "a.b", "", "0", "code"]),
+    st.integers(min_value=-1, max_value=4),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    raws=st.lists(st.lists(_PART, max_size=5).map(tuple), max_size=40),
+    names=st.lists(st.sampled_from(["blue", "green", "1", "deployments"]), max_size=4),
+    parents_first=st.booleans(),
+)
+def test_spec_path_table_equals_joining_each_path(raws, names, parents_first) -> None:
+    """Joining each path from its parent's text gives the part-by-part table, in any order
+    (a path whose parent is not recorded, or comes later, included)."""
+    from iac_gen.spec.document import _spec_paths
+
+    if parents_first:  # the usual order: every prefix first, as the loaders record them
+        raws = [raw[:n] for raw in raws for n in range(len(raw) + 1)]
+    positions = {raw: i for i, raw in enumerate(raws)}
+    got = _spec_paths(positions, names)
+    want = _spec_paths_reference(positions, names)
+    assert got == want and list(got) == list(want)
+
+
+@pytest.mark.parametrize("path", FIXTURE_YAML[:40], ids=lambda p: str(p.relative_to(ROOT)))
+def test_spec_path_table_of_fixtures_equals_joining_each_path(path: Path) -> None:
+    from iac_gen.spec.document import _deployment_key, _spec_paths
+
+    try:
+        docs = yaml_source.parse_yaml(path)
+    except Exception:
+        pytest.skip("not readable YAML")
+    for doc in docs:
+        deps = doc.data.get("deployments") if isinstance(doc.data, dict) else None
+        count = len(deps) if isinstance(deps, list) else 0
+        names = [_deployment_key(doc.data, i) for i in range(count)]
+        assert _spec_paths(doc.positions, names) == _spec_paths_reference(doc.positions, names)
+
+
+_SCALAR_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            "1",
+            "-1",
+            "+7",
+            "0x1F",
+            "0o17",
+            "017",
+            "1_000",
+            "1.5",
+            "-.5",
+            "1e3",
+            "1.0e+400",
+            ".inf",
+            "-.Inf",
+            ".nan",
+            "yes",
+            "No",
+            "TRUE",
+            "off",
+            "On",
+            "y",
+            "n",
+            "~",
+            "null",
+            "Null",
+            "",
+            "2026-05-01",
+            "2026-05-01T10:00:00Z",
+            "12:30",
+            "190:20:30",
+            "=",
+            "<<",
+            "a b",
+            "Standard_DS3_v2",
+            "azureml:m:1",
+            "0.",
+            "._",
+            "-",
+            "+",
+            "1__0",
+            "0b101",
+        ]
+    ),
+    st.text(alphabet="0123456789+-._xobeEyYnNtTfF~:", min_size=1, max_size=6),
+)
+_STYLE = st.sampled_from(["{}", "'{}'", '"{}"', "! {}", "!!str {}", "!!int {}", "!!float {}"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(scalars=st.lists(st.tuples(_SCALAR_TEXT, _STYLE), min_size=1, max_size=6))
+def test_fast_yaml_reader_resolves_scalars_as_the_event_folder(scalars) -> None:
+    """Untagged scalars are resolved by the fast reader itself (not libyaml's callback): the
+    same values and types as the event folder, or it steps aside where the folder reports."""
+    lines = []
+    for index, (text, style) in enumerate(scalars):
+        quoted = text.replace("'", "''") if style.startswith("'") else text
+        lines.append(f"k{index}: {style.format(quoted)}")
+    lines.append(f"seq: [{', '.join(style.format(t) for t, style in scalars if style == '{}')}]")
+    text = "\n".join(lines) + "\n"
+    try:
+        careful = yaml_source._Folder("f.yaml").run(text)
+    except Exception:
+        careful = None
+    fast = yaml_source._compose_fast(text, "f.yaml")
+    if fast is None:
+        return
+    assert careful is not None and len(careful) == 1
+    got, want = fast[0].data, careful[0].data
+    assert repr(got) == repr(want)
+    assert [type(v) for v in got.values()] == [type(v) for v in want.values()]
+    assert list(fast[0].positions.items()) == list(careful[0].positions.items())
+
+
+def _placeholder_reference(data: Any, raw: tuple[Any, ...] = ()) -> Any:
+    """The placeholder search as it was written: every value visited with its path."""
+    from iac_gen.spec.cliv2 import _FREE_TEXT, _PLACEHOLDER
+
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _FREE_TEXT:
+                continue
+            hit = _placeholder_reference(value, (*raw, key))
+            if hit is not None:
+                return hit
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            hit = _placeholder_reference(value, (*raw, index))
+            if hit is not None:
+                return hit
+    elif isinstance(data, str):
+        match = _PLACEHOLDER.search(data)
+        if match is not None:
+            return raw, match.group(0)
+    return None
+
+
+_PLACEHOLDER_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            "{{ENDPOINT_NAME}}",
+            "${{secrets.X}}",
+            "<scoring-script>",
+            "<1x>",
+            "a < b",
+            "my_place_holder",
+            "PLACE_HOLDER",
+            "place_holders",
+            "x_PLACE_holder y",
+            "{{a{b}}",
+            "{ {x} }",
+            "plain",
+            "Standard_DS3_v2",
+            "",
+            "<<",
+            "{{}}",
+        ]
+    ),
+    st.text(alphabet="{}<>_$aZ0 -", max_size=8),
+)
+_PLACEHOLDER_DATA = st.recursive(
+    st.one_of(_PLACEHOLDER_TEXT, st.integers(), st.none(), st.booleans()),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["name", "description", "tags", "model", "x"]), inner, max_size=4
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=_PLACEHOLDER_DATA)
+def test_placeholder_search_equals_visiting_every_value(data: Any) -> None:
+    from iac_gen.spec.cliv2 import find_placeholder
+
+    assert find_placeholder(data) == _placeholder_reference(data)

@@ -97,3 +97,56 @@ def test_files_the_worker_read_are_not_read_again_to_hash_them(
     remembered = {provenance._identity(path.stat()) for path in files}
     assert remembered <= provenance._KNOWN.keys()
     assert len(files) > 4  # both halves were read
+
+
+def _same(value: object, other: object) -> bool:
+    """Equal, with the same types all the way down (True is not 1, 1.0 is not 1)."""
+    if type(value) is not type(other):
+        return False
+    if isinstance(value, dict):
+        assert isinstance(other, dict)
+        return list(value) == list(other) and all(_same(value[k], other[k]) for k in value)
+    if isinstance(value, list):
+        assert isinstance(other, list)
+        return len(value) == len(other) and all(map(_same, value, other))
+    return value == other
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in (ROOT / "fixtures").rglob("*.y*ml") if "expected" not in p.parts),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_a_file_packed_by_the_worker_comes_back_as_read(path: Path) -> None:
+    """What the worker sends instead of a parsed file rebuilds it exactly: data (types and
+    key order), positions (order included), kind."""
+    from iac_gen.spec.discover import Candidate
+
+    cand = Candidate(path, True, path.resolve().parent)
+    parsed, _, _ = load_module._read_one(cand)
+    if parsed is None:
+        pytest.skip("no spec file")
+    packed = load_module._pack(parsed, str(path))
+    assert isinstance(packed, bytes)
+    back = load_module._unpack(packed, cand)
+    assert back is not None and _same(back.data, parsed.data)
+    assert list(back.positions.items()) == list(parsed.positions.items())
+    assert (back.path, back.kind, back.compute_kind) == (
+        parsed.path,
+        parsed.kind,
+        parsed.compute_kind,
+    )
+
+
+def test_a_file_marshal_cannot_write_goes_as_it_is(tmp_path: Path) -> None:
+    from iac_gen.diagnostics import Location
+    from iac_gen.spec.cliv2 import ParsedFile
+
+    odd = ParsedFile(
+        tmp_path / "a.yml", {"name": object()}, {(): Location("a.yml", 1, 1)}, "native"
+    )
+    assert load_module._pack(odd, "a.yml") is odd
+    elsewhere = ParsedFile(
+        tmp_path / "a.yml", {"name": "x"}, {(): Location("b.yml", 1, 1)}, "native"
+    )
+    assert load_module._pack(elsewhere, "a.yml") is elsewhere
