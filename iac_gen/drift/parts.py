@@ -49,10 +49,10 @@ the findings and coverage back, cost more than the second core saves."""
 
 SHARE_UP_TO_RESIDENT_MIB = 480
 """The worker soon holds its own copy of the pages its half of the fleet reads (bodies, specs:
-about half this process, `iac_gen.parallel`). Up to this size here, which 10,000 native
-endpoints with three deployments exceed (about 560 MiB when judging starts), a second process
-is worth its memory; above it the run stays in one process, so its peak stays under 1 GiB
-instead of growing by half again (measured: 0.8 GiB alone, 1.2-1.3 GiB with a worker)."""
+about half this process, `iac_gen.parallel`). Up to this size here a second process is worth
+its memory. 10,000 native endpoints with three deployments exceed it (about 580 MiB when
+judging starts; 2,000 CLI v2 folders: 170 MiB), so that run stays in one process and peaks
+under 1 GiB (measured: 0.87 GiB alone, 1.1 GiB with a worker)."""
 
 
 def chunks_by_endpoint(pairs: Sequence[Pair], size: int) -> list[list[Pair]]:
