@@ -44,6 +44,14 @@ def _cli(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "iac_gen", *map(str, args)]
 
 
+def _default_signals() -> None:
+    """In the child: SIGINT and SIGTERM as a terminal gives them. A suite started in the
+    background inherits SIGINT ignored, and iac-gen rightly keeps a signal its parent chose to
+    ignore ignored, so the signal sent below would never arrive."""
+    for signum, _code in SIGNALS:
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def _signalled(
     cmd: list[str], phase: str, signum: int, tmp_path: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -52,7 +60,13 @@ def _signalled(
     marker.unlink(missing_ok=True)
     full_env = {**os.environ, **(env or {}), "IAC_GEN_TEST_PAUSE": f"{phase}:{marker}"}
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        cmd,
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_signals,
     )
     stop = time.monotonic() + 120
     while not marker.exists():
@@ -150,7 +164,12 @@ def test_a_fleet_compile_signalled_once_its_staging_folder_appears(tmp_path: Pat
     assert first.returncode == 0, first.stderr
     before = _snapshot(out)
     v2 = _specs(tmp_path / "v2", 250, "v2")
-    proc = subprocess.Popen(_cli("compile", v2, "-o", out), cwd=ROOT, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        _cli("compile", v2, "-o", out),
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_signals,
+    )
     while proc.poll() is None and not any(out.glob(".iac-gen-*")):
         time.sleep(0.001)
     proc.send_signal(signum)
