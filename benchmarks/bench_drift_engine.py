@@ -59,7 +59,7 @@ def timed_steps(times: dict[str, float]) -> Any:
         def timed(run: Any) -> None:
             started = time.process_time()
             step(run)
-            times[name] = time.process_time() - started
+            times[name] = times.get(name, 0.0) + time.process_time() - started  # per chunk
 
         return timed
 
