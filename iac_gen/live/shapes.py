@@ -166,14 +166,7 @@ def check_shapes(resources: Sequence[dict[str, Any]], file: str) -> None:
         tree = _TREES.get(str(body.get("type", "")).lower(), _COMMON)
         if _clear(body, tree.steps):
             continue
-        found = _walk(body, tree, [])
-        if found is not None:
-            where, problem, want = found
-            raise error(
-                "IAC415",
-                f"live resource {body.get('id')}: `{where}` is {problem}; expected {want}",
-                file,
-            )
+        _refuse(body, _walk(body, tree, []), file)
 
 
 def check_shapes_reference(resources: Sequence[dict[str, Any]], file: str) -> None:
@@ -181,14 +174,18 @@ def check_shapes_reference(resources: Sequence[dict[str, Any]], file: str) -> No
     compares them)."""
     for body in resources:
         tree = _TREES.get(str(body.get("type", "")).lower(), _COMMON)
-        found = _walk(body, tree, [])
-        if found is not None:
-            where, problem, want = found
-            raise error(
-                "IAC415",
-                f"live resource {body.get('id')}: `{where}` is {problem}; expected {want}",
-                file,
-            )
+        _refuse(body, _walk(body, tree, []), file)
+
+
+def _refuse(body: dict[str, Any], found: tuple[str, str, str] | None, file: str) -> None:
+    """IAC415 for `body` when `_walk` found a problem in it."""
+    if found is not None:
+        where, problem, want = found
+        raise error(
+            "IAC415",
+            f"live resource {body.get('id')}: `{where}` is {problem}; expected {want}",
+            file,
+        )
 
 
 def _walk(value: Any, node: _Node, trail: list[str]) -> tuple[str, str, str] | None:
