@@ -79,12 +79,14 @@ def test_connection_level_server_errors_are_retried(emulator: Emulator, tmp_path
 
 
 def test_slow_reply_beyond_timeout_is_not_checked(emulator: Emulator, tmp_path: Path) -> None:
-    emulator.set_faults([Fault(path=f"{DEP}$", delay=1.5)])
+    # The timeout leaves every healthy request a second: on a loaded CI machine 0.3 s also
+    # timed out replies the emulator was not told to delay.
+    emulator.set_faults([Fault(path=f"{DEP}$", delay=3.0)])
     run = run_export(
         emulator,
         tmp_path / "live.json",
         "--timeout",
-        "0.3",
+        "1.0",
         "--retries",
         "1",
         "--retry-backoff",
