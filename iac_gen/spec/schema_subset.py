@@ -46,6 +46,9 @@ SUPPORTED = frozenset(
 
 @frozen
 class SchemaError:
+    """One way an instance breaks the schema, by jsonschema's `ValidationError` attribute
+    names, so that the messages and the differential test read both alike."""
+
     validator: str
     validator_value: Any
     instance: Any
