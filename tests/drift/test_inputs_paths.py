@@ -43,3 +43,50 @@ def test_worker_sends_plain_states_as_marshal_data_and_others_as_they_are(
         assert isinstance(sent, inputs._Marshalled)
         received = sent.unpack()
         assert type(received) is _Odd and received.value == value
+
+
+def test_shared_strings_keep_the_data_and_make_repeated_values_one_object() -> None:
+    import copy
+    import json
+
+    one = {"location": "westeurope", "tags": {"team": "ml"}, "zones": ["1", "2", "1"]}
+    bodies = json.loads(json.dumps([one, one, one, ["westeurope", {"nested": ["ml", 7, None]}]]))
+    before = copy.deepcopy(bodies)
+    assert bodies[0]["location"] is not bodies[1]["location"]  # json makes each value anew
+    inputs.share_strings(bodies)
+    assert bodies == before
+    assert bodies[0]["location"] is bodies[1]["location"] is bodies[3][0]
+    assert bodies[0]["zones"][0] is bodies[2]["zones"][2]
+    assert bodies[0]["tags"]["team"] is bodies[3][1]["nested"][0]
+
+
+def test_the_worker_sends_repeated_values_once(tmp_path: Path) -> None:
+    import json
+    import marshal
+
+    ws = (
+        "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/"
+        "Microsoft.MachineLearningServices/workspaces/ws/onlineEndpoints/ep"
+    )
+    bodies = [
+        {
+            "id": f"{ws}/deployments/d{i}",
+            "name": f"d{i}",
+            "type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments",
+            "properties": {"provisioningState": "Succeeded", "instanceType": "Standard_DS3_v2"},
+        }
+        for i in range(50)
+    ]
+    live = tmp_path / "live.json"
+    live.write_text(json.dumps({"value": bodies}), "utf-8")
+    try:
+        sent, problems = inputs._read_live_in_worker(live, {})
+    finally:
+        gc.enable()
+    assert problems == [] and isinstance(sent, inputs._Marshalled)
+    received = sent.unpack()
+    unshared = marshal.dumps(vars(inputs._read_live_safely(live, {})[0]))
+    assert len(sent.data) < len(unshared)
+    first, last = received.resources[0], received.resources[-1]
+    assert first["properties"]["instanceType"] is last["properties"]["instanceType"]
+    assert received.resources == inputs._read_live_safely(live, {})[0].resources
