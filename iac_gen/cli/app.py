@@ -200,8 +200,35 @@ def usage_diagnostic(exc: BaseException, argv: list[str] | None = None) -> Diagn
     return diag
 
 
+def run() -> None:
+    """Console-script entry point: `main`, then the process ends as soon as its output is out.
+
+    A fleet run still holds millions of objects when the command is done; letting the
+    interpreter free them one by one (and collect them once more) cost 0.3 s after a
+    10,000-endpoint drift, and changes nothing: every file is written and closed by then, and
+    no exit hook is registered. So the streams are flushed and the process leaves with the
+    exit code `main` set. `main` itself keeps raising SystemExit, for callers in-process."""
+    try:
+        main()
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):  # as the interpreter shows it
+        print(code, file=sys.stderr)
+        code = 1
+    import contextlib
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that went away or a closed stream is no error here, as at a normal exit.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+
+    os._exit(code or 0)
+
+
 def main() -> None:
-    """Console-script entry point: run the app, map errors to the exit-code contract.
+    """Entry point of the app in-process: run it, map errors to the exit-code contract.
 
     Click runs in non-standalone mode so its usage errors reach this boundary and are
     printed as one diagnostic line (exit 2) instead of Click's usage block.

@@ -104,6 +104,12 @@ def paused_collector() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            # What was made inside joins the oldest generation unscanned (freeze, then
+            # unfreeze: two list moves): enabled as it was, the first allocation after the
+            # block scanned every object made inside as young (0.35 s after a 10,000-endpoint
+            # run). The oldest generation is scanned only when it has grown by a quarter.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
