@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from iac_gen import asset_refs
 from iac_gen.spec.model import Target
@@ -31,11 +32,14 @@ class Scope:
             target.location or "",
         )
 
-    @property
+    # Cached: every resource id of a spec starts with these (a fleet builds 100,000 ids).
+    # A frozen dataclass's fields never change, and `cached_property` stores in the
+    # instance's dict, which equality, hashing and repr (fields only) never read.
+    @cached_property
     def group_id(self) -> str:
         return f"/subscriptions/{self.subscription}/resourceGroups/{self.resource_group}"
 
-    @property
+    @cached_property
     def workspace_id(self) -> str:
         return f"{self.group_id}/providers/{ML}/workspaces/{self.workspace}"
 
@@ -70,8 +74,26 @@ class AssetRef:
     version: str = ""
 
 
+@lru_cache(maxsize=4096)
 def parse_asset(ref: str, asset_kind: str) -> AssetRef:
-    """Classify an asset reference from the spec (`azureml:...`, `azureml://...`, path)."""
+    """Classify an asset reference from the spec (`azureml:...`, `azureml://...`, path).
+
+    Remembered per (ref, kind): the deployments of one endpoint share environments and
+    models, and the answer is a frozen value of these two alone."""
+    # The common form first: `azureml:name:version` holds no `/`, so it is never a registry
+    # id, an ARM id or a path; only a curated environment of that form is sent as written.
+    short = asset_refs.short_ref(ref)
+    if short is not None and not (
+        asset_kind == "environments"
+        and asset_refs.is_curated_environment(ref[len(asset_refs.PREFIX) :])
+    ):
+        return AssetRef("workspace", ref, short.name, short.version)
+    return _parse_asset_slow(ref, asset_kind)
+
+
+def _parse_asset_slow(ref: str, asset_kind: str) -> AssetRef:
+    """The rules in the order azure-ai-ml applies them (`parse_asset` takes a short cut for
+    `azureml:name:version`; a test compares the two)."""
     if asset_refs.is_registry(ref) or ref.startswith("/subscriptions/"):
         return AssetRef("passthrough", ref)
     if ref.startswith(asset_refs.PREFIX):

@@ -36,8 +36,9 @@ def waiver_today() -> date:
 def input_entries(role: str, paths: Iterable[Path]) -> list[dict[str, str]]:
     out = []
     for path in paths:
-        if Path(path).is_file():
-            out.append({"role": role, "path": str(path), "sha256": sha256_file(Path(path))})
+        file = path if isinstance(path, Path) else Path(path)  # a fleet's are Paths already
+        if file.is_file():
+            out.append({"role": role, "path": str(path), "sha256": sha256_file(file)})
     return out
 
 

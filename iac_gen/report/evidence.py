@@ -53,11 +53,13 @@ def evidence_context(
 def git_lookups(paths: Sequence[Path]) -> list[Path]:
     """Files whose git commit is recorded: every one for a normal run; for a fleet (many spec
     files) one file per folder, at most GIT_LOOKUPS, since each repository is asked by git."""
-    if len(paths) <= GIT_LOOKUPS:
-        return [Path(p) for p in paths]
+    # A path given as a Path is used as it is: a fleet's 10,000 paths were each made twice.
+    files = [p if isinstance(p, Path) else Path(p) for p in paths]
+    if len(files) <= GIT_LOOKUPS:
+        return files
     seen: dict[Path, Path] = {}
-    for path in paths:
-        seen.setdefault(Path(path).parent, Path(path))
+    for path in files:
+        seen.setdefault(path.parent, path)
     return list(seen.values())[:GIT_LOOKUPS]
 
 

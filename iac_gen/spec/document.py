@@ -46,15 +46,43 @@ class SpecDocument:
         return LazyLocations(lambda: _spec_paths(positions, names))
 
 
+# The texts of a document's raw paths depend on the paths and the deployments' keys alone,
+# and a fleet's specs are mostly one shape: each shape's texts are worked out once (a few
+# shapes are kept; any other is worked out as before). Raw path parts are text or list
+# indices, and text never equals a number, so equal shapes have equal texts.
+_SHAPES: dict[tuple[tuple[RawPath, ...], tuple[str, ...]], tuple[list[str], bool]] = {}
+_SHAPES_KEPT = 64
+
+
 def _spec_paths(positions: Mapping[RawPath, Location], names: list[str]) -> dict[str, Location]:
-    """`spec_path` for every raw path (first one wins), given the deployments' keys.
+    """`spec_path` for every raw path (first one wins), given the deployments' keys."""
+    shape = (tuple(positions), tuple(names))
+    known = _SHAPES.get(shape)
+    if known is None:
+        texts = _path_texts(shape[0], names)
+        known = (texts, len(set(texts)) == len(texts))
+        if len(_SHAPES) >= _SHAPES_KEPT:
+            _SHAPES.clear()
+        _SHAPES[shape] = known
+    texts, distinct = known
+    if distinct:  # no text twice: first one wins is every one
+        return dict(zip(texts, positions.values(), strict=True))
+    out: dict[str, Location] = {}
+    for text, loc in zip(texts, positions.values(), strict=True):
+        if text not in out:
+            out[text] = loc
+    return out
+
+
+def _path_texts(raws: tuple[RawPath, ...], names: list[str]) -> list[str]:
+    """The spec-path text of each raw path, in order.
 
     Each path's text is its parent's text plus its last part: positions come parent first,
     so a spec's few hundred paths are joined once each, not part by part from the root."""
-    out: dict[str, Location] = {}
+    out: list[str] = []
     texts: dict[RawPath, str] = {}
     count = len(names)
-    for raw, loc in positions.items():
+    for raw in raws:
         size = len(raw)
         if size == 0:
             text = ""
@@ -67,8 +95,7 @@ def _spec_paths(positions: Mapping[RawPath, Location], names: list[str]) -> dict
             head = texts.get(raw[:-1])
             text = (head if head is not None else _joined(raw[:-1], names)) + "." + str(raw[-1])
         texts[raw] = text
-        if text not in out:
-            out[text] = loc
+        out.append(text)
     return out
 
 

@@ -190,6 +190,21 @@ def test_spec_path_table_equals_joining_each_path(raws, names, parents_first) ->
     got = _spec_paths(positions, names)
     want = _spec_paths_reference(positions, names)
     assert got == want and list(got) == list(want)
+    # The same shape again, other locations: the remembered texts take the new locations.
+    moved = {raw: -i for i, raw in enumerate(positions)}
+    again = _spec_paths(moved, names)
+    want = _spec_paths_reference(moved, names)
+    assert again == want and list(again) == list(want)
+
+
+def test_spec_path_table_of_a_shape_seen_with_other_names() -> None:
+    """One set of raw paths under other deployment keys is another shape."""
+    from iac_gen.spec.document import _spec_paths
+
+    positions = {(): 0, ("deployments",): 1, ("deployments", 0): 2, ("deployments", 0, "x"): 3}
+    for names in (["blue"], ["green"], [], ["blue"]):
+        got = _spec_paths(positions, names)
+        assert got == _spec_paths_reference(positions, names)
 
 
 @pytest.mark.parametrize("path", FIXTURE_YAML[:40], ids=lambda p: str(p.relative_to(ROOT)))
