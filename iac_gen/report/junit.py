@@ -146,8 +146,16 @@ def _escaped(text: str, escapes: tuple[tuple[str, str], ...]) -> str:
     return text
 
 
+_ATTRIBUTE_SPECIAL = re.compile("[" + "".join(char for char, _ in _ATTRIBUTE_ESCAPES) + "]")
+_ATTRIBUTE = ' {}="{}"'.format
+
+
 def _start(element: ET.Element) -> str:
-    attrs = "".join(f' {k}="{_escaped(v, _ATTRIBUTE_ESCAPES)}"' for k, v in element.attrib.items())
+    attrib = element.attrib
+    if _ATTRIBUTE_SPECIAL.search("".join(attrib.values())) is None:
+        # Nothing to escape in any value (the usual case: 70,000 elements in a fleet).
+        return f"<{element.tag}" + "".join(map(_ATTRIBUTE, attrib.keys(), attrib.values()))
+    attrs = "".join(f' {k}="{_escaped(v, _ATTRIBUTE_ESCAPES)}"' for k, v in attrib.items())
     return f"<{element.tag}{attrs}"
 
 
