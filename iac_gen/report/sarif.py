@@ -251,24 +251,40 @@ def _drift_result(
     if isinstance(attribution, Mapping):
         result["properties"]["attribution"] = dict(attribution)
     if f.get("waived"):
-        waiver = f.get("waiver") or {}
-        justification = (
-            f"{waiver.get('reason') or 'waived'} (waiver {waiver.get('id')}, approved by "
-            f"{waiver.get('approver')}, ticket {waiver.get('ticket')}, "
-            f"expires {waiver.get('expires')})"
-        )
-        result["suppressions"] = [
-            {
-                "kind": "external",
-                "status": "accepted",
-                "justification": justification,
-                "properties": {k: waiver.get(k) for k in ("id", "approver", "ticket", "expires")},
-            }
-        ]
-        uri = _https(waiver.get("ticket"))
-        if uri:
-            result["workItemUris"] = [uri]
+        _suppress(result, f.get("waiver") or {})
     return result
+
+
+def _suppress(result: dict[str, Any], waiver: Mapping[str, Any]) -> None:
+    """A waived finding's result: accepted by its waiver, linked to the ticket."""
+    justification = (
+        f"{waiver.get('reason') or 'waived'} (waiver {waiver.get('id')}, approved by "
+        f"{waiver.get('approver')}, ticket {waiver.get('ticket')}, "
+        f"expires {waiver.get('expires')})"
+    )
+    result["suppressions"] = [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": justification,
+            "properties": {k: waiver.get(k) for k in ("id", "approver", "ticket", "expires")},
+        }
+    ]
+    uri = _https(waiver.get("ticket"))
+    if uri:
+        result["workItemUris"] = [uri]
+
+
+def _rules(
+    findings: list[Mapping[str, Any]], rule_of: list[str]
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The rules, sorted by id, and each id's index; `rule_of[i]` is findings[i]'s rule."""
+    by_rule: dict[str, list[Mapping[str, Any]]] = {}
+    for f, rid in zip(findings, rule_of, strict=True):
+        by_rule.setdefault(rid, []).append(f)
+    rule_ids = sorted(by_rule)
+    rules = [_drift_rule(rid, by_rule[rid]) for rid in rule_ids]
+    return rules, {rid: i for i, rid in enumerate(rule_ids)}
 
 
 def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) -> str:
@@ -288,12 +304,7 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
         ),
     )
     rule_of = [drift_rule_id(f) for f in findings]
-    by_rule: dict[str, list[Mapping[str, Any]]] = {}
-    for f, rid in zip(findings, rule_of, strict=True):
-        by_rule.setdefault(rid, []).append(f)
-    rule_ids = sorted(by_rule)
-    rules = [_drift_rule(rid, by_rule[rid]) for rid in rule_ids]
-    index = {rid: i for i, rid in enumerate(rule_ids)}
+    rules, index = _rules(findings, rule_of)
     specs = [
         str(i["path"])
         for i in clean.get("inputs") or []

@@ -482,16 +482,15 @@ def _status_label(status: str, open_drift: bool, the_gate: Gate) -> tuple[str, s
     return STATUS_LABEL.get(status, status), status
 
 
-def _view(clean: Mapping[str, Any], chart_width: float) -> ReportView:
-    status = str(clean.get("status") or "not_checked")
-    the_gate = gate(clean)
-    fail_rank = rank(the_gate.fail_on)
+def _sorted_rows(clean: Mapping[str, Any], fail_on: str) -> list[FindingRow]:
+    """The rows of the findings that are drift: failing the gate first, then open drift
+    below it, then waived drift."""
+    fail_rank = rank(fail_on)
     rows = [
         _row(f, fail_rank)
         for f in clean.get("findings") or []
         if f.get("change") != "not_comparable"
     ]
-    # Failing the gate first, then open drift below it, then waived drift.
     last = len(SEVERITIES)  # `rank` of a severity not on the scale (rows hold it lowered)
     rows.sort(
         key=lambda r: (
@@ -503,6 +502,13 @@ def _view(clean: Mapping[str, Any], chart_width: float) -> ReportView:
             r.id,
         )
     )
+    return rows
+
+
+def _view(clean: Mapping[str, Any], chart_width: float) -> ReportView:
+    status = str(clean.get("status") or "not_checked")
+    the_gate = gate(clean)
+    rows = _sorted_rows(clean, the_gate.fail_on)
     open_rows = [r for r in rows if not r.waived]
     by_sev = Counter(r.severity for r in open_rows)
     open_by_sev = {s: by_sev.get(s, 0) for s in SEVERITIES}
