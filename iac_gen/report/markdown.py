@@ -20,16 +20,19 @@ TRUNCATED = "\n\n**Truncated to fit a PR comment; the full result is in `drift.j
 
 def render(result: dict[str, Any], max_chars: int = MAX_CHARS) -> str:
     view = build_view(result)
+    failing = [f for f in view.findings if f.failing]
+    others = [f for f in view.findings if not f.failing]
+    split = {"failing": failing, "others": others, "below": sum(not f.waived for f in others)}
     text = ""
     for cap in ROW_CAPS:
-        text = _page(view, cap)
+        text = _page(view, cap, split)
         if len(text) <= max_chars:
             return text
     return _cut(text, max_chars)
 
 
-def _page(view: ReportView, max_rows: int) -> str:
-    return render_template("drift.md.j2", autoescape=False, v=view, max_rows=max_rows)
+def _page(view: ReportView, max_rows: int, split: dict[str, Any]) -> str:
+    return render_template("drift.md.j2", autoescape=False, v=view, max_rows=max_rows, **split)
 
 
 def _cut(text: str, max_chars: int) -> str:

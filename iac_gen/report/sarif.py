@@ -24,8 +24,8 @@ from iac_gen.report.drift_rule_docs import anchor as drift_rule_anchor
 from iac_gen.report.gate import gate
 from iac_gen.report.redact import redact_result
 from iac_gen.report.severity import SARIF_LEVEL, SECURITY_SEVERITY
-from iac_gen.report.view import format_value
-from iac_gen.severity import rank, worst
+from iac_gen.report.view import format_value, severity_rank
+from iac_gen.severity import worst
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = links.HOMEPAGE
@@ -166,7 +166,9 @@ def _artifacts(inputs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def _drift_rule(rule_id: str, findings: list[Mapping[str, Any]]) -> dict[str, Any]:
     first = findings[0]
     category = str(first.get("category") or "configuration")
-    severity = worst([str(f.get("severity")) for f in findings])
+    # `worst` of every finding's severity, each distinct spelling ranked once (a fleet's
+    # rules gather thousands of findings); tests/report compares the two.
+    severity = worst(list(dict.fromkeys(str(f.get("severity")) for f in findings)))
     change = str(first.get("change") or "")
     if change in _RESOURCE_RULES:
         short = _RESOURCE_RULES[change][1]
@@ -206,9 +208,11 @@ def _drift_rule(rule_id: str, findings: list[Mapping[str, Any]]) -> dict[str, An
 
 
 def _drift_result(
-    f: Mapping[str, Any], rule_index: int, fallback_file: str | None
+    f: Mapping[str, Any], rule_index: int, fallback_file: str | None, rule_id: str | None = None
 ) -> dict[str, Any]:
-    rule_id = drift_rule_id(f)
+    """One SARIF result; `rule_id` is `drift_rule_id(f)` when the caller has it already."""
+    if rule_id is None:
+        rule_id = drift_rule_id(f)
     severity = str(f.get("severity") or "info").lower()
     change = str(f.get("change") or "")
     expected, actual = format_value(f.get("expected")), format_value(f.get("actual"))
@@ -247,24 +251,40 @@ def _drift_result(
     if isinstance(attribution, Mapping):
         result["properties"]["attribution"] = dict(attribution)
     if f.get("waived"):
-        waiver = f.get("waiver") or {}
-        justification = (
-            f"{waiver.get('reason') or 'waived'} (waiver {waiver.get('id')}, approved by "
-            f"{waiver.get('approver')}, ticket {waiver.get('ticket')}, "
-            f"expires {waiver.get('expires')})"
-        )
-        result["suppressions"] = [
-            {
-                "kind": "external",
-                "status": "accepted",
-                "justification": justification,
-                "properties": {k: waiver.get(k) for k in ("id", "approver", "ticket", "expires")},
-            }
-        ]
-        uri = _https(waiver.get("ticket"))
-        if uri:
-            result["workItemUris"] = [uri]
+        _suppress(result, f.get("waiver") or {})
     return result
+
+
+def _suppress(result: dict[str, Any], waiver: Mapping[str, Any]) -> None:
+    """A waived finding's result: accepted by its waiver, linked to the ticket."""
+    justification = (
+        f"{waiver.get('reason') or 'waived'} (waiver {waiver.get('id')}, approved by "
+        f"{waiver.get('approver')}, ticket {waiver.get('ticket')}, "
+        f"expires {waiver.get('expires')})"
+    )
+    result["suppressions"] = [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": justification,
+            "properties": {k: waiver.get(k) for k in ("id", "approver", "ticket", "expires")},
+        }
+    ]
+    uri = _https(waiver.get("ticket"))
+    if uri:
+        result["workItemUris"] = [uri]
+
+
+def _rules(
+    findings: list[Mapping[str, Any]], rule_of: list[str]
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The rules, sorted by id, and each id's index; `rule_of[i]` is findings[i]'s rule."""
+    by_rule: dict[str, list[Mapping[str, Any]]] = {}
+    for f, rid in zip(findings, rule_of, strict=True):
+        by_rule.setdefault(rid, []).append(f)
+    rule_ids = sorted(by_rule)
+    rules = [_drift_rule(rid, by_rule[rid]) for rid in rule_ids]
+    return rules, {rid: i for i, rid in enumerate(rule_ids)}
 
 
 def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) -> str:
@@ -277,25 +297,24 @@ def render(result: dict[str, Any], provenance: Mapping[str, Any] | None = None) 
     findings = sorted(
         clean.get("findings") or [],
         key=lambda f: (
-            rank(f.get("severity")),
+            severity_rank(f.get("severity")),
             str(f.get("resource")),
             str(f.get("field")),
             str(f.get("id")),
         ),
     )
-    by_rule: dict[str, list[Mapping[str, Any]]] = {}
-    for f in findings:
-        by_rule.setdefault(drift_rule_id(f), []).append(f)
-    rule_ids = sorted(by_rule)
-    rules = [_drift_rule(rid, by_rule[rid]) for rid in rule_ids]
-    index = {rid: i for i, rid in enumerate(rule_ids)}
+    rule_of = [drift_rule_id(f) for f in findings]
+    rules, index = _rules(findings, rule_of)
     specs = [
         str(i["path"])
         for i in clean.get("inputs") or []
         if i.get("role") == "spec" and i.get("path")
     ]
     fallback = specs[0] if specs else None
-    results = [_drift_result(f, index[drift_rule_id(f)], fallback) for f in findings]
+    results = [
+        _drift_result(f, index[rid], fallback, rid)
+        for f, rid in zip(findings, rule_of, strict=True)
+    ]
     status = str(clean.get("status") or "not_checked")
     the_gate = gate(clean)
     invocation: dict[str, Any] = {
