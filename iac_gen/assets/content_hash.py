@@ -103,13 +103,18 @@ def upload_files(folder: Path) -> list[UploadFile]:
 
 
 def _digest(files: Sequence[UploadFile]) -> str:
-    ordered = sorted(files, key=lambda f: f.name.lower())
+    return digest_listing([(f.name, os.fspath(f.source), os.path.getsize(f.source)) for f in files])
+
+
+def digest_listing(files: Sequence[tuple[str, str, int]]) -> str:
+    """The content hash of upload files given as (name under the folder, path, size)."""
+    ordered = sorted(files, key=lambda f: f[0].lower())
     h = hashlib.sha256(str(len(ordered)).encode())
-    for f in ordered:
-        h.update(f"#{f.name}#".encode())
-        h.update(str(os.path.getsize(f.source)).encode())
-    for f in ordered:
-        with open(f.source, "rb") as fh:
+    for name, _path, size in ordered:
+        h.update(f"#{name}#".encode())
+        h.update(str(size).encode())
+    for _name, path, _size in ordered:
+        with open(path, "rb") as fh:
             while chunk := fh.read(_CHUNK):
                 h.update(chunk)
     return h.hexdigest()

@@ -14,6 +14,13 @@ from iac_gen.vocabulary import ML_PROVIDER as ML
 ASSET_TYPES = {"models": "models", "environments": "environments", "codes": "codes"}
 
 
+@lru_cache(maxsize=1024)
+def _scope(subscription: str, group: str, workspace: str, location: str) -> Scope:
+    """One `Scope` per target: a spec asks for its scope for every id it builds, and each
+    new instance would build its cached ids again (a fleet: 8,000 times for 2,000 specs)."""
+    return Scope(subscription, group, workspace, location)
+
+
 @dataclass(frozen=True)
 class Scope:
     """The concrete subscription / resource group / workspace / location a spec targets."""
@@ -25,7 +32,7 @@ class Scope:
 
     @classmethod
     def of(cls, target: Target) -> Scope:
-        return cls(
+        return _scope(
             target.subscription or "",
             target.resource_group or "",
             target.workspace or "",

@@ -36,6 +36,7 @@ import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,9 @@ class LocalAsset:
         }
 
 
+@lru_cache(maxsize=4096)
 def _camel(*parts: str) -> str:
+    # Cached: a fleet asks for every deployment's parameter names several times.
     words = [w for p in parts for w in re.split(r"[^A-Za-z0-9]+", p) if w]
     name = words[0][0].lower() + words[0][1:] + "".join(w[0].upper() + w[1:] for w in words[1:])
     return name if name[0].isalpha() else "p" + name
@@ -250,7 +253,9 @@ def _hash_both(source: Path) -> tuple[str, str]:
 
     Both hashes are cached by the folder's path and the stamps of its upload files, which
     for a plain folder (not a link) are the same listing: listing and stamping it once
-    halves what an unchanged code folder costs. Links and files take the two functions."""
+    halves what an unchanged code folder costs. The usual code folder - no ignore file, no
+    link, only files and folders - is listed once with `os.scandir` and hashed from that
+    listing (`_plain_tree`); links and files take the two functions."""
     from iac_gen.assets import content_hash as hashing
 
     try:
@@ -259,18 +264,103 @@ def _hash_both(source: Path) -> tuple[str, str]:
         plain_folder = False
     if not plain_folder:
         return hashing.content_hash(source), object_hash(source)
-    files = hashing.upload_files(source)
-    stamps = tuple((f.name, str(f.source), *hashing._stamp(f.source)) for f in files)
     where = str(source.absolute())
+    tree = _plain_tree(os.fspath(source))
+    if tree is None:  # an ignore file, a link or an unusual entry: the general listing
+        files = hashing.upload_files(source)
+        stamps = tuple((f.name, str(f.source), *hashing._stamp(f.source)) for f in files)
+    else:
+        stamps = tree.stamps
     content_key = (where, *stamps)
     content = hashing._CACHE.get(content_key)
     if content is None:
-        content = hashing._CACHE[content_key] = hashing._digest(files)
+        listed = [(name, path, size) for name, path, size, _ in stamps]
+        content = hashing._CACHE[content_key] = (
+            hashing._digest(files) if tree is None else hashing.digest_listing(listed)
+        )
     object_key = (where, stamps)
     objects = _OBJECT_CACHE.get(object_key)
     if objects is None:
-        objects = _OBJECT_CACHE[object_key] = _object_hash(source)
+        objects = _OBJECT_CACHE[object_key] = (
+            _object_hash(source) if tree is None else tree.object_hash(os.fspath(source))
+        )
     return content, objects
+
+
+@dataclass
+class _PlainTree:
+    """A folder without ignore file or links, listed once: its upload files' stamps (name
+    under the folder, path read, size, mtime) in `os.walk` order, as `upload_files` and
+    `_stamp` give them, and each folder's entries (name, is a folder) in listing order."""
+
+    stamps: tuple[tuple[str, str, int, int], ...]
+    entries: dict[str, list[tuple[str, bool]]]
+
+    def object_hash(self, root: str) -> str:
+        """`_object_hash` of the folder from the listing: entries sorted by their
+        lower-cased full path, each adds its name, then a file's bytes or a folder's
+        entries."""
+        digest = hashlib.sha256(_OBJECT_SEED)
+
+        def walk(folder: str) -> None:
+            for name, is_dir in sorted(
+                self.entries[folder], key=lambda e: os.path.join(folder, e[0]).lower()
+            ):
+                digest.update(name.encode())
+                path = os.path.join(folder, name)
+                if is_dir:
+                    walk(path)
+                else:
+                    with open(path, "rb") as fh:
+                        while chunk := fh.read(_CHUNK):
+                            digest.update(chunk)
+
+        walk(root)
+        return digest.hexdigest()
+
+
+def _plain_tree(root: str) -> _PlainTree | None:
+    """`root` listed as `_PlainTree`, or None when it holds an ignore file at its root, a
+    link or an entry that is neither file nor folder anywhere: those take the general
+    listing (`upload_files`), which knows what azure-ai-ml does with each."""
+    from iac_gen.assets.content_hash import IGNORE_FILES
+
+    real_root = os.path.realpath(root)
+    stamps: list[tuple[str, str, int, int]] = []
+    entries: dict[str, list[tuple[str, bool]]] = {}
+
+    def visit(folder: str, real: str, prefix: str) -> bool:
+        # `os.walk(followlinks=True)` order: this folder's files, then each sub-folder's.
+        listed: list[tuple[str, bool]] = []
+        subfolders: list[str] = []
+        try:
+            with os.scandir(folder) as scan:
+                for entry in scan:
+                    if entry.is_symlink():
+                        return False
+                    if entry.is_dir(follow_symlinks=False):
+                        listed.append((entry.name, True))
+                        subfolders.append(entry.name)
+                    elif entry.is_file(follow_symlinks=False):
+                        listed.append((entry.name, False))
+                        st = entry.stat(follow_symlinks=False)
+                        path = os.path.join(real, entry.name)
+                        stamps.append((prefix + entry.name, path, st.st_size, st.st_mtime_ns))
+                    else:
+                        return False
+        except OSError:
+            return False
+        if not prefix and any(name in IGNORE_FILES for name, _ in listed):
+            return False
+        entries[folder] = listed
+        return all(
+            visit(os.path.join(folder, name), os.path.join(real, name), f"{prefix}{name}/")
+            for name in subfolders
+        )
+
+    if not visit(root, real_root, ""):
+        return None
+    return _PlainTree(tuple(stamps), entries)
 
 
 def _local_assets(spec: Spec, missing_ok: bool) -> list[LocalAsset]:

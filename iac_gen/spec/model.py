@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -327,4 +328,11 @@ class Spec:
         of the file that names it, as azure-ai-ml resolves it (a CLI v2 deployment file's own
         folder, not the endpoint file's)."""
         loc = self.locate(path)
-        return Path(loc.file).parent if loc.file else self.source.parent
+        return _folder_of(loc.file) if loc.file else self.source.parent
+
+
+@lru_cache(maxsize=1024)
+def _folder_of(file: str) -> Path:
+    """The folder of a spec file, parsed once: a fleet resolves every deployment's local
+    paths from the few files that name them."""
+    return Path(file).parent

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from iac_gen.assets import content_hash as content_module
+from iac_gen.desired import local_assets as assets_module
 from iac_gen.desired.local_assets import local_assets, one_reading
 from iac_gen.spec.load import load_specs
 
@@ -22,14 +23,20 @@ TARGET = {
 
 def test_one_reading_hashes_each_folder_once(monkeypatch: pytest.MonkeyPatch) -> None:
     (spec,) = load_specs([ROOT / "fixtures" / "cliv2-basic"], TARGET)
-    listed: list[Path] = []
+    listed: list[Path] = []  # every listing of a folder, by either lister
     real = content_module.upload_files
+    real_plain = assets_module._plain_tree
 
     def counting(folder: Path) -> list[content_module.UploadFile]:
         listed.append(Path(folder))
         return real(folder)
 
+    def counting_plain(root: str) -> object:
+        listed.append(Path(root))
+        return real_plain(root)
+
     monkeypatch.setattr(content_module, "upload_files", counting)
+    monkeypatch.setattr(assets_module, "_plain_tree", counting_plain)
     plain = local_assets(spec, missing_ok=True)
     outside = len(listed)
     assert plain and outside > 0
