@@ -22,15 +22,27 @@ class WorkspaceRef(NamedTuple):
 
 
 class ResourceKey(NamedTuple):
-    """Match key: workspace, endpoint, deployment ('' for an endpoint), all lower-case."""
+    """Match key: workspace, endpoint, deployment ('' for an endpoint), all lower-case, and
+    the `subscription/resource group` the workspace is in ('' when a body says only names).
+
+    The scope is part of the key because a workspace name is unique only within its
+    resource group: dev and prod subscriptions often hold `mlw-scoring` with the same
+    endpoints, and a fleet run over both must keep them apart (as shards of one run by
+    subscription do)."""
 
     workspace: str
     endpoint: str
     deployment: str = ""
+    scope: str = ""
 
     @property
     def label(self) -> str:
         return f"{self.endpoint}/{self.deployment}" if self.deployment else self.endpoint
+
+    @property
+    def endpoint_key(self) -> tuple[str, str, str]:
+        """The endpoint this resource belongs to: what one endpoint's resources share."""
+        return (self.scope, self.workspace, self.endpoint)
 
 
 _ID_SHAPE = ("subscriptions", "resourcegroups", "providers", "workspaces")
@@ -56,7 +68,8 @@ def parse_ml_id(resource_id: str) -> tuple[WorkspaceRef, ResourceKey | None] | N
     ws = WorkspaceRef(parts[1], parts[3], parts[7])
     if size == 8:
         return ws, None
-    return ws, ResourceKey(ws.workspace, parts[9], parts[11] if size == 12 else "")
+    scope = f"{ws.subscription}/{ws.resource_group}"
+    return ws, ResourceKey(ws.workspace, parts[9], parts[11] if size == 12 else "", scope)
 
 
 def canonical_arm_id(value: str) -> str:

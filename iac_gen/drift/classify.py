@@ -197,9 +197,10 @@ def resource_label(pair: Pair) -> str:
     return KINDS[pair.kind].label(pair, deployment_name(pair))
 
 
-def _live_traffic(pairs: Sequence[Pair]) -> dict[tuple[str, str], dict[str, int]]:
-    """Live traffic + mirror traffic per (workspace, endpoint), keys lower-case."""
-    out: dict[tuple[str, str], dict[str, int]] = {}
+def _live_traffic(pairs: Sequence[Pair]) -> dict[tuple[str, str, str], dict[str, int]]:
+    """Live traffic + mirror traffic per endpoint (`ResourceKey.endpoint_key`), keys
+    lower-case."""
+    out: dict[tuple[str, str, str], dict[str, int]] = {}
     for pair in pairs:
         if not KINDS[pair.kind].traffic or pair.live is None:
             continue
@@ -208,7 +209,7 @@ def _live_traffic(pairs: Sequence[Pair]) -> dict[tuple[str, str], dict[str, int]
         for name in ("traffic", "mirrorTraffic"):
             for dep, pct in (props.get(name) or {}).items():
                 shares[str(dep).lower()] = shares.get(str(dep).lower(), 0) + int(pct or 0)
-        out[(pair.key.workspace, pair.key.endpoint)] = shares
+        out[pair.key.endpoint_key] = shares
     return out
 
 
@@ -224,8 +225,8 @@ class Outcomes:
     def __post_init__(self) -> None:
         self.classifier = Classifier(self.book)
         self.live_traffic = _live_traffic(self.pairs)
-        self.endpoint_specs: dict[tuple[str, str], Spec] = {
-            (p.key.workspace, p.key.endpoint): p.designed.spec
+        self.endpoint_specs: dict[tuple[str, str, str], Spec] = {
+            p.key.endpoint_key: p.designed.spec
             for p in self.pairs
             if p.designed is not None and KINDS[p.kind].root
         }
@@ -243,7 +244,7 @@ class Outcomes:
         spec = (
             pair.designed.spec
             if pair.designed is not None
-            else self.endpoint_specs.get((pair.key.workspace, pair.key.endpoint))
+            else self.endpoint_specs.get(pair.key.endpoint_key)
         )
         common: dict[str, Any] = {
             "spec": spec,
@@ -264,9 +265,7 @@ class Outcomes:
     def unmanaged(
         self, label: str, pair: Pair, dep: str, common: dict[str, Any]
     ) -> tuple[str, str | None, Rows]:
-        share = self.live_traffic.get((pair.key.workspace, pair.key.endpoint), {}).get(
-            pair.key.deployment, 0
-        )
+        share = self.live_traffic.get(pair.key.endpoint_key, {}).get(pair.key.deployment, 0)
         unmanaged = KINDS[pair.kind].unmanaged
         assert unmanaged is not None, f"{pair.kind} is never read from Azure"
         (severity, category), text = unmanaged(pair, label, share)

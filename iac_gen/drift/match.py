@@ -1,16 +1,20 @@
 """Pair each designed resource with what Azure returned for it.
 
 Resources are matched by (workspace, endpoint, deployment) name, case-insensitively, as Azure
-treats those names; ARM ids are parsed case-insensitively. Online endpoints and their
+treats those names, within the subscription and resource group their ids name
+(`ResourceKey.scope`); ARM ids are parsed case-insensitively. Online endpoints and their
 deployments are paired by that key (`match`), their companions after them (below); other
 resource types in a live bundle are out of scope. Live
 resources in workspaces that no spec targets are out of scope too, so a fleet export can be
-checked against a subset of specs without every other workspace looking unmanaged.
+checked against a subset of specs without every other workspace looking unmanaged. A live
+body that names only its workspace (no id) is placed in the one scope designed under that
+name.
 
 The subscription and resource group count as well wherever the spec's target names them
 (`in_scope`): a workspace of the same name in another subscription (dev beside prod) or
 resource group holds other resources, not the designed ones, so they can neither stand in
-for a missing designed resource nor look unmanaged beside it.
+for a missing designed resource nor look unmanaged beside it. When specs target both, each
+is matched with its own: one fleet run keeps them apart as shards by subscription do.
 
 The companions of an endpoint (`kinds.HOSTS`) are paired here too, keyed by what they attach
 to, each kind by its own entry in `kinds.KINDS` (`place`, `place_designed`, `choose`):
@@ -173,15 +177,21 @@ def match(
                 1,
             )
         pairs[item.key] = Pair(item.key, item.kind, item, None)
-    workspaces = {key.workspace for key in pairs}
+    scopes: dict[str, set[str]] = {}  # workspace name -> the scopes designed in it
+    for key in pairs:
+        scopes.setdefault(key.workspace, set()).add(key.scope)
     for body in live:
         live_kind = kind_of(body)
         found = KINDS[live_kind].place(body) if live_kind else None
         if live_kind is None or found is None:
             continue
         ws, key = found
-        if key.workspace not in workspaces:
+        designed_scopes = scopes.get(key.workspace)
+        if designed_scopes is None:
             continue
+        if not key.scope and len(designed_scopes) == 1:
+            # a body that names only its workspace (no id): in the one scope designed there
+            key = key._replace(scope=next(iter(designed_scopes)))
         pair = pairs.get(key)
         if pair is None:
             pairs[key] = Pair(key, live_kind, None, body, live_ws=ws)
@@ -192,11 +202,14 @@ def match(
     for key, pair in pairs.items():
         if pair.live is None:
             pair.not_checked = _unread_reason(unread, key) if unread else None
-    return [pairs[k] for k in sorted(pairs, key=lambda k: (k.workspace, k.endpoint, k.deployment))]
+    return [
+        pairs[k]
+        for k in sorted(pairs, key=lambda k: (k.workspace, k.endpoint, k.deployment, k.scope))
+    ]
 
 
 def _unread(not_checked: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[str, ...], str]]:
-    """Prefixes (workspace[, endpoint[, deployment]]) of what could not be read."""
+    """Prefixes (scope, workspace[, endpoint[, deployment]]) of what could not be read."""
     out: list[tuple[tuple[str, ...], str]] = []
     for entry in not_checked:
         reason = str(entry.get("reason", "could not be read"))
@@ -206,16 +219,16 @@ def _unread(not_checked: Iterable[Mapping[str, Any]]) -> list[tuple[tuple[str, .
             continue
         ws, key = parsed
         if key is None:
-            out.append(((ws.workspace,), reason))
+            out.append(((f"{ws.subscription}/{ws.resource_group}", ws.workspace), reason))
         elif key.deployment:
-            out.append(((key.workspace, key.endpoint, key.deployment), reason))
+            out.append(((key.scope, key.workspace, key.endpoint, key.deployment), reason))
         else:
-            out.append(((key.workspace, key.endpoint), reason))
+            out.append(((key.scope, key.workspace, key.endpoint), reason))
     return out
 
 
 def _unread_reason(unread: list[tuple[tuple[str, ...], str]], key: ResourceKey) -> str | None:
-    full = (key.workspace, key.endpoint, key.deployment)
+    full = (key.scope, key.workspace, key.endpoint, key.deployment)
     for prefix, reason in unread:
         if full[: len(prefix)] == prefix:
             return reason
@@ -266,9 +279,7 @@ def match_companions(
     reads: frozenset[str],
 ) -> list[Pair]:
     """Pairs for designed companions and for unmanaged ones on designed endpoints."""
-    endpoints = {
-        (p.key.workspace, p.key.endpoint) for p in ml_pairs if p.designed and KINDS[p.kind].root
-    }
+    endpoints = {p.key.endpoint_key for p in ml_pairs if p.designed and KINDS[p.kind].root}
     if not endpoints:
         return []
     by_target: dict[tuple[str, ResourceKey], list[Candidate]] = {}
@@ -278,7 +289,7 @@ def match_companions(
             if kind is None or kind not in reads:
                 continue
             found = KINDS[kind].place(body)
-            if found is None or (found[1].workspace, found[1].endpoint) not in endpoints:
+            if found is None or found[1].endpoint_key not in endpoints:
                 continue
             by_target.setdefault((kind, found[1]), []).append((found[0], body))
     ml_reasons = {p.key: p.not_checked for p in ml_pairs if p.not_checked}
@@ -324,7 +335,7 @@ def _why_unread(
 ) -> str | None:
     """Why a designed companion absent from the live state may exist after all, if so."""
     key = item.key
-    for candidate in (key, ResourceKey(key.workspace, key.endpoint)):
+    for candidate in (key, key._replace(deployment="")):
         reason = ml_reasons.get(candidate)
         if reason:
             return reason

@@ -59,9 +59,9 @@ not reliably sooner: 9.8 and 10.9 s against 10.8 and 10.5 s alone)."""
 def chunks_by_endpoint(pairs: Sequence[Pair], size: int) -> list[list[Pair]]:
     """Chunks of about `size` pairs (more when one endpoint has more), each holding every pair
     of its endpoints; endpoints in the order first met, pairs in the order given."""
-    by_endpoint: dict[tuple[str, str], list[Pair]] = {}
+    by_endpoint: dict[tuple[str, str, str], list[Pair]] = {}
     for pair in pairs:
-        by_endpoint.setdefault((pair.key.workspace, pair.key.endpoint), []).append(pair)
+        by_endpoint.setdefault(pair.key.endpoint_key, []).append(pair)
     chunks: list[list[Pair]] = []
     current: list[Pair] = []
     for group in by_endpoint.values():

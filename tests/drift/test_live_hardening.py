@@ -199,3 +199,52 @@ def test_scope_compares_case_insensitively(tmp_path: Path) -> None:
     upper = json.loads(json.dumps(upper).replace(SUB, SUB.upper()))
     result = _drift(_write(tmp_path, {"value": upper}))
     assert result["status"] == "in_sync", result["findings"]
+
+
+def _two_subscriptions(tmp_path: Path) -> tuple[list[Any], list[dict[str, Any]]]:
+    """The example designed twice, in its subscription and in another one with the same
+    resource group, workspace and endpoint names (dev beside prod), and both live."""
+    specs_dir = tmp_path / "specs"
+    specs_dir.mkdir()
+    text = SPEC.read_text(encoding="utf-8")
+    (specs_dir / "a.yaml").write_text(text, encoding="utf-8")
+    (specs_dir / "b.yaml").write_text(text.replace(SUB, OTHER_SUB), encoding="utf-8")
+    for extra in ("scoring", "src"):  # what the example's spec names beside it, if anything
+        if (SPEC.parent / extra).exists():
+            os.symlink(SPEC.parent / extra, specs_dir / extra)
+    return load_specs([specs_dir]), _example_bodies() + _decoys(SUB, OTHER_SUB)
+
+
+def test_one_design_in_two_subscriptions_is_judged_per_subscription(tmp_path: Path) -> None:
+    """Workspace names are unique within a resource group only: the same names in another
+    subscription are another endpoint, each matched with its own live resources - not one
+    endpoint declared twice (IAC430), and not paired across subscriptions."""
+    specs, bodies = _two_subscriptions(tmp_path)
+    live = _write(tmp_path, {"value": bodies})
+    result = analyse(specs, read_live(live), None, "prod", live_path=live)
+    assert result["status"] == "in_sync", result["findings"]
+    ids = [r["id"].lower() for r in result["resources"]]
+    assert len(ids) == len(set(ids)) == 2 * len(_drift(live)["resources"])
+    assert {SUB in i for i in ids} == {True, False}
+
+    other = next(
+        b for b in bodies if OTHER_SUB in b["id"] and b["type"].endswith("/onlineEndpoints")
+    )
+    other["properties"]["authMode"] = "Key"  # drift in the other subscription only
+    live = _write(tmp_path, {"value": bodies})
+    result = analyse(specs, read_live(live), None, "prod", live_path=live)
+    assert result["status"] == "drifted"
+    drifted = {f["resource_id"].lower() for f in result["findings"]}
+    assert drifted == {other["id"].lower()}
+    statuses = {r["id"].lower(): r["status"] for r in result["resources"]}
+    assert statuses[other["id"].lower()] == "modified"
+    assert statuses[other["id"].lower().replace(OTHER_SUB, SUB)] == "in_sync"
+
+
+def test_the_other_subscription_missing_is_missing_there_only(tmp_path: Path) -> None:
+    specs, bodies = _two_subscriptions(tmp_path)
+    kept = [b for b in bodies if not (OTHER_SUB in b["id"] and b["id"].endswith("/green"))]
+    live = _write(tmp_path, {"value": kept})
+    result = analyse(specs, read_live(live), None, "prod", live_path=live)
+    missing = {r["id"].lower() for r in result["resources"] if r["status"] == "missing"}
+    assert len(missing) == 1 and OTHER_SUB in missing.pop()

@@ -26,14 +26,17 @@ def subscription(n: int) -> str:
 
 
 def write_specs(folder: Path, subs: list[str]) -> list[Path]:
-    """One copy of the example spec per subscription (same endpoint name, another target:
-    drift tells workspaces apart by name, so each subscription's has its own)."""
+    """One copy of the example spec per subscription: the same endpoint name in another
+    target; every other subscription keeps the workspace name too (dev beside prod: one
+    name in many subscriptions), the rest have their own."""
     folder.mkdir(parents=True, exist_ok=True)
     text = EXAMPLE.read_text(encoding="utf-8")
     paths = []
     for i, sub in enumerate(subs):
         path = folder / f"ep-{i:02d}.yaml"
-        text_i = text.replace(EXAMPLE_SUB, sub).replace("mlw-risk-prod", f"mlw-risk-{i:02d}")
+        text_i = text.replace(EXAMPLE_SUB, sub)
+        if i % 2:
+            text_i = text_i.replace("mlw-risk-prod", f"mlw-risk-{i:02d}")
         path.write_text(text_i, encoding="utf-8")
         paths.append(path)
     return paths
