@@ -11,11 +11,12 @@ Adding a code: one line in `CODES` (keep the numeric order), in the range of its
 One meaning per code, also where two stages look alike. "The same endpoint twice":
 - IAC232 (every command that reads specs): one endpoint - same subscription, resource group,
   workspace and name - declared by two specs;
-- IAC321 (compile only): endpoints of one name in *different* targets, which compile would
-  write to one output folder `DIR/<endpoint>/`; `validate` does not know the output layout;
-- IAC430 (drift only): endpoints of one name in workspaces of one name but another
-  subscription or resource group, which drift's matching (by workspace and endpoint name)
-  cannot tell apart in one run.
+- IAC321 (compile only): endpoints of one name (in any letter case) in *different* targets,
+  which compile would write to one output folder `DIR/<endpoint>/` (one folder on macOS and
+  Windows when the names differ only in case); `validate` does not know the output layout;
+- IAC430 (drift only): one endpoint - the same subscription, resource group, workspace and
+  name - given to the drift engine twice by specs built in code (loading files refuses it
+  first, as IAC232). Workspaces of one name in other subscriptions are other endpoints.
 
 `validate` runs every check on a spec that `compile` runs (tests/compile/
 test_validate_implies_compile.py): IAC320 (an incomplete target), IAC321 (output folders)
@@ -259,8 +260,8 @@ CODES: dict[str, Code] = {
     "IAC321": Code(
         "compile",
         "emit.compile",
-        "two endpoints of one name in different targets: their output folders `DIR/<endpoint>/` "
-        "would be the same",
+        "two endpoints of one name (in any letter case) in different targets: their output "
+        "folders `DIR/<endpoint>/` would be the same",
     ),
     "IAC322": Code(
         "compile", "emit.plan.environments", "environment name that cannot name a parameters file"
@@ -348,9 +349,8 @@ CODES: dict[str, Code] = {
     "IAC430": Code(
         "drift",
         "drift.match",
-        "two endpoints of one name in workspaces of one name (other subscription or resource "
-        "group): drift matches live resources by workspace and endpoint name, so one run cannot "
-        "tell them apart",
+        "one endpoint (subscription, resource group, workspace and name) given to drift twice "
+        "by specs built in code; loading spec files refuses it first (IAC232)",
     ),
     "IAC440": Code(
         "whatif",

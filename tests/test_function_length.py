@@ -16,22 +16,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "iac_gen"
 LIMIT = 60
 MARKER = "Long because"
 
-# PENDING (file, qualified name): long functions in files other work is changing right now
-# (export sharding and `merge`, spec loading and drift speed, the drift kinds table, drift
-# report coverage). Each is split or given a reason by that work; remove its line then. An
-# entry whose function is no longer long (or no longer exists) fails the test, so the list
-# only shrinks.
-PENDING = {
-    ("azure/changes.py", "read_changes"),
-    ("cli/export.py", "export_command"),
-    ("drift/code_assets.py", "judge"),
-    ("drift/__init__.py", "analyse"),
-    ("azure/http.py", "watched_transport"),
-    ("report/junit.py", "render_chunks"),
-    ("report/junit.py", "_Group.suite"),
-    ("report/sarif.py", "render_lint"),
-}
-
 
 def _functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, ast.AST]]:
     """(qualified name, node) of every function, methods and nested functions included."""
@@ -62,18 +46,11 @@ def long_functions(package: Path) -> dict[tuple[str, str], bool]:
 
 def test_long_functions_say_why() -> None:
     found = long_functions(PACKAGE)
-    unexplained = sorted(key for key, reason in found.items() if not reason and key not in PENDING)
+    unexplained = sorted(key for key, reason in found.items() if not reason)
     assert unexplained == [], (
         f"functions over {LIMIT} lines: split them, or say why in the docstring "
         f"({MARKER!r} ...): {unexplained}"
     )
-
-
-def test_pending_entries_are_still_long() -> None:
-    """An entry whose function was split (or given a reason) leaves the allow-list."""
-    found = long_functions(PACKAGE)
-    stale = sorted(key for key in PENDING if found.get(key, True))
-    assert stale == [], f"remove from PENDING (no longer long, or gone, or explained): {stale}"
 
 
 def test_the_walk_finds_a_planted_long_function(tmp_path: Path) -> None:

@@ -325,6 +325,24 @@ def read_changes(
     _activity_changes(
         fallback, settings, credential, budget, (days, since, until), coverage, records, sources
     )
+    kept, truncated = _kept_records(records, options)
+    return {
+        "days": days,
+        "observed_at": iso(until),
+        "since": iso(since),
+        "actors_redacted": bool(options.redact_actors),
+        "truncated": truncated,
+        "sources": sources,
+        "resources": [_coverage_entry(rid, coverage[rid.lower()]) for rid in ids],
+        "records": kept,
+    }
+
+
+def _kept_records(
+    records: list[dict[str, Any]], options: ChangeOptions
+) -> tuple[list[dict[str, Any]], bool]:
+    """(the records once each, sorted; pseudonymised when asked; the newest MAX_RECORDS when
+    there are more), whether some were left out."""
     unique = {record_key(r): r for r in records}
     kept = sorted(unique.values(), key=record_key)
     truncated = len(kept) > MAX_RECORDS
@@ -333,27 +351,18 @@ def read_changes(
         kept.sort(key=record_key)
     if options.redact_actors:
         kept = pseudonymise(kept)
+    return kept, truncated
 
-    def entry(rid: str) -> dict[str, Any]:
-        cov = coverage[rid.lower()]
-        reason = "; ".join(dict.fromkeys(shown(r, 300) for r in cov.reasons))
-        return {
-            "id": rid,
-            "status": cov.status,
-            "source": cov.source,
-            "days": cov.days,
-            "reason": reason,
-        }
 
+def _coverage_entry(rid: str, cov: _Coverage) -> dict[str, Any]:
+    """What the change history knows of one resource: status, source, days, why not more."""
+    reason = "; ".join(dict.fromkeys(shown(r, 300) for r in cov.reasons))
     return {
-        "days": days,
-        "observed_at": iso(until),
-        "since": iso(since),
-        "actors_redacted": bool(options.redact_actors),
-        "truncated": truncated,
-        "sources": sources,
-        "resources": [entry(rid) for rid in ids],
-        "records": kept,
+        "id": rid,
+        "status": cov.status,
+        "source": cov.source,
+        "days": cov.days,
+        "reason": reason,
     }
 
 

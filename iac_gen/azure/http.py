@@ -222,6 +222,10 @@ def watched_transport(
     proxy settings - about a fifth of an export's time per request, under the GIL. Every
     request goes to one origin (nextLinks elsewhere are refused), so the proxy settings for
     that origin (HTTPS_PROXY / NO_PROXY) are looked up once here instead.
+
+    Long because the connection, pool and adapter classes are defined here, closing over this
+    transport's watchdog and gate: urllib3 and requests make their instances themselves, so
+    the classes are the only place per-transport state can travel.
     """
     import requests
     from azure.core.pipeline.transport import RequestsTransport

@@ -186,7 +186,8 @@ def export_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="One line per resource."),
 ) -> None:
-    """Long only in its option list (one typer.Option each); the work is in the helpers."""
+    """Long because its signature is its option list (one typer.Option each); the work is in
+    the helpers."""
     from iac_gen.azure.export import ExportOptions
 
     where = "iac-gen export"

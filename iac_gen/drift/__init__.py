@@ -137,28 +137,13 @@ def analyse(
 
         live_path = Path(live)
         live = read_live(live_path)
-    waivers_path: Path | None = None
-    if isinstance(waivers, str | Path):
-        from iac_gen.drift.waivers import load_waivers
-
-        waivers_path = Path(waivers)
-        waivers = load_waivers(waivers_path)
-    elif waivers is not None:
-        waivers_path = getattr(waivers, "path", None)
+    waivers, waivers_path = _read_waivers(waivers)
     if env is not None:
         from iac_gen.spec.overlay import resolve
 
         specs = [resolve(spec, env) for spec in specs]
-    spec_files: dict[Path, None] = {}  # ordered set: a fleet has thousands of files
-    for spec in specs:
-        for path in spec.files or (spec.source,):
-            spec_files.setdefault(path, None)
-    inputs = input_entries("spec", spec_files)
     live_path = live_path or getattr(live, "path", None)
-    if live_path is not None:
-        inputs += input_entries("live", [Path(live_path)])
-    if waivers_path is not None:
-        inputs += input_entries("waivers", [waivers_path])
+    inputs = _run_inputs(specs, live_path, waivers_path)
     from iac_gen.desired.local_assets import one_reading
     from iac_gen.shards import sharded_specs
 
@@ -176,3 +161,30 @@ def analyse(
             live_label=str(live_path) if live_path is not None else None,
             redact_actors=redact_actors,
         )
+
+
+def _read_waivers(waivers: Any) -> tuple[Any, Path | None]:
+    """(the waiver set, the file it came from): `waivers` is a path, a loaded set or None."""
+    if isinstance(waivers, str | Path):
+        from iac_gen.drift.waivers import load_waivers
+
+        return load_waivers(Path(waivers)), Path(waivers)
+    if waivers is not None:
+        return waivers, getattr(waivers, "path", None)
+    return None, None
+
+
+def _run_inputs(
+    specs: Sequence[Spec], live_path: Path | None, waivers_path: Path | None
+) -> list[dict[str, str]]:
+    """The run's inputs with their hashes: every spec file once, the live file, the waivers."""
+    spec_files: dict[Path, None] = {}  # ordered set: a fleet has thousands of files
+    for spec in specs:
+        for path in spec.files or (spec.source,):
+            spec_files.setdefault(path, None)
+    inputs = input_entries("spec", spec_files)
+    if live_path is not None:
+        inputs += input_entries("live", [Path(live_path)])
+    if waivers_path is not None:
+        inputs += input_entries("waivers", [waivers_path])
+    return inputs

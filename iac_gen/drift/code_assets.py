@@ -98,7 +98,7 @@ def judge(
     """(status, coverage entries) for the code of one compared deployment; findings go to
     `outcomes.findings`. Other resources pass through unchanged.
 
-    Long on purpose: each way the judgement can end (no code asset, the version unread or
+    Long because each way the judgement can end (no code asset, the version unread or
     absent, no hash, another hash version, equal, different) is one step of a ladder read
     top to bottom, each with its own finding and coverage entry."""
     if side is None or side.live is None or pair.live is None:

@@ -85,19 +85,24 @@ def compile_specs(
     specs: Sequence[Spec], *, env: str | None = None, target: str = "all"
 ) -> dict[str, str]:
     """Files for every endpoint, keyed `<endpoint>/<file>`; two specs for one endpoint fail."""
+    # By lower-cased name: `Credit/` and `credit/` are one folder on the file systems of
+    # macOS and Windows, where a pipeline's artifacts are often opened.
     seen: dict[str, Spec] = {}
     clashes: list[Diagnostic] = []
     for spec in specs:
         name = spec.endpoint.name
-        if name in seen:
+        first = seen.get(name.lower())
+        if first is not None:
+            spelled = first.endpoint.name
+            also = "" if spelled == name else f" as {spelled!r} (folders differ only in case)"
             clashes.append(
                 Diagnostic(
                     "IAC321",
-                    f"endpoint {name!r} is also declared in {seen[name].source}",
+                    f"endpoint {name!r} is also declared in {first.source}{also}",
                     spec.locate("name"),
                 )
             )
-        seen[name] = spec
+        seen[name.lower()] = spec
     if clashes:
         raise InputError(clashes)
     from iac_gen.desired.local_assets import one_reading

@@ -24,6 +24,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -251,6 +252,46 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
     """
     clean = redact_result(result)
     findings = list(clean.get("findings") or [])
+    inputs = [i for i in clean.get("inputs") or [] if i.get("path")]
+    specs = [str(i["path"]) for i in inputs if i.get("role") == "spec"]
+    rows = coverage.rows_of(clean)
+    fleet = len(rows) > MAX_PROPERTY_CASES
+    tool = clean.get("tool") or {}
+    shared = {
+        "tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip(),
+        "status": clean.get("status"),
+        "environment": clean.get("environment") or "",
+        "gate": gate(clean).line,
+    }
+    if fleet:
+        shared["cases"] = FLEET_MODE
+    suites = _Suites(
+        groups=_groups(clean, rows, findings, fleet),
+        fleet=fleet,
+        shared=shared,
+        spec_of=_spec_files(clean, findings),
+        default_spec=specs[0] if len(specs) == 1 else None,
+        spec_inputs={
+            str(i["path"]): {f"input.spec.{i['path']}": i.get("sha256")}
+            for i in inputs
+            if i.get("role") == "spec"
+        },
+        other_inputs={
+            f"input.{i.get('role')}.{i.get('path')}": i.get("sha256")
+            for i in inputs
+            if i.get("role") != "spec"
+        },
+    )
+    return _chunks(
+        "iac-gen drift",
+        suites.each(),
+        _timestamp(clean.get("generated_at")),
+        hostname or UNKNOWN_HOST,
+    )
+
+
+def _spec_files(clean: Mapping[str, Any], findings: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The spec file of each endpoint: from its resources, else from its findings' locations."""
     spec_of: dict[str, str] = {}
     for r in clean.get("resources") or []:
         if r.get("spec"):
@@ -259,10 +300,17 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
         loc = f.get("location") or {}
         if loc.get("file"):
             spec_of.setdefault(endpoint_of(f.get("resource")), str(loc["file"]))
-    inputs = [i for i in clean.get("inputs") or [] if i.get("path")]
-    specs = [str(i["path"]) for i in inputs if i.get("role") == "spec"]
-    default_spec = specs[0] if len(specs) == 1 else None
+    return spec_of
 
+
+def _groups(
+    clean: Mapping[str, Any],
+    rows: Sequence[Sequence[Any]],
+    findings: Sequence[Mapping[str, Any]],
+    fleet: bool,
+) -> dict[str, _Group]:
+    """Each endpoint's coverage (in fleet mode only its count per resource), findings and
+    errors, a resource not checked counted as an error unless one already names it."""
     groups: dict[str, _Group] = {}
 
     def group(resource: Any) -> _Group:
@@ -272,8 +320,6 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
             found = groups[ep] = _Group()
         return found
 
-    rows = coverage.rows_of(clean)
-    fleet = len(rows) > MAX_PROPERTY_CASES
     if fleet:  # a case per resource: only how many properties each had checked
         for label, count in Counter(map(itemgetter(RESOURCE), rows)).items():
             group(label).checked[label] += count
@@ -291,30 +337,26 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
     ]
     for e in errors + unread:
         group(resource_name(e.get("resource"))).errors.append(e)
+    return groups
 
-    tool = clean.get("tool") or {}
-    shared = {
-        "tool": f"{tool.get('name', 'iac-gen')} {tool.get('version', '')}".strip(),
-        "status": clean.get("status"),
-        "environment": clean.get("environment") or "",
-        "gate": gate(clean).line,
-    }
-    if fleet:
-        shared["cases"] = FLEET_MODE
 
-    spec_inputs = {
-        str(i["path"]): {f"input.spec.{i['path']}": i.get("sha256")}
-        for i in inputs
-        if i.get("role") == "spec"
-    }
-    other_inputs = {
-        f"input.{i.get('role')}.{i.get('path')}": i.get("sha256")
-        for i in inputs
-        if i.get("role") != "spec"
-    }
+@dataclass
+class _Suites:
+    """The drift report's suites, made one at a time as they are written."""
 
-    def suites() -> Iterator[_Suite]:
-        if fleet:  # one suite: the shared properties once, not once per endpoint
+    groups: dict[str, _Group]
+    fleet: bool
+    shared: dict[str, Any]
+    spec_of: Mapping[str, str]
+    default_spec: str | None
+    spec_inputs: Mapping[str, Mapping[str, Any]]
+    other_inputs: Mapping[str, Any]
+
+    def each(self) -> Iterator[_Suite]:
+        """Fleet mode: one suite, the shared properties once (not once per endpoint); else a
+        suite per endpoint with its own spec file's hash. Each group is dropped once made."""
+        groups = self.groups
+        if self.fleet:
             merged, endpoints = _Group(), len(groups)
             for ep in sorted(groups):
                 found = groups.pop(ep)
@@ -323,21 +365,16 @@ def render_chunks(result: dict[str, Any], hostname: str | None = None) -> Iterat
                 merged.errors += found.errors
             yield merged.per_resource(
                 f"fleet ({endpoints} endpoints)",
-                {**shared, **other_inputs},
-                default_spec,
-                spec_of,
+                {**self.shared, **self.other_inputs},
+                self.default_spec,
+                self.spec_of,
             )
             return
         for ep in sorted(groups):
-            spec = spec_of.get(ep) or default_spec
-            own = spec_inputs.get(spec, {}) if spec else {}
+            spec = self.spec_of.get(ep) or self.default_spec
+            own = self.spec_inputs.get(spec, {}) if spec else {}
             found = groups.pop(ep)
-            props = {**shared, **own, **other_inputs}
-            yield found.suite(ep, props, spec)
-
-    return _chunks(
-        "iac-gen drift", suites(), _timestamp(clean.get("generated_at")), hostname or UNKNOWN_HOST
-    )
+            yield found.suite(ep, {**self.shared, **own, **self.other_inputs}, spec)
 
 
 class _Group:
@@ -410,7 +447,23 @@ class _Group:
         return s
 
     def suite(self, name: str, properties: Mapping[str, Any], spec: str | None) -> _Suite:
+        """One test case per coverage entry, then one per finding no entry covers, then one
+        per resource whose live state could not be read."""
         s = _Suite(name, properties)
+        covered, missing_props = self._coverage_cases(s, spec)
+        self._finding_cases(s, spec, covered, missing_props)
+        for e in sorted(self.errors, key=lambda e: str(e.get("resource"))):
+            resource = resource_name(e.get("resource"))
+            case = s.case(f"{resource} (live state)", _classname(resource), spec, None)
+            s.error(case, f"not checked: {e.get('reason')}", "not_checked", str(e.get("reason")))
+        return s
+
+    def _coverage_cases(
+        self, s: _Suite, spec: str | None
+    ) -> tuple[set[tuple[str, str]], dict[str, int]]:
+        """A case per coverage entry, failed by the finding on its property (or on its
+        missing or unmanaged resource); (the properties covered, the properties of each
+        missing resource, counted into its one failure instead)."""
         by_key: dict[tuple[str, ...], Mapping[str, Any]] = {}
         whole: dict[str, Mapping[str, Any]] = {}  # missing/unmanaged resource findings
         for f in self.findings:
@@ -419,7 +472,6 @@ class _Group:
             by_key.setdefault((resource, field), f)
             if f.get("change") in ("missing_resource", "unmanaged_resource"):
                 whole.setdefault(resource, f)
-
         covered: set[tuple[str, str]] = set()
         missing_props: dict[str, int] = {}
         for c in sorted(self.coverage, key=lambda c: (str(c[RESOURCE]), str(c[FIELD]))):
@@ -459,7 +511,17 @@ class _Group:
                     "not comparable: "
                     + str(c[REASON] or (hit or {}).get("message") or "no reason given"),
                 )
+        return covered, missing_props
 
+    def _finding_cases(
+        self,
+        s: _Suite,
+        spec: str | None,
+        covered: set[tuple[str, str]],
+        missing_props: Mapping[str, int],
+    ) -> None:
+        """A case per finding on a property no coverage entry covers (a missing resource,
+        an unmanaged one, a code judgement)."""
         for f in sorted(
             self.findings,
             key=lambda f: (rank(f.get("severity")), str(f.get("resource")), str(f.get("field"))),
@@ -481,12 +543,6 @@ class _Group:
                 if missing_props.get(resource):
                     detail += f"\ndeclared properties not found: {missing_props[resource]}"
                 s.fail(case, message, drift_rule_id(f), detail)
-
-        for e in sorted(self.errors, key=lambda e: str(e.get("resource"))):
-            resource = resource_name(e.get("resource"))
-            case = s.case(f"{resource} (live state)", _classname(resource), spec, None)
-            s.error(case, f"not checked: {e.get('reason')}", "not_checked", str(e.get("reason")))
-        return s
 
 
 def render_lint(lint_result: dict[str, Any], hostname: str | None = None) -> str:

@@ -420,38 +420,7 @@ def render_lint(lint_result: dict[str, Any], provenance: Mapping[str, Any] | Non
         )
     rule_ids = sorted(rules_by_id)
     index = {rid: i for i, rid in enumerate(rule_ids)}
-    results = []
-    for f in findings:
-        rid = str(f.get("rule"))
-        severity = str(f.get("severity") or rules_by_id[rid].get("severity") or "medium").lower()
-        res: dict[str, Any] = {
-            "ruleId": rid,
-            "ruleIndex": index[rid],
-            "kind": "fail",
-            "level": SARIF_LEVEL.get(severity, "warning"),
-            "message": {"text": str(f.get("message") or f.get("title") or rid)},
-        }
-        location: dict[str, Any] = {}
-        if f.get("file"):
-            location["physicalLocation"] = _physical(str(f["file"]), f.get("line"), f.get("col"))
-        if f.get("path"):
-            location["logicalLocations"] = [
-                {"fullyQualifiedName": str(f["path"]), "kind": "member"}
-            ]
-        if location:
-            res["locations"] = [location]
-        if f.get("fingerprint"):
-            res["partialFingerprints"] = {LINT_FINGERPRINT: str(f["fingerprint"])}
-        res["properties"] = {"severity": severity, "category": f.get("category")}
-        if f.get("suppressed"):
-            res["suppressions"] = [
-                {
-                    "kind": "external",
-                    "status": "accepted",
-                    "justification": str(f.get("suppression_reason") or "suppressed"),
-                }
-            ]
-        results.append(res)
+    results = [_lint_result(f, rules_by_id, index) for f in findings]
     run: dict[str, Any] = {
         "tool": {
             "driver": _driver(
@@ -466,6 +435,40 @@ def render_lint(lint_result: dict[str, Any], provenance: Mapping[str, Any] | Non
     }
     _add_provenance(run, provenance)
     return _log(run)
+
+
+def _lint_result(
+    f: Mapping[str, Any], rules_by_id: Mapping[str, Mapping[str, Any]], index: Mapping[str, int]
+) -> dict[str, Any]:
+    """One lint finding as a SARIF result: level, message, where, fingerprint, suppression."""
+    rid = str(f.get("rule"))
+    severity = str(f.get("severity") or rules_by_id[rid].get("severity") or "medium").lower()
+    res: dict[str, Any] = {
+        "ruleId": rid,
+        "ruleIndex": index[rid],
+        "kind": "fail",
+        "level": SARIF_LEVEL.get(severity, "warning"),
+        "message": {"text": str(f.get("message") or f.get("title") or rid)},
+    }
+    location: dict[str, Any] = {}
+    if f.get("file"):
+        location["physicalLocation"] = _physical(str(f["file"]), f.get("line"), f.get("col"))
+    if f.get("path"):
+        location["logicalLocations"] = [{"fullyQualifiedName": str(f["path"]), "kind": "member"}]
+    if location:
+        res["locations"] = [location]
+    if f.get("fingerprint"):
+        res["partialFingerprints"] = {LINT_FINGERPRINT: str(f["fingerprint"])}
+    res["properties"] = {"severity": severity, "category": f.get("category")}
+    if f.get("suppressed"):
+        res["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": str(f.get("suppression_reason") or "suppressed"),
+            }
+        ]
+    return res
 
 
 def _lint_invocation(clean: Mapping[str, Any]) -> dict[str, Any]:

@@ -386,6 +386,23 @@ def test_two_specs_for_one_output_folder_fail() -> None:
         compile_specs([first, other])
 
 
+def test_two_specs_whose_output_folders_differ_only_in_case_fail() -> None:
+    """`Credit-Scoring/` and `credit-scoring/` are one folder on macOS and Windows."""
+    from dataclasses import replace
+
+    from iac_gen.diagnostics import InputError
+    from iac_gen.emit.compile import compile_specs
+    from iac_gen.spec.model import Target
+    from tests.compile.handmade import SUB, credit_scoring
+
+    first = credit_scoring()
+    upper = replace(first.endpoint, name=first.endpoint.name.title())
+    other = replace(first, endpoint=upper, target=Target(SUB, "rg-other", "mlw-o", "westeurope"))
+    with pytest.raises(InputError, match="IAC321") as caught:
+        compile_specs([first, other])
+    assert "differ only in case" in str(caught.value)
+
+
 def test_check_rejects_a_skippable_put_that_is_not_repeated(example_spec: Any) -> None:
     plan = build_plan(example_spec)
     template = json.loads(render_template(plan))
