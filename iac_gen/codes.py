@@ -169,7 +169,8 @@ CODES: dict[str, Code] = {
         "meaning",
         "desired.environments desired.local_assets spec.semantics",
         "local path does not exist, is not the kind required (folder or file), or cannot be used "
-        "(NUL byte, over-long name)",
+        "(NUL byte, over-long name; at compile and drift: it holds a named pipe, a device, a "
+        "link to nothing or a link back into itself, which azure-ai-ml cannot upload)",
     ),
     "IAC228": Code("meaning", "spec.semantics", "autoscale not min <= default <= max"),
     "IAC229": Code("meaning", "spec.semantics", "autoscale for an undeclared deployment"),

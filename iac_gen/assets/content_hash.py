@@ -20,8 +20,10 @@ A single file (a model file) is hashed as a one-file list named by its base name
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,35 @@ class UploadFile:
 
     source: Path
     name: str
+
+
+class Unusable(Exception):
+    """An upload entry azure-ai-ml could not upload (a named pipe would block its read; a
+    link to nothing or a link loop cannot be read): its name under the folder and why."""
+
+    def __init__(self, name: str, why: str):
+        super().__init__(f"{name} {why}")
+        self.name = name
+        self.why = why
+
+
+def _entry_problem(path: str) -> str | None:
+    """Why an entry of the upload set (links followed) is not a file to read, or None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a link loop"
+        if os.path.islink(path):
+            return "is a link to nothing"
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):  # a folder os.walk could not enter: a link too deep in a loop
+        return "is a link back into its own folder"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe, not a file"
+    return "is a device or socket, not a file"
 
 
 class _Ignore:
@@ -89,14 +120,22 @@ def upload_files(folder: Path) -> list[UploadFile]:
     ignore = _Ignore(folder)
     out: list[UploadFile] = []
     base = os.fspath(folder)
-    for root, _dirs, files in os.walk(base, followlinks=True):
+    for root, dirs, files in os.walk(base, followlinks=True):
         rel = os.path.relpath(root, base)  # os.walk joins below `base`: a plain prefix
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         real_root = os.path.realpath(root)
+        for name in dirs:  # a link back up would be walked again and again (os.walk does)
+            real = os.path.realpath(os.path.join(root, name))
+            inside = real == real_root or real_root.startswith(real.rstrip(os.sep) + os.sep)
+            if inside and not (ignore.patterns and ignore.excluded(Path(real_root, name))):
+                raise Unusable(prefix + name, "is a link back into its own folder")
         for filename in files:
             origin = Path(real_root, filename)
             if ignore.patterns and ignore.excluded(origin):
                 continue
+            problem = _entry_problem(os.fspath(origin))
+            if problem is not None:
+                raise Unusable(prefix + filename, problem)
             source = _resolve(origin) if os.path.islink(origin) else origin
             out.append(UploadFile(source, prefix + filename))
     return out
@@ -135,6 +174,8 @@ def content_hash(path: Path) -> str:
         files = upload_files(actual)
     elif actual.is_file():
         files = [UploadFile(actual, actual.name)]
+    elif actual.exists():
+        raise Unusable(actual.name, _entry_problem(os.fspath(actual)) or "is not a file")
     else:
         raise FileNotFoundError(str(path))
     stamps = tuple((f.name, str(f.source), *_stamp(f.source)) for f in files)

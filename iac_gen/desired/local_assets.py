@@ -364,6 +364,7 @@ def _plain_tree(root: str) -> _PlainTree | None:
 
 
 def _local_assets(spec: Spec, missing_ok: bool) -> list[LocalAsset]:
+    from iac_gen.assets.content_hash import Unusable
     from iac_gen.spec.semantics import is_url
 
     found: list[LocalAsset] = []
@@ -386,7 +387,19 @@ def _local_assets(spec: Spec, missing_ok: bool) -> list[LocalAsset]:
                         )
                     ]
                 )
-            content, objects = _hashes(source, seen)
+            try:
+                content, objects = _hashes(source, seen)
+            except Unusable as exc:
+                raise InputError(
+                    [
+                        Diagnostic(
+                            "IAC227",
+                            f"{role} path '{value}' cannot be uploaded: '{exc.name}' {exc.why} "
+                            "(azure-ai-ml uploads the files below it)",
+                            spec.locate(spec_path),
+                        )
+                    ]
+                ) from None
             name, version = asset_identity(
                 spec.endpoint.name, role, content, objects, dep.inline_model
             )

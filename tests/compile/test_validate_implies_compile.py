@@ -1,6 +1,8 @@
 """A spec that `validate` accepts compiles: `compile` has no check of its own that a spec
 could fail (IAC320 target, IAC321 output folders and IAC322 environment names are guards for
-specs built in code, or for options `validate` is not given).
+specs built in code, or for options `validate` is not given). One check needs the contents of
+a local folder, which `validate` does not list: an entry azure-ai-ml could not upload (a named
+pipe, a link to nothing or back into the folder) is IAC227 when compile hashes the folder.
 
 Every fixture folder is tried as `validate` would read it (its `options.json` or `args.txt`
 options, and a complete target where the spec names none, as a pipeline passes one); each
