@@ -75,6 +75,22 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Inputs read from a stream (a pipe: `--live <(az graph query ...)`), by the path given: a
+# stream cannot be read a second time to hash it, so what was read is hashed as it is read,
+# and the evidence records that (digest, size).
+_STREAMED: dict[str, tuple[str, int]] = {}
+
+
+def remember_stream(path: Path | str, data: bytes) -> None:
+    """Record the sha256 and size of `data`, everything read from the stream at `path`."""
+    _STREAMED[str(path)] = (hashlib.sha256(data).hexdigest(), len(data))
+
+
+def streamed(path: Path | str) -> tuple[str, int] | None:
+    """(sha256, size) of what this run read from the stream at `path`, or None."""
+    return _STREAMED.get(str(path))
+
+
 def remembered_count() -> int:
     """How many digests `remember_digest` holds: a mark for `remembered_since`."""
     return len(_KNOWN)

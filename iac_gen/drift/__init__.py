@@ -34,11 +34,17 @@ def waiver_today() -> date:
 
 
 def input_entries(role: str, paths: Iterable[Path]) -> list[dict[str, str]]:
+    """(role, path, sha256) of each input file; an input read from a stream (a pipe) by
+    what this run read from it, which cannot be read again."""
+    from iac_gen.provenance import streamed
+
     out = []
     for path in paths:
         file = path if isinstance(path, Path) else Path(path)  # a fleet's are Paths already
         if file.is_file():
             out.append({"role": role, "path": str(path), "sha256": sha256_file(file)})
+        elif (read := streamed(file)) is not None:
+            out.append({"role": role, "path": str(path), "sha256": read[0]})
     return out
 
 

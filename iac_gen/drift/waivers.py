@@ -20,6 +20,8 @@ File format (JSON Schema `schemas/waivers.schema.json`):
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -88,11 +90,16 @@ def load_waivers(path: Path) -> WaiverSet:
     try:
         with Path(path).open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
+            regular = stat.S_ISREG(os.fstat(fh.fileno()).st_mode)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise error("IAC420", f"cannot read waivers file: {reason}", name) from None
     if len(raw) > MAX_BYTES:
         raise error("IAC420", f"waivers file is larger than {MAX_BYTES} bytes", name)
+    if not regular:  # a stream (`--waivers <(...)`): the evidence hashes what was read
+        from iac_gen.provenance import remember_stream
+
+        remember_stream(path, raw)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

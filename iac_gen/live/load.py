@@ -15,6 +15,7 @@ IAC417 an id that cannot be built.
 from __future__ import annotations
 
 import gc
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from iac_gen.live.reader import ReadContext
 from iac_gen.live.registry import READERS, recognise
 from iac_gen.live.shapes import check_shapes
 from iac_gen.live.state import LiveState
+from iac_gen.provenance import remember_stream
 from iac_gen.strict_json import JsonProblem, loads
 
 MAX_BYTES = 256 * 1024 * 1024
@@ -52,14 +54,23 @@ def read_live(path: Path, target: Mapping[str, str] | None = None) -> LiveState:
 def _read_live(path: Path, target: Mapping[str, str] | None) -> LiveState:
     name = str(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise error("IAC410", f"cannot read live input: {exc.strerror or exc}", name) from None
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise error("IAC410", "live input is a folder; give a JSON file", name)
-    if size > MAX_BYTES:
-        raise error("IAC412", f"live input is {size} bytes; the limit is {MAX_BYTES} bytes", name)
-    raw = path.read_bytes()
+    if st.st_size > MAX_BYTES:
+        raise error(
+            "IAC412", f"live input is {st.st_size} bytes; the limit is {MAX_BYTES} bytes", name
+        )
+    if stat.S_ISREG(st.st_mode):
+        raw = path.read_bytes()
+    else:  # a stream (`--live <(az graph query ...)`): read once, to the limit, and hashed
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise error("IAC412", f"live input is over the limit of {MAX_BYTES} bytes", name)
+        remember_stream(path, raw)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

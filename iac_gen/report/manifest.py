@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from iac_gen import __version__
-from iac_gen.provenance import iso_now, sha256_file
+from iac_gen.provenance import iso_now, sha256_file, streamed
 from iac_gen.secrets import redact_argv, without_userinfo
 
 MANIFEST_SCHEMA_VERSION = "1.0"
@@ -46,7 +46,11 @@ def _relative(path: Path | str, base: Path | str | None) -> str:
 def file_record(
     path: Path | str, base: Path | str | None = None, sha256: str | None = None
 ) -> dict[str, Any]:
-    """{path (relative to `base`), size, sha256} of one file; `sha256` when already known."""
+    """{path (relative to `base`), size, sha256} of one file; `sha256` when already known.
+    An input this run read from a stream (a pipe) is recorded as what was read from it."""
+    read = streamed(path)
+    if read is not None:
+        return {"path": _relative(path, base), "sha256": sha256 or read[0], "size": read[1]}
     return {
         "path": _relative(path, base),
         "sha256": sha256 or sha256_file(Path(path)),
