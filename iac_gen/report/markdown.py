@@ -20,9 +20,14 @@ TRUNCATED = "\n\n**Truncated to fit a PR comment; the full result is in `drift.j
 
 def render(result: dict[str, Any], max_chars: int = MAX_CHARS) -> str:
     view = build_view(result)
-    failing = [f for f in view.findings if f.failing]
-    others = [f for f in view.findings if not f.failing]
-    split = {"failing": failing, "others": others, "below": sum(not f.waived for f in others)}
+    # The rows come failing first (`view.FindingRows`): two slices, no row made for either.
+    failing_count = view.gate.failing
+    others = view.findings[failing_count:]
+    split = {
+        "failing": view.findings[:failing_count],
+        "others": others,
+        "below": view.open_count - failing_count,
+    }
     text = ""
     for cap in ROW_CAPS:
         text = _page(view, cap, split)

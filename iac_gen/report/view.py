@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, overload
 
 from iac_gen.coverage import ARM_PATH, FIELD, OUTCOME, REASON, RESOURCE, rows_of
 from iac_gen.report.gate import Gate, gate
@@ -95,6 +95,48 @@ class FindingRow:
     attribution: str = ""  # who changed it, when the live input carried a change history
 
 
+class FindingRows(Sequence[FindingRow]):
+    """The drift findings of a report in report order (`_sorted_findings`), each row made
+    when it is first read, a slice a view of the same kind. A fleet has 30,000 findings and
+    the pages show a few hundred; the counts come from the findings themselves (`_view`)."""
+
+    def __init__(self, findings: Sequence[Mapping[str, Any]], fail_rank: int) -> None:
+        self._findings = findings
+        self._fail_rank = fail_rank
+        self._made: dict[int, FindingRow] = {}
+
+    def __len__(self) -> int:
+        return len(self._findings)
+
+    @overload
+    def __getitem__(self, index: int) -> FindingRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> FindingRows: ...
+
+    def __getitem__(self, index: int | slice) -> FindingRow | FindingRows:
+        if isinstance(index, slice):
+            return FindingRows(self._findings[index], self._fail_rank)
+        size = len(self._findings)
+        at = index + size if index < 0 else index
+        if not 0 <= at < size:
+            raise IndexError(index)
+        row = self._made.get(at)
+        if row is None:
+            row = self._made[at] = _row(self._findings[at], self._fail_rank)
+        return row
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, so not hashable
+
+    def __repr__(self) -> str:
+        return f"FindingRows({list(self)!r})"
+
+
 @dataclass(frozen=True)
 class Segment:
     name: str
@@ -141,7 +183,7 @@ class ReportView:
     generated_at: str
     schema_version: str
     endpoints: list[str]
-    findings: list[FindingRow]
+    findings: FindingRows
     open_by_severity: dict[str, int]
     open_count: int
     waived_count: int
@@ -320,14 +362,16 @@ def _chart(
     return TrafficChart(endpoint, rows, True)
 
 
-def counts_note(clean: Mapping[str, Any], open_rows: list[FindingRow], drifted: int) -> str:
+def counts_note(
+    clean: Mapping[str, Any], open_findings: Sequence[Mapping[str, Any]], drifted: int
+) -> str:
     """Why the number of open findings and of drifted properties differ, or "" if they agree.
 
     A missing resource is one finding for all its declared properties; an unmanaged
     resource, or a value Azure has that the spec does not declare, is a finding with no
     declared property behind it.
     """
-    if len(open_rows) == drifted:
+    if len(open_findings) == drifted:
         return ""
     by_resource: Counter[str] = Counter()
     keys: set[tuple[str, str]] = set()
@@ -338,13 +382,14 @@ def counts_note(clean: Mapping[str, Any], open_rows: list[FindingRow], drifted: 
     missing: list[tuple[str, int]] = []
     unmanaged = undeclared = 0
     accounted = 0
-    for row in open_rows:
-        if row.change == "missing_resource":
-            missing.append((row.resource, by_resource.get(row.resource, 0)))
-            accounted += by_resource.get(row.resource, 0)
-        elif row.change == "unmanaged_resource":
+    for f in open_findings:
+        change, resource = str(f.get("change") or ""), str(f.get("resource") or "")
+        if change == "missing_resource":
+            missing.append((resource, by_resource.get(resource, 0)))
+            accounted += by_resource.get(resource, 0)
+        elif change == "unmanaged_resource":
             unmanaged += 1
-        elif (row.resource, row.field) in keys:
+        elif (resource, str(f.get("field") or f.get("arm_path") or "")) in keys:
             accounted += 1
         else:
             undeclared += 1
@@ -375,9 +420,9 @@ def counts_note(clean: Mapping[str, Any], open_rows: list[FindingRow], drifted: 
         parts.append(
             f"{left} drifted propert{'y has' if left == 1 else 'ies have'} no open finding"
         )
-    plural = "finding" if len(open_rows) == 1 else "findings"
+    plural = "finding" if len(open_findings) == 1 else "findings"
     noun = "property" if drifted == 1 else "properties"
-    head = f"{len(open_rows)} open {plural} but {drifted} drifted {noun}"
+    head = f"{len(open_findings)} open {plural} but {drifted} drifted {noun}"
     return f"{head}: " + "; ".join(parts) + "." if parts else head + "."
 
 
@@ -482,37 +527,40 @@ def _status_label(status: str, open_drift: bool, the_gate: Gate) -> tuple[str, s
     return STATUS_LABEL.get(status, status), status
 
 
-def _sorted_rows(clean: Mapping[str, Any], fail_on: str) -> list[FindingRow]:
-    """The rows of the findings that are drift: failing the gate first, then open drift
-    below it, then waived drift."""
-    fail_rank = rank(fail_on)
-    rows = [
-        _row(f, fail_rank)
-        for f in clean.get("findings") or []
-        if f.get("change") != "not_comparable"
-    ]
-    last = len(SEVERITIES)  # `rank` of a severity not on the scale (rows hold it lowered)
-    rows.sort(
-        key=lambda r: (
-            not r.failing,
-            r.waived,
-            _RANK.get(r.severity, last),
-            r.resource,
-            r.field,
-            r.id,
+def _sorted_findings(clean: Mapping[str, Any], fail_rank: int) -> list[Mapping[str, Any]]:
+    """The findings that are drift, in the order their rows are shown: failing the gate
+    first, then open drift below it, then waived drift; within each by severity, resource,
+    field and id, as the rows (`_row`) spell them."""
+    last = len(SEVERITIES)  # `rank` of a severity not on the scale
+
+    def order(f: Mapping[str, Any]) -> tuple[Any, ...]:
+        get = f.get
+        severity, waived = get("severity"), get("waived")
+        failing = not waived and severity_rank(severity) <= fail_rank
+        return (
+            not failing,
+            bool(waived),
+            _RANK.get(str(severity or "info").lower(), last),
+            str(get("resource") or ""),
+            str(get("field") or get("arm_path") or ""),
+            str(get("id") or ""),
         )
-    )
-    return rows
+
+    drift = [f for f in clean.get("findings") or [] if f.get("change") != "not_comparable"]
+    drift.sort(key=order)
+    return drift
 
 
 def _view(clean: Mapping[str, Any], chart_width: float) -> ReportView:
     status = str(clean.get("status") or "not_checked")
     the_gate = gate(clean)
-    rows = _sorted_rows(clean, the_gate.fail_on)
-    open_rows = [r for r in rows if not r.waived]
-    by_sev = Counter(r.severity for r in open_rows)
+    fail_rank = rank(the_gate.fail_on)
+    drift = _sorted_findings(clean, fail_rank)
+    rows = FindingRows(drift, fail_rank)
+    open_rows = [f for f in drift if not f.get("waived")]
+    by_sev = Counter(str(f.get("severity") or "info").lower() for f in open_rows)
     open_by_sev = {s: by_sev.get(s, 0) for s in SEVERITIES}
-    waived_count = sum(1 for r in rows if r.waived)
+    waived_count = len(drift) - len(open_rows)
     endpoints = _endpoints(clean)
     outcomes = _outcomes(clean)
     states = _resource_states(clean)
@@ -555,6 +603,6 @@ def _view(clean: Mapping[str, Any], chart_width: float) -> ReportView:
         traffic=charts,
         traffic_same=traffic_same,
         severity_bars=severity_bars(open_by_sev, chart_width),
-        attributed=any(r.attribution for r in rows),
+        attributed=any(_attribution(f) for f in drift),
         counts_note=counts_note(clean, open_rows, outcomes["drifted"]),
     )

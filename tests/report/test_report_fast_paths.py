@@ -140,3 +140,45 @@ def test_a_sarif_rule_is_as_severe_as_its_worst_finding(severities) -> None:
     expected = worst([str(s) for s in severities])
     rule = sarif._drift_rule("DRIFT-CONFIGURATION-F", findings)
     assert rule["fullDescription"]["text"].endswith(f" is {expected} severity.")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FINDING, max_size=12), st.sampled_from(SEVERITIES))
+def test_the_rows_made_when_read_are_the_rows_sorted_up_front(findings, fail_on) -> None:
+    """`view.FindingRows` (rows made when read, findings sorted by what the rows would
+    show) against making every row and sorting the rows, as the view did; and the counts
+    and the failing prefix the Markdown page slices."""
+    from iac_gen.report.redact import redact_result
+
+    clean = redact_result({**_result(findings, []), "fail_on": fail_on, "status": "drifted"})
+    fail_rank = rank(fail_on)
+    last = len(SEVERITIES)
+    eager = [
+        view._row(f, fail_rank) for f in clean["findings"] if f.get("change") != "not_comparable"
+    ]
+    eager.sort(
+        key=lambda r: (
+            not r.failing,
+            r.waived,
+            view._RANK.get(r.severity, last),
+            r.resource,
+            r.field,
+            r.id,
+        )
+    )
+    made = view.build_view(clean)
+    assert (
+        list(made.findings) == eager and made.findings == eager and len(made.findings) == len(eager)
+    )
+    assert list(made.findings[1:3]) == eager[1:3]
+    if eager:
+        assert made.findings[-1] == eager[-1]
+    assert made.open_count == sum(not r.waived for r in eager)
+    assert made.waived_count == sum(r.waived for r in eager)
+    assert made.open_by_severity == {
+        s: sum(1 for r in eager if not r.waived and r.severity == s) for s in SEVERITIES
+    }
+    assert made.attributed == any(r.attribution for r in eager)
+    failing = [r for r in eager if r.failing]
+    assert made.gate.failing == len(failing)
+    assert list(made.findings[: made.gate.failing]) == failing
