@@ -373,26 +373,7 @@ def counts_note(
     """
     if len(open_findings) == drifted:
         return ""
-    by_resource: Counter[str] = Counter()
-    keys: set[tuple[str, str]] = set()
-    for r in rows_of(clean):
-        if r[OUTCOME] == "drifted":
-            by_resource[str(r[RESOURCE])] += 1
-            keys.add((str(r[RESOURCE]), str(r[FIELD] or r[ARM_PATH])))
-    missing: list[tuple[str, int]] = []
-    unmanaged = undeclared = 0
-    accounted = 0
-    for f in open_findings:
-        change, resource = str(f.get("change") or ""), str(f.get("resource") or "")
-        if change == "missing_resource":
-            missing.append((resource, by_resource.get(resource, 0)))
-            accounted += by_resource.get(resource, 0)
-        elif change == "unmanaged_resource":
-            unmanaged += 1
-        elif (resource, str(f.get("field") or f.get("arm_path") or "")) in keys:
-            accounted += 1
-        else:
-            undeclared += 1
+    missing, unmanaged, undeclared, accounted = _account(clean, open_findings)
     parts = []
     if missing:
         props = sum(n for _, n in missing)
@@ -424,6 +405,34 @@ def counts_note(
     noun = "property" if drifted == 1 else "properties"
     head = f"{len(open_findings)} open {plural} but {drifted} drifted {noun}"
     return f"{head}: " + "; ".join(parts) + "." if parts else head + "."
+
+
+def _account(
+    clean: Mapping[str, Any], open_findings: Sequence[Mapping[str, Any]]
+) -> tuple[list[tuple[str, int]], int, int, int]:
+    """The open findings sorted out for `counts_note`: (each missing resource with its drifted
+    properties, unmanaged resources, findings on undeclared values, drifted properties that
+    some finding accounts for)."""
+    by_resource: Counter[str] = Counter()
+    keys: set[tuple[str, str]] = set()
+    for r in rows_of(clean):
+        if r[OUTCOME] == "drifted":
+            by_resource[str(r[RESOURCE])] += 1
+            keys.add((str(r[RESOURCE]), str(r[FIELD] or r[ARM_PATH])))
+    missing: list[tuple[str, int]] = []
+    unmanaged = undeclared = accounted = 0
+    for f in open_findings:
+        change, resource = str(f.get("change") or ""), str(f.get("resource") or "")
+        if change == "missing_resource":
+            missing.append((resource, by_resource.get(resource, 0)))
+            accounted += by_resource.get(resource, 0)
+        elif change == "unmanaged_resource":
+            unmanaged += 1
+        elif (resource, str(f.get("field") or f.get("arm_path") or "")) in keys:
+            accounted += 1
+        else:
+            undeclared += 1
+    return missing, unmanaged, undeclared, accounted
 
 
 def format_pct(pct: float) -> str:
