@@ -231,9 +231,7 @@ def _row(f: Mapping[str, Any], fail_rank: int) -> FindingRow:
     change = str(get("change") or "")
     severity = get("severity")
     waived = get("waived")
-    failing = (
-        not waived and get("change") != "not_comparable" and severity_rank(severity) <= fail_rank
-    )
+    failing = _failing(f, fail_rank)
     return FindingRow(
         id=str(get("id") or ""),
         severity=str(severity or "info").lower(),
@@ -251,6 +249,15 @@ def _row(f: Mapping[str, Any], fail_rank: int) -> FindingRow:
         location=where,
         failing=failing,
         attribution=_attribution(f),
+    )
+
+
+def _failing(f: Mapping[str, Any], fail_rank: int) -> bool:
+    """`gate.is_failing` with the gate's rank worked out once: the rows and their order."""
+    return (
+        not f.get("waived")
+        and f.get("change") != "not_comparable"
+        and severity_rank(f.get("severity")) <= fail_rank
     )
 
 
@@ -544,11 +551,10 @@ def _sorted_findings(clean: Mapping[str, Any], fail_rank: int) -> list[Mapping[s
 
     def order(f: Mapping[str, Any]) -> tuple[Any, ...]:
         get = f.get
-        severity, waived = get("severity"), get("waived")
-        failing = not waived and severity_rank(severity) <= fail_rank
+        severity = get("severity")
         return (
-            not failing,
-            bool(waived),
+            not _failing(f, fail_rank),
+            bool(get("waived")),
             _RANK.get(str(severity or "info").lower(), last),
             str(get("resource") or ""),
             str(get("field") or get("arm_path") or ""),
