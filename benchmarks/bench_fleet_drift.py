@@ -175,7 +175,10 @@ def live_bodies(i: int, drifted: bool) -> list[dict]:
                     "requestSettings": {
                         "requestTimeout": "PT3S",
                         "maxConcurrentRequestsPerInstance": 1,
-                        "maxQueueWait": "PT0.5S",
+                        # What the service stores when the PUT omits it (recorded; the
+                        # table default `drift/tables.py` cites): in sync, as the rest of an
+                        # undrifted endpoint is.
+                        "maxQueueWait": "PT0S",
                     },
                     "livenessProbe": None,
                     "readinessProbe": None,

@@ -9,11 +9,9 @@ and a generated fleet with drifted, missing, unmanaged and waived resources.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import multiprocessing
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +22,8 @@ from iac_gen.drift.waivers import load_waivers
 from iac_gen.live import read_live
 from iac_gen.spec.load import load_specs
 
+from .test_bench_fleet import bench_module
 from .test_fixtures import CASES, EPOCH, ROOT, run_case
-
-BENCH = ROOT / "benchmarks" / "bench_fleet_drift.py"
 
 
 def _one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,15 +45,7 @@ def test_fixture_case_chunked_equals_one_pass(case: Path, monkeypatch: pytest.Mo
 def _fleet(root: Path) -> tuple[Path, Path, Path]:
     """30 generated endpoints: one drifted, one missing from Azure, one unmanaged, one whose
     live traffic moved, and waivers matching findings of two endpoints."""
-    spec = importlib.util.spec_from_file_location("bench_fleet_drift", BENCH)
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(BENCH.parent))  # the script imports its neighbour `_measure`
-    try:
-        spec.loader.exec_module(bench)
-    finally:
-        sys.path.remove(str(BENCH.parent))
-    specs, live = bench.generate(root, 30, "native")
+    specs, live = bench_module().generate(root, 30, "native")
     bodies = json.loads(live.read_text(encoding="utf-8"))["value"]
     bodies = [b for b in bodies if "/onlineEndpoints/ep-00003" not in b["id"]]  # missing
     for body in bodies:
