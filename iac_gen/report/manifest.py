@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,23 @@ def _relative(path: Path | str, base: Path | str | None) -> str:
     which cost a system call per path component on a fleet of spec files)."""
     if base is None:
         return Path(path).as_posix()
+    absolute, root = os.path.abspath(path), os.path.abspath(base)
+    head, name = os.path.split(absolute)
     try:
-        text = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+        if absolute == root or not name or root.startswith(os.path.join(absolute, "")):
+            text = os.path.relpath(absolute, root)  # the base itself, or the base is below it
+        else:  # a fleet's files share a few folders: each folder's way from the base, once
+            folder = _relative_folder(head, root)
+            text = name if folder == os.curdir else os.path.join(folder, name)
     except ValueError:  # another drive on Windows
-        text = os.path.abspath(path)
+        text = absolute
     return text if os.sep == "/" else Path(text).as_posix()  # strings: a fleet has 10,000
+
+
+@lru_cache(maxsize=256)
+def _relative_folder(folder: str, root: str) -> str:
+    """`os.path.relpath` of two absolute folders (both given, so no working folder counts)."""
+    return os.path.relpath(folder, root)
 
 
 def file_record(

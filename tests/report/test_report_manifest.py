@@ -372,3 +372,31 @@ def test_no_git_outside_a_repository(tmp_path, monkeypatch):
         pytest.skip("the temporary folder lies inside a git work tree")
     manifest = build_manifest([lone], [], base_dir=tmp_path, env={})
     assert calls == [] and manifest["sources"][0]["git"] is None
+
+
+_PARTS = ["a", "b", "specs", "ep-1.yaml", "..", ".", "a b", "ä"]
+
+
+@pytest.mark.parametrize("base_is_root", [False, True])
+def test_manifest_paths_are_what_relpath_gives(base_is_root, tmp_path, monkeypatch):
+    """A manifest path is `os.path.relpath` of the file from the report's base, whether the
+    file sits below the base (the fast case), beside it or above it, or is the base itself."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from iac_gen.report.manifest import _relative
+
+    monkeypatch.chdir(tmp_path)
+    pieces = st.lists(st.sampled_from(_PARTS), max_size=4)
+
+    @settings(max_examples=300, deadline=None)
+    @given(pieces, pieces, st.booleans())
+    def check(path_parts, base_parts, absolute):
+        path = os.path.join(*path_parts) if path_parts else "."
+        base = os.sep if base_is_root else (os.path.join(*base_parts) if base_parts else ".")
+        if absolute:
+            path = os.path.join(str(tmp_path), path)
+        expected = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+        assert _relative(path, base) == Path(expected).as_posix()
+
+    check()
