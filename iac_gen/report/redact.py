@@ -225,16 +225,19 @@ def _coverage_rows(rows: Any) -> Any:
     a look. Rows without one are shared, which keeps a fleet report (a million rows) fast."""
     if not isinstance(rows, list):
         return redact(rows)
-    out = []
-    for r in rows:
-        kind = type(r)
-        if kind is not tuple and kind is not list and not isinstance(r, (list, tuple)):
-            out.append(redact(r))
-        elif len(r) > REASON and r[REASON]:
-            out.append([*r[:REASON], redact(r[REASON]), *r[REASON + 1 :]])
-        else:
-            out.append(r)
-    return out
+    # The common row (a list, no reason) is decided inline; the rest by `_coverage_row`.
+    return [
+        r if type(r) is list and len(r) > REASON and not r[REASON] else _coverage_row(r)
+        for r in rows
+    ]
+
+
+def _coverage_row(r: Any) -> Any:
+    if not isinstance(r, (list, tuple)):
+        return redact(r)
+    if len(r) > REASON and r[REASON]:
+        return [*r[:REASON], redact(r[REASON]), *r[REASON + 1 :]]
+    return r
 
 
 def redact_result(result: Mapping[str, Any]) -> Redacted:
