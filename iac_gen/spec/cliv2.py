@@ -70,7 +70,7 @@ class ParsedFile:
 
     path: Path
     data: dict[str, Any]
-    positions: dict[RawPath, Location]
+    positions: Mapping[RawPath, Location]
     kind: str  # native | endpoint | deployment | sidecar
     compute_kind: str | None = None  # managed | kubernetes, from $schema
     folder: Path | None = None  # the resolved folder, when discovery knows it already
@@ -336,9 +336,10 @@ def _join_sidecars(doc: SpecDocument, items: list[ParsedFile], diags: list[Diagn
                 )
                 continue
             doc.data[key] = value
-            doc.positions.update(
-                {raw: loc for raw, loc in side.positions.items() if raw and raw[0] == key}
-            )
+            doc.positions = {
+                **doc.positions,
+                **{raw: loc for raw, loc in side.positions.items() if raw and raw[0] == key},
+            }
         doc.files.append(side.path)
 
 

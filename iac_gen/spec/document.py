@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from iac_gen.diagnostics import Location
-from iac_gen.spec.yaml_source import RawPath
+from iac_gen.spec.yaml_source import Positions, RawPath
 
 
 @dataclass
@@ -24,7 +24,7 @@ class SpecDocument:
     source: Path  # native spec file or CLI v2 endpoint file
     format: str  # native | cliv2
     data: dict[str, Any]
-    positions: dict[RawPath, Location]
+    positions: Mapping[RawPath, Location]  # a dict, or a file's `Positions` as read
     files: list[Path] = field(default_factory=list)
     implied_endpoint: bool = False  # CLI v2 deployments whose endpoint has no file
 
@@ -65,10 +65,11 @@ def _spec_paths(positions: Mapping[RawPath, Location], names: list[str]) -> dict
             _SHAPES.clear()
         _SHAPES[shape] = known
     texts, distinct = known
+    places = positions.locations() if isinstance(positions, Positions) else positions.values()
     if distinct:  # no text twice: first one wins is every one
-        return dict(zip(texts, positions.values(), strict=True))
+        return dict(zip(texts, places, strict=True))
     out: dict[str, Location] = {}
-    for text, loc in zip(texts, positions.values(), strict=True):
+    for text, loc in zip(texts, places, strict=True):
         if text not in out:
             out[text] = loc
     return out

@@ -11,7 +11,6 @@ import marshal
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from iac_gen.spec.discover import Candidate, discover
 from iac_gen.spec.document import SpecDocument
 from iac_gen.spec.model import Spec
 from iac_gen.spec.one_line import one_line
-from iac_gen.spec.yaml_source import parse_yaml
+from iac_gen.spec.yaml_source import Positions, parse_yaml
 
 TARGET_OPTIONS = {
     "subscription": "--subscription",
@@ -141,15 +140,20 @@ def _pack(parsed: ParsedFile, display: str) -> ParsedFile | bytes:
     Sending a fleet's parsed files back from the worker was a third of the worker's time,
     most of it pickling half a million positions one `Location` at a time; marshal writes
     the same plain values in C. Every position of a file names the file as it was read."""
-    numbers: list[int] = []
-    for loc in parsed.positions.values():
-        if loc.file != display:
+    positions = parsed.positions
+    if isinstance(positions, Positions):  # the common case: already keys and numbers
+        if positions.file != display:
             return parsed
-        numbers += (loc.line, loc.col)
+        keys, numbers = positions.paths, positions.numbers
+    else:
+        numbers = []
+        for loc in positions.values():
+            if loc.file != display:
+                return parsed
+            numbers += (loc.line, loc.col)
+        keys = tuple(positions)
     try:
-        return marshal.dumps(
-            (parsed.data, tuple(parsed.positions), numbers, parsed.kind, parsed.compute_kind)
-        )
+        return marshal.dumps((parsed.data, keys, numbers, parsed.kind, parsed.compute_kind))
     except ValueError:  # a value marshal cannot write: the file goes as it is
         return parsed
 
@@ -159,9 +163,8 @@ def _unpack(packed: ParsedFile | bytes | None, cand: Candidate) -> ParsedFile | 
     if not isinstance(packed, bytes):
         return packed
     data, keys, numbers, kind, compute_kind = marshal.loads(packed)
-    display = str(cand.path)
-    places = map(Location, repeat(display), numbers[0::2], numbers[1::2])
-    return ParsedFile(cand.path, data, dict(zip(keys, places, strict=True)), kind, compute_kind)
+    positions = Positions(str(cand.path), keys, numbers)
+    return ParsedFile(cand.path, data, positions, kind, compute_kind)
 
 
 def _read_all(candidates: list[Candidate]) -> list[tuple[ParsedFile | None, list[Diagnostic]]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import stat
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,72 @@ class YamlDocument:
 
     file: str
     data: Any
-    positions: dict[RawPath, Location]
+    positions: Mapping[RawPath, Location]
+
+
+class Positions(Mapping[RawPath, Location]):
+    """Where each value of one file was written, by raw path: a read-only mapping kept as
+    the file's line and column numbers against a table of raw paths that every file of the
+    same shape shares.
+
+    A fleet's spec files are mostly one shape, and a parsed file's positions were most of
+    its memory: a dict of ~50 raw-path tuples to `Location` objects is about 10 KiB, and
+    10,000 files held 100 MiB of them (also copied into a forked worker that reads them).
+    Here each file keeps a list of numbers (under 1 KiB); a `Location` is made when one is
+    asked for - most files of a fleet never report one. Compares equal to the dict it
+    stands for."""
+
+    __slots__ = ("_index", "file", "numbers", "paths")
+
+    def __init__(self, file: str, paths: Sequence[RawPath], numbers: list[int]):
+        self.file = file
+        self.paths, self._index = _shape(tuple(paths))
+        self.numbers = numbers  # line, column of each path in turn
+
+    def __getitem__(self, key: RawPath) -> Location:
+        at = 2 * self._index[key]
+        return Location(self.file, self.numbers[at], self.numbers[at + 1])
+
+    def get(self, key: RawPath, default: Any = None) -> Any:
+        index = self._index.get(key)
+        if index is None:
+            return default
+        return Location(self.file, self.numbers[2 * index], self.numbers[2 * index + 1])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[RawPath]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def locations(self) -> list[Location]:
+        """Every position in key order (what `values()` gives, made in one pass)."""
+        numbers, file = self.numbers, self.file
+        return list(map(Location, [file] * len(self.paths), numbers[0::2], numbers[1::2]))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Positions, (self.file, self.paths, self.numbers))
+
+    def __repr__(self) -> str:
+        return repr(dict(zip(self.paths, self.locations(), strict=True)))
+
+
+_SHAPES: dict[tuple[RawPath, ...], tuple[tuple[RawPath, ...], dict[RawPath, int]]] = {}
+_SHAPES_KEPT = 256
+
+
+def _shape(keys: tuple[RawPath, ...]) -> tuple[tuple[RawPath, ...], dict[RawPath, int]]:
+    """The shared (keys, index of each key) of a shape; a few hundred shapes are kept, any
+    other gets its own table."""
+    known = _SHAPES.get(keys)
+    if known is None:
+        known = (keys, {key: index for index, key in enumerate(keys)})
+        if len(_SHAPES) < _SHAPES_KEPT:
+            _SHAPES[keys] = known
+    return known
 
 
 class _Frame:
@@ -334,9 +400,7 @@ def _compose_fast(text: str, file: str) -> list[YamlDocument] | None:
     return [YamlDocument(file, data, positions)]
 
 
-def _walk_nodes(
-    root: Any, file: str, aliases_possible: bool
-) -> tuple[Any, dict[RawPath, Location]]:
+def _walk_nodes(root: Any, file: str, aliases_possible: bool) -> tuple[Any, Positions]:
     """Plain data and positions (in the event folder's order) of an alias-free node graph
     whose root is a mapping.
 
@@ -358,7 +422,8 @@ def _walk_nodes(
     plain_values = tags.values
     seen: set[int] = {id(root)}
     mark = root.start_mark
-    positions: dict[RawPath, Location] = {(): Location(file, mark.line + 1, mark.column + 1)}
+    keys: list[RawPath] = [()]  # with the line and column of each in `numbers`
+    numbers: list[int] = [mark.line + 1, mark.column + 1]
     if root.tag != _MAP_TAG and type(root.tag) is not slice:  # slice: untagged
         raise _Unusual
     data: dict[str, Any] = {}
@@ -387,7 +452,8 @@ def _walk_nodes(
                     raise _Unusual
                 seen.add(id(node))
             here = (*path, slot)
-            positions[here] = Location(file, mark.line + 1, mark.column + 1)
+            keys.append(here)
+            numbers += (mark.line + 1, mark.column + 1)
             kind = type(node)
             if kind is scalar_node:
                 tag = node.tag
@@ -420,7 +486,7 @@ def _walk_nodes(
                         scalar_cache[cache_key] = value
                 container[slot] = value
                 continue
-            if depth + 1 >= MAX_DEPTH or len(positions) > MAX_NODES:
+            if depth + 1 >= MAX_DEPTH or len(keys) > MAX_NODES:
                 raise _Unusual
             if kind is mapping_node:
                 if node.tag != _MAP_TAG and type(node.tag) is not slice:
@@ -438,9 +504,9 @@ def _walk_nodes(
             break  # the opened collection's children come first
         else:
             frames.pop()
-    if len(positions) > MAX_NODES:
+    if len(keys) > MAX_NODES:
         raise _Unusual
-    return data, positions
+    return data, Positions(file, keys, numbers)
 
 
 class _Abort(Exception):
