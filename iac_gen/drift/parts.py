@@ -50,11 +50,11 @@ the findings and coverage back, cost more than the second core saves."""
 SHARE_UP_TO_RESIDENT_MIB = 640
 """The worker soon holds its own copy of the pages its half of the fleet reads (bodies, specs:
 about half this process, `iac_gen.parallel`). Up to this size here a second process is worth
-its memory. 10,000 native endpoints with three deployments are within it (about 535 MiB when
+its memory. 10,000 native endpoints with three deployments are within it (about 425 MiB when
 judging starts; 2,000 CLI v2 folders: 170 MiB). Measured at 10,000 endpoints, 1 % drifted:
 the pipeline took 1.8 s with a worker against 2.35 s alone, and the peak summed over both
-processes was 946-967 MiB against 690-700 MiB alone. A fleet where every deployment drifts
-makes the worker read more of the specs (each finding's location): 1,114 MiB over both."""
+processes was 795-810 MiB; a fleet where every deployment drifts (the worker then reads
+each finding's location in the specs too): 929 MiB."""
 
 
 def chunks_by_endpoint(pairs: Sequence[Pair], size: int) -> list[list[Pair]]:
