@@ -115,13 +115,14 @@ _SHAPES_KEPT = 256
 
 
 def _shape(keys: tuple[RawPath, ...]) -> tuple[tuple[RawPath, ...], dict[RawPath, int]]:
-    """The shared (keys, index of each key) of a shape; a few hundred shapes are kept, any
-    other gets its own table."""
+    """The shared (keys, index of each key) of a shape. A few hundred shapes are kept, and
+    the table starts again when full: files of one shape are mostly read together."""
     known = _SHAPES.get(keys)
     if known is None:
         known = (keys, {key: index for index, key in enumerate(keys)})
-        if len(_SHAPES) < _SHAPES_KEPT:
-            _SHAPES[keys] = known
+        if len(_SHAPES) >= _SHAPES_KEPT:
+            _SHAPES.clear()
+        _SHAPES[keys] = known
     return known
 
 

@@ -46,7 +46,12 @@ def test_fast_path_positions_are_the_locations_of_every_value() -> None:
     assert len(doc.positions) == len(expected)
 
 
-def test_files_of_one_shape_share_one_table_of_paths(tmp_path) -> None:
+def test_files_of_one_shape_share_one_table_of_paths(tmp_path, monkeypatch) -> None:
+    from iac_gen.spec import yaml_source
+
+    monkeypatch.setattr(yaml_source, "_SHAPES_KEPT", 2)  # a full table starts again
+    for other in ("a: 1\n", "b: 1\n", "c: 1\n"):
+        _compose_fast(other, "other.yml")
     first = tmp_path / "a.yml"
     second = tmp_path / "b.yml"
     first.write_text(TEXT, encoding="utf-8")
