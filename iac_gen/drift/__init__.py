@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from iac_gen.diagnostics import InputError
 from iac_gen.provenance import now, sha256_file
 from iac_gen.spec.model import Spec
 
@@ -68,6 +69,7 @@ def analyse_desired(
     (`waiver_today()`), whatever SOURCE_DATE_EPOCH says.
     """
     from iac_gen.desired.local_assets import one_reading
+    from iac_gen.drift.deferred import DeferredState
     from iac_gen.drift.match import designed_companions, designed_resources, live_reads
     from iac_gen.drift.pipeline import DriftRun, run_steps
 
@@ -75,6 +77,9 @@ def analyse_desired(
     designed = []
     companions = []
     for spec, state in desired:
+        if isinstance(state, DeferredState):  # keys now, the state where it is judged
+            designed.extend(state.designed())
+            continue
         designed.extend(designed_resources(spec, state.resources, getattr(state, "unresolved", [])))
         companions.extend(designed_companions(spec, state.resources))
     run = DriftRun(
@@ -156,17 +161,28 @@ def analyse(
     # A shard's export holds its subscriptions only: the other specs are other shards' to
     # judge (never "missing"); every spec still counts as an input, the design is one.
     specs = sharded_specs(specs, getattr(live, "scope", None), inputs)
+    options: dict[str, Any] = {
+        "environment": env,
+        "fail_on": fail_on,
+        "inputs": inputs,
+        "live_label": str(live_path) if live_path is not None else None,
+        "redact_actors": redact_actors,
+    }
     with paused_collector(), one_reading():  # desired state and code judgement: one reading
-        return analyse_desired(
-            [(spec, desired_state(spec)) for spec in specs],
-            live,
-            waivers,
-            environment=env,
-            fail_on=fail_on,
-            inputs=inputs,
-            live_label=str(live_path) if live_path is not None else None,
-            redact_actors=redact_actors,
-        )
+        try:  # desired states built where they are judged (`drift.deferred`)
+            deferred = [(spec, _deferred(spec)) for spec in specs]
+            return analyse_desired(deferred, live, waivers, **options)
+        except InputError:
+            pass  # raised in judging order: every state built first, in spec order, raises it
+        built = [(spec, desired_state(spec)) for spec in specs]
+        return analyse_desired(built, live, waivers, **options)
+
+
+def _deferred(spec: Spec) -> Any:
+    from iac_gen.desired import desired_state
+    from iac_gen.drift.deferred import DeferredState, deferrable
+
+    return DeferredState(spec) if deferrable(spec) else desired_state(spec)
 
 
 def _read_waivers(waivers: Any) -> tuple[Any, Path | None]:

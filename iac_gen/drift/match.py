@@ -66,7 +66,7 @@ class Designed:
     ws: WorkspaceRef | None
     body: Mapping[str, Any]
     spec: Spec
-    unresolved: list[tuple[str, str]] = field(default_factory=list)  # (arm_path, reason)
+    unresolved: Sequence[tuple[str, str]] = field(default_factory=list)  # (arm_path, reason)
 
 
 @dataclass

@@ -90,8 +90,17 @@ class Judged(NamedTuple):
 def judge_chunk(run: DriftRun, steps: Sequence[Step], pairs: list[Pair]) -> tuple[Any, ...]:
     """Run `steps` over `pairs` alone, on a fresh run sharing `run`'s inputs: a `Judged` as a
     plain tuple."""
+    from iac_gen.drift.deferred import built_pairs
+
     part = dataclasses.replace(
-        run, pairs=pairs, sides=[], findings=[], coverage=[], resources=[], traffic=[], errors=[]
+        run,
+        pairs=built_pairs(pairs),  # desired states deferred until now are built here
+        sides=[],
+        findings=[],
+        coverage=[],
+        resources=[],
+        traffic=[],
+        errors=[],
     )
     for _name, step in steps:
         step(part)
