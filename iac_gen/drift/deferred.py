@@ -26,7 +26,7 @@ from typing import Any
 from iac_gen.desired import desired_state, require_target
 from iac_gen.desired.state import DesiredState
 from iac_gen.drift.kinds import KINDS
-from iac_gen.drift.match import Designed, Pair
+from iac_gen.drift.match import Designed, Pair, designed_resources
 from iac_gen.spec.model import Spec
 from iac_gen.vocabulary import DEPLOYMENT_TYPE, ENDPOINT_TYPE
 
@@ -70,8 +70,6 @@ class DeferredState:
 
 
 def _designed_now(deferred: DeferredState) -> list[Designed]:
-    from iac_gen.drift.match import designed_resources
-
     state = deferred.state
     return designed_resources(deferred.spec, state.resources, state.unresolved)
 
