@@ -18,7 +18,7 @@ from typing import Any
 
 from iac_gen.diagnostics import Diagnostic, Location
 from iac_gen.spec.document import SpecDocument
-from iac_gen.spec.yaml_source import RawPath
+from iac_gen.spec.yaml_source import Positions, RawPath, Stitched
 from iac_gen.vocabulary import DEPLOYMENT_ENUMS, ENDPOINT_ENUMS, sdk_enum
 
 CLIV2_SCHEMAS = {
@@ -168,14 +168,101 @@ def _first_placeholder(data: Any, raw: RawPath = ()) -> tuple[RawPath, str] | No
     return None
 
 
-def _strip_schema(
-    data: Mapping[str, Any], positions: Mapping[RawPath, Location], prefix: RawPath
-) -> tuple[dict[str, Any], dict[RawPath, Location]]:
-    body = {k: v for k, v in data.items() if k != "$schema"}
-    where = {
-        (*prefix, *raw): loc for raw, loc in positions.items() if not (raw and raw[0] == "$schema")
-    }
-    return body, where
+def _without_schema(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "$schema"}
+
+
+def _joined_positions(ep: ParsedFile, deps: list[ParsedFile]) -> dict[RawPath, Location]:
+    """The folded document's positions as one dict: the endpoint file's, then each
+    deployment file's under `deployments.<index>` (`$schema` left out, as in the data)."""
+    where = {raw: loc for raw, loc in ep.positions.items() if not (raw and raw[0] == "$schema")}
+    if deps:
+        where[("deployments",)] = where.get((), Location(str(ep.path), 1, 1))
+    for index, dep in enumerate(deps):
+        prefix = ("deployments", index)
+        where.update(
+            {
+                (*prefix, *raw): loc
+                for raw, loc in dep.positions.items()
+                if not (raw and raw[0] == "$schema")
+            }
+        )
+    return where
+
+
+@dataclass
+class _Plan:
+    """How the positions of files of given shapes stitch into one document's: the files'
+    shared paths (kept, so their ids stay theirs), the document's paths, and for each file
+    the slices of its numbers taken, in order."""
+
+    sources: tuple[tuple[RawPath, ...], ...]
+    paths: tuple[RawPath, ...]
+    slices: list[list[tuple[int, int]]]
+    ends: list[int]
+
+
+_PLANS: dict[tuple[int, ...], _Plan] = {}
+_PLANS_KEPT = 64
+
+
+def _stitched(ep: ParsedFile, deps: list[ParsedFile]) -> Stitched | None:
+    """`_joined_positions` as `Stitched` numbers, without making a `Location`; None when a
+    file's positions are no `Positions` (an implied endpoint) or the endpoint file writes
+    `deployments` itself: those take the dict. A fleet's files are a few shapes, so each
+    shape's plan is worked out once."""
+    parts = (ep.positions, *(d.positions for d in deps))
+    if not all(type(p) is Positions for p in parts):
+        return None
+    sources = tuple(p.paths for p in parts)  # type: ignore[attr-defined]
+    key = tuple(map(id, sources))
+    plan = _PLANS.get(key)
+    if plan is None or any(a is not b for a, b in zip(plan.sources, sources, strict=True)):
+        plan = _plan(sources)
+        if plan is None:
+            return None
+        if len(_PLANS) >= _PLANS_KEPT:
+            _PLANS.clear()
+        _PLANS[key] = plan
+    numbers: list[int] = []
+    for part, slices in zip(parts, plan.slices, strict=True):
+        taken = part.numbers  # type: ignore[attr-defined]
+        for start, stop in slices:
+            numbers += taken[start:stop]
+    return Stitched(plan.paths, numbers, [p.file for p in parts], plan.ends)  # type: ignore[attr-defined]
+
+
+def _plan(sources: tuple[tuple[RawPath, ...], ...]) -> _Plan | None:
+    first = sources[0]
+    if () not in first or any(raw and raw[0] == "deployments" for raw in first):
+        return None
+    paths: list[RawPath] = []
+    slices: list[list[tuple[int, int]]] = []
+    ends: list[int] = []
+    for number, source in enumerate(sources):
+        kept = [i for i, raw in enumerate(source) if not (raw and raw[0] == "$schema")]
+        if number == 0:
+            paths += [source[i] for i in kept]
+            if len(sources) > 1:  # `deployments` is placed where the endpoint file starts
+                paths.append(("deployments",))
+                kept.append(source.index(()))
+        else:
+            prefix = ("deployments", number - 1)
+            paths += [(*prefix, *source[i]) for i in kept]
+        slices.append(_runs(kept))
+        ends.append(len(paths))
+    return _Plan(sources, tuple(paths), slices, ends)
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Slices of a `Positions` number list (two numbers per path) taking `indices` in order."""
+    runs: list[tuple[int, int]] = []
+    for index in indices:
+        if runs and runs[-1][1] == 2 * index:
+            runs[-1] = (runs[-1][0], 2 * index + 2)
+        else:
+            runs.append((2 * index, 2 * index + 2))
+    return runs
 
 
 def _endpoint_name(item: ParsedFile) -> str | None:
@@ -364,7 +451,10 @@ def _normalise(
 
 
 def _fold(ep: ParsedFile, deps: list[ParsedFile], diags: list[Diagnostic]) -> SpecDocument:
-    data, positions = _strip_schema(ep.data, ep.positions, ())
+    positions: Mapping[RawPath, Location] | None = _stitched(ep, deps)
+    if positions is None:
+        positions = _joined_positions(ep, deps)
+    data = _without_schema(ep.data)
     _normalise(data, ENDPOINT_ENUMS)
     if ep.compute_kind == "kubernetes" and not data.get("compute"):
         diags.append(
@@ -376,15 +466,12 @@ def _fold(ep: ParsedFile, deps: list[ParsedFile], diags: list[Diagnostic]) -> Sp
             )
         )
     deployments: list[dict[str, Any]] = []
-    if deps:
-        positions[("deployments",)] = positions.get((), Location(str(ep.path), 1, 1))
-    for index, dep in enumerate(deps):
-        body, where = _strip_schema(dep.data, dep.positions, ("deployments", index))
+    for dep in deps:
+        body = _without_schema(dep.data)
         _normalise(body, DEPLOYMENT_ENUMS)
         if dep.compute_kind and "type" not in body:
             body["type"] = dep.compute_kind
         deployments.append(body)
-        positions.update(where)
     if deps:
         data["deployments"] = deployments
     return SpecDocument(

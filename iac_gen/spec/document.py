@@ -43,28 +43,70 @@ class SpecDocument:
         # Not copied: a document is last changed before it becomes a Spec (`load._check`),
         # and a fleet holds ten thousand of these maps.
         positions = self.positions
-        return LazyLocations(lambda: _spec_paths(positions, names))
+        find = _finder(positions, names) if isinstance(positions, Positions) else None
+        return LazyLocations(lambda: _spec_paths(positions, names), find)
 
 
 # The texts of a document's raw paths depend on the paths and the deployments' keys alone,
 # and a fleet's specs are mostly one shape: each shape's texts are worked out once (a few
 # shapes are kept; any other is worked out as before). Raw path parts are text or list
 # indices, and text never equals a number, so equal shapes have equal texts.
-_SHAPES: dict[tuple[tuple[RawPath, ...], tuple[str, ...]], tuple[list[str], bool]] = {}
+_SHAPES: dict[tuple[tuple[RawPath, ...], tuple[str, ...]], _Texts] = {}
 _SHAPES_KEPT = 64
+
+
+class _Texts:
+    """The spec-path texts of one shape, in raw-path order, and (made when first asked) the
+    index of each text's first raw path."""
+
+    __slots__ = ("_first", "distinct", "texts")
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.distinct = len(set(texts)) == len(texts)
+        self._first: dict[str, int] | None = None
+
+    @property
+    def first(self) -> dict[str, int]:
+        if self._first is None:
+            first: dict[str, int] = {}
+            for index, text in enumerate(self.texts):
+                first.setdefault(text, index)
+            self._first = first
+        return self._first
+
+
+def _texts(positions: Mapping[RawPath, Location], names: list[str]) -> _Texts:
+    shape = (tuple(positions), tuple(names))
+    known = _SHAPES.get(shape)
+    if known is None:
+        known = _Texts(_path_texts(shape[0], names))
+        if len(_SHAPES) >= _SHAPES_KEPT:
+            _SHAPES.clear()
+        _SHAPES[shape] = known
+    return known
+
+
+def _finder(positions: Positions, names: list[str]) -> Callable[[str], Location | None]:
+    """The location of one spec path, made from `positions` without the whole table: the
+    few places a spec asks for (each local code folder's, each finding's) cost one
+    `Location` each, not one per position of the spec."""
+    first: dict[str, int] | None = None
+
+    def find(path: str) -> Location | None:
+        nonlocal first
+        if first is None:
+            first = _texts(positions, names).first
+        index = first.get(path)
+        return None if index is None else positions.at(index)
+
+    return find
 
 
 def _spec_paths(positions: Mapping[RawPath, Location], names: list[str]) -> dict[str, Location]:
     """`spec_path` for every raw path (first one wins), given the deployments' keys."""
-    shape = (tuple(positions), tuple(names))
-    known = _SHAPES.get(shape)
-    if known is None:
-        texts = _path_texts(shape[0], names)
-        known = (texts, len(set(texts)) == len(texts))
-        if len(_SHAPES) >= _SHAPES_KEPT:
-            _SHAPES.clear()
-        _SHAPES[shape] = known
-    texts, distinct = known
+    known = _texts(positions, names)
+    texts, distinct = known.texts, known.distinct
     places = positions.locations() if isinstance(positions, Positions) else positions.values()
     if distinct:  # no text twice: first one wins is every one
         return dict(zip(texts, places, strict=True))
@@ -112,10 +154,15 @@ def _joined(raw: RawPath, names: list[str]) -> str:
 class LazyLocations(Mapping[str, Location]):
     """A locations table computed on first access; compares, copies and pickles as a dict."""
 
-    __slots__ = ("_build", "_table")
+    __slots__ = ("_build", "_find", "_table")
 
-    def __init__(self, build: Callable[[], dict[str, Location]]):
+    def __init__(
+        self,
+        build: Callable[[], dict[str, Location]],
+        find: Callable[[str], Location | None] | None = None,
+    ):
         self._build: Callable[[], dict[str, Location]] | None = build
+        self._find = find  # one entry without building the table (its `get`), if given
         self._table: dict[str, Location] | None = None
 
     @property
@@ -126,13 +173,19 @@ class LazyLocations(Mapping[str, Location]):
         return self._table
 
     def __getitem__(self, key: str) -> Location:
-        return self.table[key]
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def get(self, key: str, default: Any = None) -> Any:
+        if self._table is None and self._find is not None:
+            found = self._find(key)
+            return default if found is None else found
         return self.table.get(key, default)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.table
+        return isinstance(key, str) and self.get(key) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.table)

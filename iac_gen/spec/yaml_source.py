@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import stat
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -80,13 +81,14 @@ class Positions(Mapping[RawPath, Location]):
         self.numbers = numbers  # line, column of each path in turn
 
     def __getitem__(self, key: RawPath) -> Location:
-        at = 2 * self._index[key]
-        return Location(self.file, self.numbers[at], self.numbers[at + 1])
+        return self.at(self._index[key])
 
     def get(self, key: RawPath, default: Any = None) -> Any:
         index = self._index.get(key)
-        if index is None:
-            return default
+        return default if index is None else self.at(index)
+
+    def at(self, index: int) -> Location:
+        """The position of the `index`-th path."""
         return Location(self.file, self.numbers[2 * index], self.numbers[2 * index + 1])
 
     def __contains__(self, key: object) -> bool:
@@ -108,6 +110,48 @@ class Positions(Mapping[RawPath, Location]):
 
     def __repr__(self) -> str:
         return repr(dict(zip(self.paths, self.locations(), strict=True)))
+
+
+class Stitched(Positions):
+    """`Positions` of one document stitched from several files (a CLI v2 endpoint file and
+    its deployment files): the paths in turn, each file's run of them ending at `ends`.
+
+    Folding a fleet's files into documents otherwise turned every position back into a
+    `Location` (110,000 of them for 2,000 endpoints) before any was asked for."""
+
+    __slots__ = ("ends", "files")
+
+    def __init__(
+        self,
+        paths: Sequence[RawPath],
+        numbers: list[int],
+        files: Sequence[str],
+        ends: Sequence[int],
+    ):
+        super().__init__(files[0], paths, numbers)
+        self.files = tuple(files)
+        self.ends = tuple(ends)  # index after each file's last path
+
+    def at(self, index: int) -> Location:
+        file = self.files[bisect_right(self.ends, index)]
+        return Location(file, self.numbers[2 * index], self.numbers[2 * index + 1])
+
+    def locations(self) -> list[Location]:
+        numbers, start = self.numbers, 0
+        out: list[Location] = []
+        for file, end in zip(self.files, self.ends, strict=True):
+            count = end - start
+            out += map(
+                Location,
+                [file] * count,
+                numbers[2 * start : 2 * end : 2],
+                numbers[2 * start + 1 : 2 * end : 2],
+            )
+            start = end
+        return out
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Stitched, (self.paths, self.numbers, self.files, self.ends))
 
 
 _SHAPES: dict[tuple[RawPath, ...], tuple[tuple[RawPath, ...], dict[RawPath, int]]] = {}

@@ -71,3 +71,66 @@ def test_positions_pickle_and_differ_by_file_or_place() -> None:
     assert positions != Positions("b.yml", [(), ("name",)], [1, 1, 2, 5])
     assert positions != Positions("a.yml", [(), ("name",)], [1, 1, 2, 6])
     assert "Location(file='a.yml', line=2, col=5)" in repr(positions)
+
+
+ENDPOINT = """$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json
+name: credit
+auth_mode: key
+"""
+DEPLOYMENT = """$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json
+name: {name}
+endpoint_name: credit
+instance_type: Standard_DS3_v2
+instance_count: 1
+"""
+
+
+def _folder(tmp_path, names: tuple[str, ...]):
+    from iac_gen.spec.cliv2 import ParsedFile, classify
+
+    files = [("endpoint.yml", ENDPOINT)] + [(f"{n}.yml", DEPLOYMENT.format(name=n)) for n in names]
+    parsed = []
+    for name, text in files:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        (doc,) = parse_yaml(path, str(path))
+        kind, compute = classify(doc.data, False)
+        parsed.append(ParsedFile(path, doc.data, doc.positions, kind, compute))
+    return parsed[0], parsed[1:]
+
+
+def test_folded_cli_v2_positions_are_the_joined_dict_of_every_file(tmp_path) -> None:
+    from iac_gen.spec.cliv2 import _fold, _joined_positions
+    from iac_gen.spec.yaml_source import Stitched
+
+    for names in ((), ("blue",), ("blue", "green")):
+        ep, deps = _folder(tmp_path, names)
+        doc = _fold(ep, deps, [])
+        expected = _joined_positions(ep, deps)  # the same files folded into one dict
+        assert isinstance(doc.positions, Stitched)
+        assert list(doc.positions) == list(expected)  # the same order: first one wins alike
+        assert list(doc.positions.values()) == list(expected.values())
+        assert doc.positions.locations() == list(expected.values())
+        assert doc.positions == expected
+        assert pickle.loads(pickle.dumps(doc.positions)) == expected
+    assert doc.positions[("deployments", 1, "instance_count")] == Location(
+        str(tmp_path / "green.yml"), 5, 1
+    )
+    assert doc.positions[("deployments",)] == Location(str(tmp_path / "endpoint.yml"), 1, 1)
+    assert ("$schema",) not in doc.positions and ("deployments", 0, "$schema") not in doc.positions
+
+
+def test_an_entry_of_the_locations_is_the_table_s_without_building_it(tmp_path) -> None:
+    from iac_gen.spec.cliv2 import _fold
+
+    ep, deps = _folder(tmp_path, ("blue", "green"))
+    doc = _fold(ep, deps, [])
+    table = dict(doc.locations().items())  # built in full
+    assert table["deployments.green.instance_count"].file.endswith("green.yml")
+    locations = doc.locations()
+    for path, loc in table.items():
+        assert locations.get(path) == loc and locations[path] == loc and path in locations
+    assert locations._table is None  # every answer came from the shape's index
+    assert locations.get("deployments.red") is None and "deployments.red" not in locations
+    assert locations.get("nope", "d") == "d"
+    assert locations == table  # a full table when compared
