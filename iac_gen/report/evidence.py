@@ -50,17 +50,17 @@ def evidence_context(
     }
 
 
-def git_lookups(paths: Sequence[Path]) -> list[Path]:
+def git_lookups(paths: Sequence[Path | str]) -> list[Path]:
     """Files whose git commit is recorded: every one for a normal run; for a fleet (many spec
     files) one file per folder, at most GIT_LOOKUPS, since each repository is asked by git."""
-    # A path given as a Path is used as it is: a fleet's 10,000 paths were each made twice.
-    files = [p if isinstance(p, Path) else Path(p) for p in paths]
-    if len(files) <= GIT_LOOKUPS:
-        return files
-    seen: dict[Path, Path] = {}
-    for path in files:
-        seen.setdefault(path.parent, path)
-    return list(seen.values())[:GIT_LOOKUPS]
+    if len(paths) <= GIT_LOOKUPS:
+        return [p if isinstance(p, Path) else Path(p) for p in paths]
+    # A fleet's folders are told apart by text (its 10,000 paths as written in the result,
+    # already in `Path`'s form), and only the files looked up become `Path`s.
+    seen: dict[str, Path | str] = {}
+    for path in paths:
+        seen.setdefault(os.path.dirname(path), path)
+    return [p if isinstance(p, Path) else Path(p) for p in list(seen.values())[:GIT_LOOKUPS]]
 
 
 def render_one(name: str, result: dict[str, Any], context: Mapping[str, Any]) -> str:
@@ -87,10 +87,11 @@ def render_all(
     return {REPORTERS[n].filename: REPORTERS[n].render(result, **context) for n in names}
 
 
-def spec_inputs(result: Mapping[str, Any]) -> list[Path]:
-    """The spec files a result was made from (git is asked about these only: a live file or
-    waivers file may come from a downloaded archive whose `.git` is not ours to trust)."""
-    return [Path(i["path"]) for i in result.get("inputs") or [] if i.get("role") == "spec"]
+def spec_inputs(result: Mapping[str, Any]) -> list[str]:
+    """The spec files a result was made from, as written there (git is asked about these
+    only: a live file or waivers file may come from a downloaded archive whose `.git` is not
+    ours to trust)."""
+    return [i["path"] for i in result.get("inputs") or [] if i.get("role") == "spec"]
 
 
 def render_reports(

@@ -57,3 +57,23 @@ def test_samples_satisfy_the_drift_schema(sample):
     assert [e.message for e in validator.iter_errors(load(sample))] == []
     assert result_kind(load(sample)) == "drift"
     assert result_kind(load("lint")) == "lint"
+
+
+def test_a_fleet_s_git_lookups_are_the_first_file_of_each_folder_as_paths():
+    from pathlib import Path
+
+    from iac_gen.report.evidence import GIT_LOOKUPS, git_lookups, spec_inputs
+
+    written = ["top.yml", "other.yml", "specs/ep-000/c.yml"]
+    written += [f"specs/ep-{i:03}/{name}.yml" for i in range(60) for name in ("a", "b")]
+    result = {"inputs": [{"path": p, "role": "spec"} for p in written]}
+    result["inputs"].append({"path": "live.json", "role": "live"})
+    assert spec_inputs(result) == written
+    expected: dict[Path, Path] = {}
+    for path in map(Path, written):  # the rule in `Path` terms: one file per parent folder
+        expected.setdefault(path.parent, path)
+    looked_up = git_lookups(spec_inputs(result))
+    assert looked_up == list(expected.values())[:GIT_LOOKUPS] and len(looked_up) == GIT_LOOKUPS
+    assert all(isinstance(p, Path) for p in looked_up)
+    assert git_lookups(list(map(Path, written))) == looked_up  # Paths given: the same files
+    assert git_lookups(written[:3]) == [Path(p) for p in written[:3]]  # a small run: every one
