@@ -13,6 +13,7 @@ name deployments by name, not index: `deployments.blue.instance_count`, `traffic
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import field
 from functools import lru_cache
@@ -331,8 +332,13 @@ class Spec:
         return _folder_of(loc.file) if loc.file else self.source.parent
 
 
-@lru_cache(maxsize=1024)
 def _folder_of(file: str) -> Path:
-    """The folder of a spec file, parsed once: a fleet resolves every deployment's local
-    paths from the few files that name them."""
-    return Path(file).parent
+    """The folder of a spec file (`Path(file).parent`; the file as a `Location` names it, in
+    `Path`'s form): a fleet resolves every deployment's local paths from its files' few
+    thousand folders, each parsed once."""
+    return _folder(os.path.dirname(file))
+
+
+@lru_cache(maxsize=4096)
+def _folder(name: str) -> Path:
+    return Path(name)

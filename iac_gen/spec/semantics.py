@@ -433,11 +433,7 @@ class _Checker:
     def local_path(self, value: str, path: str, what: str, kind: str) -> bool:
         """Check a local path as azure-ai-ml resolves it: from the folder of the file that
         names it (it may leave the spec's folder). True when it is usable."""
-        if (
-            Path(value).is_absolute()
-            or value.startswith(("/", "\\"))
-            or re.match(r"^[A-Za-z]:", value)
-        ):
+        if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or os.path.isabs(value):
             self.add(
                 "IAC226",
                 path,

@@ -361,3 +361,19 @@ def test_placeholder_search_equals_visiting_every_value(data: Any) -> None:
     from iac_gen.spec.cliv2 import find_placeholder
 
     assert find_placeholder(data) == _placeholder_reference(data)
+
+
+_PART = st.sampled_from(["a", "src", "ep-00001", "..", ".", "b c", "é"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_PART, max_size=5), st.sampled_from(["", "/"]), st.sampled_from(["x.yml", "d.yaml"])
+)
+def test_the_folder_of_a_spec_file_is_its_path_s_parent(parts, root, name) -> None:
+    """`model._folder_of` (text first, a `Path` per folder) is `Path(file).parent` for a file
+    named in `Path`'s form, as every `Location` names it."""
+    from iac_gen.spec.model import _folder_of
+
+    file = str(Path(root + "/".join([*parts, name])))
+    assert _folder_of(file) == Path(file).parent
