@@ -211,10 +211,12 @@ def _stitched(ep: ParsedFile, deps: list[ParsedFile]) -> Stitched | None:
     file's positions are no `Positions` (an implied endpoint) or the endpoint file writes
     `deployments` itself: those take the dict. A fleet's files are a few shapes, so each
     shape's plan is worked out once."""
-    parts = (ep.positions, *(d.positions for d in deps))
-    if not all(type(p) is Positions for p in parts):
-        return None
-    sources = tuple(p.paths for p in parts)  # type: ignore[attr-defined]
+    parts: list[Positions] = []
+    for positions in (ep.positions, *(d.positions for d in deps)):
+        if type(positions) is not Positions:
+            return None
+        parts.append(positions)
+    sources = tuple(p.paths for p in parts)
     key = tuple(map(id, sources))
     plan = _PLANS.get(key)
     if plan is None or any(a is not b for a, b in zip(plan.sources, sources, strict=True)):
@@ -226,10 +228,10 @@ def _stitched(ep: ParsedFile, deps: list[ParsedFile]) -> Stitched | None:
         _PLANS[key] = plan
     numbers: list[int] = []
     for part, slices in zip(parts, plan.slices, strict=True):
-        taken = part.numbers  # type: ignore[attr-defined]
+        taken = part.numbers
         for start, stop in slices:
             numbers += taken[start:stop]
-    return Stitched(plan.paths, numbers, [p.file for p in parts], plan.ends)  # type: ignore[attr-defined]
+    return Stitched(plan.paths, numbers, [p.file for p in parts], plan.ends)
 
 
 def _plan(sources: tuple[tuple[RawPath, ...], ...]) -> _Plan | None:
