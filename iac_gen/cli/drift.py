@@ -164,6 +164,9 @@ def drift_command(
     typer.echo(verdict(result, failing_findings(result, fail_on), fail_on), err=to_err)
     for path in written:
         typer.echo(f"wrote {escape(str(path))}", err=to_err)
+    from iac_gen.cli.app import hold_until_exit
+
+    hold_until_exit(loaded, live_state, result)  # a fleet's objects go with the process
     raise typer.Exit(int(gate_exit_code(result, fail_on)))
 
 

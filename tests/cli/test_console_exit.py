@@ -8,6 +8,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "fixtures" / "drift-drifted"
@@ -57,3 +60,28 @@ def test_a_message_as_exit_code_is_shown_and_exits_one() -> None:
     )
     assert done.returncode == 1
     assert done.stdout == "partial output" and done.stderr.strip() == "stopped: reason"
+
+
+def test_drift_hands_its_fleet_objects_to_the_exit_only_under_run(
+    monkeypatch: Any, tmp_path: Path
+) -> None:
+    """Under `run` (which ends with os._exit) drift's specs, live state and result are held
+    past its frame, so they are not freed one by one after the output is written; called
+    in-process (`main`) nothing is held, so a loop of runs frees each one's objects."""
+    import iac_gen.cli.app as app
+
+    argv = ["iac-gen", "drift", str(CASE / "spec.yaml"), "--live", str(CASE / "live.json")]
+    argv += ["--report", str(tmp_path / "evidence"), "--quiet"]
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.setattr(app, "_HELD", None)
+    with pytest.raises(SystemExit):
+        app.main()
+    assert app._HELD is None
+    held: list[Any] = []
+    monkeypatch.setattr(app, "_HELD", held)
+    with pytest.raises(SystemExit) as exited:
+        app.main()
+    assert exited.value.code == 1  # drifted: the command ran to its verdict
+    specs, live, result = held
+    assert [spec.endpoint.name for spec in specs] and live.resources
+    assert result["status"] == "drifted" and result["findings"]
