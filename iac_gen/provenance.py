@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -61,9 +62,35 @@ def remember_digest(st: os.stat_result, data: bytes) -> None:
         _KNOWN[_identity(st)] = hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
+def remember_file(path: Path) -> None:
+    """Hash the regular file at `path` now, streamed, and remember its digest as
+    `remember_digest` does (settled files only), for a later `sha256_file` of it here or in
+    the process that adopts it (`adopt_remembered`). The live reader's worker calls it once
+    it has read a large export, while its parent is still loading specs: the run's inputs
+    then cost the parent no second read of a 60 MB file. Unreadable: nothing remembered."""
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())  # before reading: a write meanwhile moves the mtime
+            if not stat.S_ISREG(st.st_mode) or time.time_ns() - st.st_mtime_ns <= _SETTLED_NS:
+                return
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return
+    _KNOWN[_identity(st)] = digest
+
+
+def sha256_file(path: Path, st: os.stat_result | None = None) -> str:
     """Hex sha256 of a file, read in 1 MiB blocks (or remembered from a whole read of the
-    very same, unchanged file earlier in this run; see `remember_digest`)."""
+    very same, unchanged file earlier in this run; see `remember_digest`).
+
+    `st` is the file's `os.stat`, when the caller has just taken it: a remembered digest is
+    then found from it without opening the file (a fleet's 10,000 spec files: 0.11 s of
+    opening, stating and closing each again). A file replaced or written since has another
+    identity, and is read."""
+    if st is not None and _KNOWN:
+        known = _KNOWN.get(_identity(st))
+        if known is not None:
+            return known
     with open(path, "rb") as fh:
         if _KNOWN:
             known = _KNOWN.get(_identity(os.fstat(fh.fileno())))

@@ -9,6 +9,8 @@ read_live -> match -> normalise -> apply_policies -> bind_waivers -> compare -> 
 from __future__ import annotations
 
 import gc
+import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -42,8 +44,12 @@ def input_entries(role: str, paths: Iterable[Path]) -> list[dict[str, str]]:
     out = []
     for path in paths:
         file = path if isinstance(path, Path) else Path(path)  # a fleet's are Paths already
-        if file.is_file():
-            out.append({"role": role, "path": str(path), "sha256": sha256_file(file)})
+        try:
+            st: os.stat_result | None = os.stat(file)
+        except (OSError, ValueError):  # as `Path.is_file` answers: not a file
+            st = None
+        if st is not None and stat.S_ISREG(st.st_mode):
+            out.append({"role": role, "path": str(path), "sha256": sha256_file(file, st)})
         elif (read := streamed(file)) is not None:
             out.append({"role": role, "path": str(path), "sha256": read[0]})
     return out

@@ -32,21 +32,33 @@ def _read_live_safely(path: Path, target: Mapping[str, str]) -> tuple[Any, list[
         return None, list(exc.diagnostics)
 
 
-def _read_live_in_worker(path: Path, target: Mapping[str, str]) -> tuple[Any, list[Diagnostic]]:
+Digests = list[tuple[tuple[int, int, int, int, int], str]]
+
+
+def _read_live_in_worker(
+    path: Path, target: Mapping[str, str]
+) -> tuple[Any, list[Diagnostic], Digests]:
     """Worker body for a large live file: no cyclic collector (the process only reads and
     returns; it cost a third of the reading), and the state travels back as `marshal` data,
-    several times cheaper than pickling its millions of plain values."""
+    several times cheaper than pickling its millions of plain values. The file's digest,
+    for the run's inputs, is taken here too and sent back (`provenance.remember_file`)."""
+    from iac_gen.provenance import remember_file, remembered_count, remembered_since
+
     gc.disable()
+    mark = remembered_count()
     live, problems = _read_live_safely(path, target)
+    if live is not None:
+        remember_file(path)
+    digests = remembered_since(mark)
     plain_object = type(live).__new__ is object.__new__ and hasattr(live, "__dict__")
     if live is None or not plain_object:
-        return live, problems
+        return live, problems, digests
     state = vars(live)
     share_strings(state)
     try:
-        return _Marshalled(type(live), marshal.dumps(state)), problems
+        return _Marshalled(type(live), marshal.dumps(state)), problems, digests
     except ValueError:  # a value marshal cannot carry: pickle the state as it is
-        return live, problems
+        return live, problems, digests
 
 
 def share_strings(data: Any) -> None:
@@ -135,7 +147,10 @@ def _load_inputs(
             specs = load_specs(spec_paths, target)
         except InputError as exc:
             spec_problems = list(exc.diagnostics)
-        live, live_problems = future.result()
+        live, live_problems, digests = future.result()
+    from iac_gen.provenance import adopt_remembered
+
+    adopt_remembered(digests)  # the live file was hashed there: not read again here
     if isinstance(live, _Marshalled):
         live = live.unpack()
     if spec_problems or live_problems:

@@ -33,7 +33,7 @@ def test_worker_sends_plain_states_as_marshal_data_and_others_as_they_are(
 ) -> None:
     monkeypatch.setattr(inputs, "_read_live_safely", lambda path, target: (_Odd(value), []))
     try:
-        sent, problems = inputs._read_live_in_worker(Path("live.json"), {})
+        sent, problems, _ = inputs._read_live_in_worker(Path("live.json"), {})
     finally:
         gc.enable()  # the worker body pauses the collector for its (short-lived) process
     assert problems == []
@@ -80,7 +80,7 @@ def test_the_worker_sends_repeated_values_once(tmp_path: Path) -> None:
     live = tmp_path / "live.json"
     live.write_text(json.dumps({"value": bodies}), "utf-8")
     try:
-        sent, problems = inputs._read_live_in_worker(live, {})
+        sent, problems, _ = inputs._read_live_in_worker(live, {})
     finally:
         gc.enable()
     assert problems == [] and isinstance(sent, inputs._Marshalled)
@@ -90,3 +90,65 @@ def test_the_worker_sends_repeated_values_once(tmp_path: Path) -> None:
     first, last = received.resources[0], received.resources[-1]
     assert first["properties"]["instanceType"] is last["properties"]["instanceType"]
     assert received.resources == inputs._read_live_safely(live, {})[0].resources
+
+
+def _settled_copy(tmp_path: Path, name: str = "live.json") -> Path:
+    """The case's live file, last modified a minute ago: digests are remembered only for
+    files settled before they are read (`provenance._SETTLED_NS`)."""
+    import os
+    import time
+
+    live = tmp_path / name
+    live.write_bytes((CASE / "live.json").read_bytes())
+    old = time.time() - 60
+    os.utime(live, (old, old))
+    return live
+
+
+def test_the_live_file_is_hashed_by_the_worker_and_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+    import hashlib
+
+    from iac_gen import provenance
+    from iac_gen.drift import _run_inputs
+
+    live = _settled_copy(tmp_path)
+    monkeypatch.setattr(provenance, "_KNOWN", {})
+    monkeypatch.setattr(inputs, "CONCURRENT_ABOVE_BYTES", 0)  # read in the worker
+    specs, _ = inputs.load_inputs([CASE / "spec.yaml"], live, {})
+    wanted = hashlib.sha256(live.read_bytes()).hexdigest()
+    assert provenance._KNOWN[provenance._identity(live.stat())] == wanted  # sent back
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def watched(file: object, *args: object, **kwargs: object) -> object:
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", watched)
+    entries = _run_inputs(specs, live, None)
+    assert {"role": "live", "path": str(live), "sha256": wanted} in entries
+    assert str(live) not in opened  # found by its stat alone
+
+
+def test_a_live_file_written_after_its_digest_was_taken_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from iac_gen import provenance
+    from iac_gen.drift import input_entries
+
+    live = _settled_copy(tmp_path)
+    monkeypatch.setattr(provenance, "_KNOWN", {})
+    provenance.remember_file(live)
+    assert provenance._KNOWN  # remembered: settled
+    live.write_bytes(live.read_bytes() + b"\n")  # a new mtime: another identity
+    (entry,) = input_entries("live", [live])
+    assert entry["sha256"] == hashlib.sha256(live.read_bytes()).hexdigest()
+    unsettled = tmp_path / "fresh.json"
+    unsettled.write_bytes(b"{}")
+    provenance.remember_file(unsettled)  # written just now: never remembered (racy)
+    assert provenance._identity(unsettled.stat()) not in provenance._KNOWN
