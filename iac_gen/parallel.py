@@ -23,8 +23,8 @@ machines and platforms without fork run sequentially and pay nothing.
 
 A worker is not free in memory: it shares its parent's pages only until it writes them, and
 CPython writes every object it reads (its reference count), so the worker soon holds its own
-copy of every page its half of the work reads. A caller whose items reach into a large heap
-(the drift engine's second half of a fleet) gives `worth_sharing` a bound on this process's
+copy of every page its share of the work reads. A caller whose items reach into a large heap
+(the drift engine's share of a fleet) gives `worth_sharing` a bound on this process's
 resident size, above which the work stays in one process.
 """
 

@@ -11,8 +11,8 @@ whole endpoints, and the steps run chunk by chunk:
   build) are freed before the next chunk is normalised, instead of all living until
   `classify` has finished;
 - both cores: from `SHARE_FROM_PAIRS` on, a forked worker (`iac_gen.parallel.shared_map`)
-  judges the second half of the chunks while this process judges the first - unless this
-  process is already so large that the worker's copy of its pages would cost more memory
+  judges chunks from the end of the list while this process judges from the front - unless
+  this process is already so large that the worker's copy of its pages would cost more memory
   than the time is worth (`SHARE_UP_TO_RESIDENT_MIB`).
 
 Each chunk's findings, coverage, resources, traffic, errors and waiver matches are joined on
@@ -44,11 +44,11 @@ CHUNK_PAIRS = 2000
 per-chunk set-up does not show, few enough that their flat maps stay small."""
 
 SHARE_FROM_PAIRS = 4000
-"""From two chunks on, the second core judges half of them: below this the fork, and sending
+"""From two chunks on, the second core judges its share of them: below this the fork, and sending
 the findings and coverage back, cost more than the second core saves."""
 
 SHARE_UP_TO_RESIDENT_MIB = 640
-"""The worker soon holds its own copy of the pages its half of the fleet reads (bodies, specs:
+"""The worker soon holds its own copy of the pages its share of the fleet reads (bodies, specs:
 about half this process, `iac_gen.parallel`). Up to this size here a second process is worth
 its memory. 10,000 native endpoints with three deployments are within it (about 425 MiB when
 judging starts; 2,000 CLI v2 folders: 170 MiB). Measured at 10,000 endpoints, 1 % drifted:
@@ -112,7 +112,7 @@ def judge_chunk(run: DriftRun, steps: Sequence[Step], pairs: list[Pair]) -> tupl
 
 def judge_by_endpoint(run: DriftRun, steps: Sequence[Step]) -> bool:
     """Run the per-endpoint `steps` on `run`, chunk by chunk; True when a second process
-    judged half of the chunks."""
+    judged some of the chunks."""
     chunks = chunks_by_endpoint(run.pairs, CHUNK_PAIRS)
     judge = partial(judge_chunk, run, steps)
     judged = None

@@ -119,9 +119,9 @@ def compile_specs(
 
 
 # Compiling many specs is pure CPU work whose results are plain text (cheap to send between
-# processes), so from this many specs on, a forked second process compiles the second half
-# while this one compiles the first (`iac_gen.parallel`). Any failure there and everything is
-# compiled here again, so errors are exactly those of a sequential run.
+# processes), so from this many specs on, a forked second process compiles from the end of
+# the list while this one compiles from the front (`iac_gen.parallel`). Any failure there
+# and everything is compiled here again, so errors are exactly those of a sequential run.
 SHARE_FROM_SPECS = 200
 
 

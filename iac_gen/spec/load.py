@@ -108,7 +108,7 @@ def _read(path: Path, explicit: bool, diags: list[Diagnostic]) -> ParsedFile | N
 
 # Reading and parsing is most of loading a fleet, one pure step per file, and a parsed file
 # is cheap to send between processes; from this many files on, a forked second process reads
-# the second half (`iac_gen.parallel`; any failure there and this process reads them all).
+# from the end of the list (`iac_gen.parallel`; any failure there and this process reads all).
 SHARE_FROM_FILES = 1000
 
 
