@@ -74,10 +74,45 @@ _DECODER = json.JSONDecoder(
 )
 
 
-def loads(text: str) -> Any:
-    """Parse `text` as strict JSON; raise JsonProblem (with line/col where known)."""
+def _sharing_decoder() -> json.JSONDecoder:
+    """`_DECODER` that also makes equal text values of objects one string (a fresh memo per
+    parse, freed with the decoder)."""
+    memo: dict[str, str] = {}
+
+    def pairs(
+        items: list[tuple[str, Any]], keep: Any = memo.setdefault, text: type = str
+    ) -> dict[str, Any]:
+        # Called once per object of a fleet file: names bound as defaults (local look-ups).
+        out = dict(items)
+        if len(out) != len(items):
+            return _pairs(items)  # a duplicate key: refused there
+        for key, value in items:
+            if type(value) is text:
+                out[key] = keep(value, value)
+        return out
+
+    return json.JSONDecoder(
+        object_pairs_hook=pairs,
+        parse_constant=_constant,
+        parse_int=_integer,
+        parse_float=_float,
+    )
+
+
+def loads(text: str, *, share_strings: bool = False) -> Any:
+    """Parse `text` as strict JSON; raise JsonProblem (with line/col where known).
+
+    `share_strings`: equal text values of objects become one string. A fleet export repeats
+    the same values in every body (location, kind, provisioning state, SKU, system data,
+    asset versions), and `json` shares repeated keys but makes every value anew; shared, the
+    state of 40,000 bodies takes a quarter less memory, and `marshal` (which writes an object
+    seen before as a reference) sends it between processes in a quarter fewer bytes. Done
+    in the decoder's object hook it adds 0.14 s to the 0.46 s parse of a 62 MB export; a walk
+    over the parsed value afterwards added 0.30 s. Equal strings are interchangeable:
+    nothing compares them by identity."""
+    decoder = _sharing_decoder() if share_strings else _DECODER
     try:
-        value = _DECODER.decode(text)
+        value = decoder.decode(text)
     except json.JSONDecodeError as exc:
         raise JsonProblem(exc.msg, exc.lineno, exc.colno) from None
     except _Refused as exc:

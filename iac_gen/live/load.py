@@ -36,22 +36,27 @@ MAX_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 64
 
 
-def read_live(path: Path, target: Mapping[str, str] | None = None) -> LiveState:
+def read_live(
+    path: Path, target: Mapping[str, str] | None = None, *, share_strings: bool = False
+) -> LiveState:
     """Read one live input. `target` (subscription, resource_group, workspace) lets the CLI v2
-    reader build ids that `az ml ... show` output leaves out."""
+    reader build ids that `az ml ... show` output leaves out; `share_strings` makes equal
+    text values one string (`strict_json.loads`), for a state sent to another process."""
     # Parsing a fleet's file builds millions of acyclic values, and the cyclic collector would
     # rescan the growing heap over and over (a third of what parsing costs); reference
     # counting frees them all, so it is paused while reading (as `load_specs` does).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_live(Path(path), target)
+        return _read_live(Path(path), target, share_strings)
     finally:
         if collecting:
             gc.enable()
 
 
-def _read_live(path: Path, target: Mapping[str, str] | None) -> LiveState:
+def _read_live(
+    path: Path, target: Mapping[str, str] | None, share_strings: bool = False
+) -> LiveState:
     name = str(path)
     try:
         st = path.stat()
@@ -78,7 +83,7 @@ def _read_live(path: Path, target: Mapping[str, str] | None) -> LiveState:
     except UnicodeDecodeError as exc:
         raise error("IAC411", f"live input is not UTF-8 (byte {exc.start})", name) from None
     try:
-        data = loads(text)
+        data = loads(text, share_strings=share_strings)
     except JsonProblem as exc:
         raise error(
             "IAC413", f"live input is not valid JSON: {exc.message}", name, exc.line, exc.col

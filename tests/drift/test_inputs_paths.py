@@ -31,7 +31,9 @@ class _Odd:
 def test_worker_sends_plain_states_as_marshal_data_and_others_as_they_are(
     monkeypatch: pytest.MonkeyPatch, value: object
 ) -> None:
-    monkeypatch.setattr(inputs, "_read_live_safely", lambda path, target: (_Odd(value), []))
+    monkeypatch.setattr(
+        inputs, "_read_live_safely", lambda path, target, share_strings=False: (_Odd(value), [])
+    )
     try:
         sent, problems, _ = inputs._read_live_in_worker(Path("live.json"), {})
     finally:
@@ -46,18 +48,20 @@ def test_worker_sends_plain_states_as_marshal_data_and_others_as_they_are(
 
 
 def test_shared_strings_keep_the_data_and_make_repeated_values_one_object() -> None:
-    import copy
     import json
 
+    from iac_gen import strict_json
+
     one = {"location": "westeurope", "tags": {"team": "ml"}, "zones": ["1", "2", "1"]}
-    bodies = json.loads(json.dumps([one, one, one, ["westeurope", {"nested": ["ml", 7, None]}]]))
-    before = copy.deepcopy(bodies)
-    assert bodies[0]["location"] is not bodies[1]["location"]  # json makes each value anew
-    inputs.share_strings(bodies)
-    assert bodies == before
-    assert bodies[0]["location"] is bodies[1]["location"] is bodies[3][0]
-    assert bodies[0]["zones"][0] is bodies[2]["zones"][2]
-    assert bodies[0]["tags"]["team"] is bodies[3][1]["nested"][0]
+    text = json.dumps([one, one, one, {"nested": {"a": "ml", "n": 7, "z": None}}])
+    plain = strict_json.loads(text)
+    shared = strict_json.loads(text, share_strings=True)
+    assert shared == plain == json.loads(text)
+    assert plain[0]["location"] is not plain[1]["location"]  # json makes each value anew
+    assert shared[0]["location"] is shared[1]["location"] is shared[2]["location"]
+    assert shared[0]["tags"]["team"] is shared[3]["nested"]["a"]
+    with pytest.raises(strict_json.JsonProblem, match="duplicate key"):  # still strict
+        strict_json.loads('{"a": "x", "a": "x"}', share_strings=True)
 
 
 def test_the_worker_sends_repeated_values_once(tmp_path: Path) -> None:
