@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -60,23 +59,6 @@ def remember_digest(st: os.stat_result, data: bytes) -> None:
     the descriptor it was read from), so `sha256_file` need not read it again."""
     if time.time_ns() - st.st_mtime_ns > _SETTLED_NS:
         _KNOWN[_identity(st)] = hashlib.sha256(data).hexdigest()
-
-
-def remember_file(path: Path) -> None:
-    """Hash the regular file at `path` now, streamed, and remember its digest as
-    `remember_digest` does (settled files only), for a later `sha256_file` of it here or in
-    the process that adopts it (`adopt_remembered`). The live reader's worker calls it once
-    it has read a large export, while its parent is still loading specs: the run's inputs
-    then cost the parent no second read of a 60 MB file. Unreadable: nothing remembered."""
-    try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())  # before reading: a write meanwhile moves the mtime
-            if not stat.S_ISREG(st.st_mode) or time.time_ns() - st.st_mtime_ns <= _SETTLED_NS:
-                return
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        return
-    _KNOWN[_identity(st)] = digest
 
 
 def sha256_file(path: Path, st: os.stat_result | None = None) -> str:

@@ -45,15 +45,13 @@ def _read_live_in_worker(
     several times cheaper than pickling its millions of plain values - the fewer for equal
     text values read as one string (`strict_json.loads(share_strings=True)`): the bytes sent
     are a quarter smaller, loading them here is a third faster, and the state of 40,000
-    bodies takes 97 MB in place of 154 MB. The file's digest, for the run's inputs, is taken
-    here too and sent back (`provenance.remember_file`)."""
-    from iac_gen.provenance import remember_file, remembered_count, remembered_since
+    bodies takes 97 MB in place of 154 MB. The digest of the bytes read, for the run's
+    inputs, is sent back too (`provenance.remembered_since`)."""
+    from iac_gen.provenance import remembered_count, remembered_since
 
     gc.disable()
     mark = remembered_count()
     live, problems = _read_live_safely(path, target, share_strings=True)
-    if live is not None:
-        remember_file(path)
     digests = remembered_since(mark)
     plain_object = type(live).__new__ is object.__new__ and hasattr(live, "__dict__")
     if live is None or not plain_object:

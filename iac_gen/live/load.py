@@ -15,6 +15,7 @@ IAC417 an id that cannot be built.
 from __future__ import annotations
 
 import gc
+import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,7 +27,7 @@ from iac_gen.live.reader import ReadContext
 from iac_gen.live.registry import READERS, recognise
 from iac_gen.live.shapes import check_shapes
 from iac_gen.live.state import LiveState
-from iac_gen.provenance import remember_stream
+from iac_gen.provenance import remember_digest, remember_stream
 from iac_gen.strict_json import JsonProblem, loads
 
 MAX_BYTES = 256 * 1024 * 1024
@@ -69,7 +70,11 @@ def _read_live(
             "IAC412", f"live input is {st.st_size} bytes; the limit is {MAX_BYTES} bytes", name
         )
     if stat.S_ISREG(st.st_mode):
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            opened = os.fstat(fh.fileno())  # before reading: a write meanwhile moves the mtime
+            raw = fh.read()
+        if len(raw) == opened.st_size:
+            remember_digest(opened, raw)  # hash once: the run's inputs and manifest reuse it
     else:  # a stream (`--live <(az graph query ...)`): read once, to the limit, and hashed
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
