@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	$(BIN)/python -m compileall -q iac_gen
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -22,6 +23,7 @@ $(RUNTIME_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m compileall -q iac_gen
 	touch $(RUNTIME_STAMP)
 
 ## The main job on the bundled example: validate, lint, compile, then drift against its live export.
