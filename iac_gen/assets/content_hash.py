@@ -24,7 +24,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,14 +145,20 @@ def _digest(files: Sequence[UploadFile]) -> str:
     return digest_listing([(f.name, os.fspath(f.source), os.path.getsize(f.source)) for f in files])
 
 
-def digest_listing(files: Sequence[tuple[str, str, int]]) -> str:
-    """The content hash of upload files given as (name under the folder, path, size)."""
+def digest_listing(
+    files: Sequence[tuple[str, str, int]], read: Mapping[str, bytes] | None = None
+) -> str:
+    """The content hash of upload files given as (name under the folder, path, size);
+    `read`: their bytes by path, when the caller has read them already."""
     ordered = sorted(files, key=lambda f: f[0].lower())
     h = hashlib.sha256(str(len(ordered)).encode())
     for name, _path, size in ordered:
         h.update(f"#{name}#".encode())
         h.update(str(size).encode())
     for _name, path, _size in ordered:
+        if read is not None:
+            h.update(read[path])
+            continue
         with open(path, "rb") as fh:
             while chunk := fh.read(_CHUNK):
                 h.update(chunk)

@@ -35,7 +35,7 @@ import shlex
 import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -264,7 +264,7 @@ def _hash_both(source: Path) -> tuple[str, str]:
         plain_folder = False
     if not plain_folder:
         return hashing.content_hash(source), object_hash(source)
-    where = str(source.absolute())
+    where = os.path.join(os.getcwd(), source)  # `str(source.absolute())`, without the `Path`
     tree = _plain_tree(os.fspath(source))
     if tree is None:  # an ignore file, a link or an unusual entry: the general listing
         files = hashing.upload_files(source)
@@ -273,18 +273,26 @@ def _hash_both(source: Path) -> tuple[str, str]:
         stamps = tree.stamps
     content_key = (where, *stamps)
     content = hashing._CACHE.get(content_key)
+    object_key = (where, stamps)
+    objects = _OBJECT_CACHE.get(object_key)
+    read: dict[str, bytes] | None = None
+    if tree is not None and content is None and objects is None:
+        read = tree.read_small()  # both hashes from one read of each file
     if content is None:
         listed = [(name, path, size) for name, path, size, _ in stamps]
         content = hashing._CACHE[content_key] = (
-            hashing._digest(files) if tree is None else hashing.digest_listing(listed)
+            hashing._digest(files) if tree is None else hashing.digest_listing(listed, read)
         )
-    object_key = (where, stamps)
-    objects = _OBJECT_CACHE.get(object_key)
     if objects is None:
         objects = _OBJECT_CACHE[object_key] = (
-            _object_hash(source) if tree is None else tree.object_hash(os.fspath(source))
+            _object_hash(source) if tree is None else tree.object_hash(os.fspath(source), read)
         )
     return content, objects
+
+
+READ_TOGETHER_BYTES = 16 << 20
+"""Up to this size a folder's files are read once for both of its hashes; each hash reads
+a larger folder itself, in chunks (the two orders differ, so it is not held in memory)."""
 
 
 @dataclass
@@ -296,26 +304,40 @@ class _PlainTree:
     stamps: tuple[tuple[str, str, int, int], ...]
     entries: dict[str, list[tuple[str, bool]]]
 
-    def object_hash(self, root: str) -> str:
+    def read_small(self) -> dict[str, bytes] | None:
+        """Each upload file's bytes by the path read (`stamps`), when the folder is small
+        enough to hold (`READ_TOGETHER_BYTES`); else None."""
+        if sum(size for _, _, size, _ in self.stamps) > READ_TOGETHER_BYTES:
+            return None
+        read: dict[str, bytes] = {}
+        for _name, path, _size, _mtime in self.stamps:
+            with open(path, "rb") as fh:
+                read[path] = fh.read()
+        return read
+
+    def object_hash(self, root: str, read: dict[str, bytes] | None = None) -> str:
         """`_object_hash` of the folder from the listing: entries sorted by their
         lower-cased full path, each adds its name, then a file's bytes or a folder's
-        entries."""
+        entries. `read`: the files' bytes by the path in `stamps` (`read_small`)."""
         digest = hashlib.sha256(_OBJECT_SEED)
+        paths = {name: path for name, path, _, _ in self.stamps} if read is not None else {}
 
-        def walk(folder: str) -> None:
+        def walk(folder: str, prefix: str) -> None:
             for name, is_dir in sorted(
                 self.entries[folder], key=lambda e: os.path.join(folder, e[0]).lower()
             ):
                 digest.update(name.encode())
                 path = os.path.join(folder, name)
                 if is_dir:
-                    walk(path)
+                    walk(path, f"{prefix}{name}/")
+                elif read is not None:
+                    digest.update(read[paths[prefix + name]])
                 else:
                     with open(path, "rb") as fh:
                         while chunk := fh.read(_CHUNK):
                             digest.update(chunk)
 
-        walk(root)
+        walk(root, "")
         return digest.hexdigest()
 
 
@@ -364,45 +386,33 @@ def _plain_tree(root: str) -> _PlainTree | None:
 
 
 def _local_assets(spec: Spec, missing_ok: bool) -> list[LocalAsset]:
-    from iac_gen.assets.content_hash import Unusable
+    """Each deployment's local code folder and model path, resolved, checked and hashed.
+
+    A spec's deployments usually name one `./src` from one folder: each (folder, path) is
+    resolved and checked once per spec, and an asset version a second deployment uses
+    names the first as its owner (`shared_with`) as it is made, not copied afterwards."""
+    from iac_gen.desired.ids import Scope
     from iac_gen.spec.semantics import is_url
 
     found: list[LocalAsset] = []
     seen: dict[Path, tuple[str, str]] = {}
+    resolved: dict[tuple[Path, str], Path | None] = {}
+    owners: dict[tuple[str, str, str], str] = {}
+    t = spec.target
+    scope = Scope.of(t) if t.subscription and t.resource_group and t.workspace else None
     for dep in spec.deployments:
         for role, value, spec_path in _paths(dep):
             if not value or value.startswith("azureml:") or is_url(value):
                 continue
-            source = Path(os.path.normpath(spec.path_base(spec_path) / value))
-            if not source.exists():
-                if missing_ok:
-                    continue
-                raise InputError(
-                    [
-                        Diagnostic(
-                            "IAC227",
-                            f"{role} path '{value}' does not exist (resolved from "
-                            f"{spec.path_base(spec_path)})",
-                            spec.locate(spec_path),
-                        )
-                    ]
-                )
-            try:
-                content, objects = _hashes(source, seen)
-            except Unusable as exc:
-                raise InputError(
-                    [
-                        Diagnostic(
-                            "IAC227",
-                            f"{role} path '{value}' cannot be uploaded: '{exc.name}' {exc.why} "
-                            "(azure-ai-ml uploads the files below it)",
-                            spec.locate(spec_path),
-                        )
-                    ]
-                ) from None
+            source = _source(spec, role, value, spec_path, resolved, missing_ok)
+            if source is None:
+                continue
+            content, objects = _usable_hashes(spec, role, value, spec_path, source, seen)
             name, version = asset_identity(
                 spec.endpoint.name, role, content, objects, dep.inline_model
             )
+            kind = "codes" if role == "code" else "models"
+            owner = owners.setdefault((kind, name, version), dep.name)
             found.append(
                 LocalAsset(
                     spec.endpoint.name,
@@ -414,10 +424,66 @@ def _local_assets(spec: Spec, missing_ok: bool) -> list[LocalAsset]:
                     objects,
                     name,
                     version,
-                    _asset_id(spec, "codes" if role == "code" else "models", name, version),
+                    scope.asset_id(kind, name, version) if scope is not None else None,
+                    owner if owner != dep.name else None,
                 )
             )
-    return _mark_shared(found)
+    return found
+
+
+def _source(
+    spec: Spec,
+    role: str,
+    value: str,
+    spec_path: str,
+    resolved: dict[tuple[Path, str], Path | None],
+    missing_ok: bool,
+) -> Path | None:
+    """The local path `value` resolved from the file that names it, once per (folder, path)
+    in `resolved`; None when it does not exist and `missing_ok`, else InputError (IAC227)."""
+    base = spec.path_base(spec_path)
+    try:
+        source = resolved[base, value]
+    except KeyError:
+        source = Path(os.path.normpath(os.path.join(base, value)))
+        source = resolved[base, value] = source if os.path.exists(source) else None
+    if source is None and not missing_ok:
+        raise InputError(
+            [
+                Diagnostic(
+                    "IAC227",
+                    f"{role} path '{value}' does not exist (resolved from {base})",
+                    spec.locate(spec_path),
+                )
+            ]
+        )
+    return source
+
+
+def _usable_hashes(
+    spec: Spec,
+    role: str,
+    value: str,
+    spec_path: str,
+    source: Path,
+    seen: dict[Path, tuple[str, str]],
+) -> tuple[str, str]:
+    """`_hashes(source)`, or InputError (IAC227) when azure-ai-ml could not upload it."""
+    from iac_gen.assets.content_hash import Unusable
+
+    try:
+        return _hashes(source, seen)
+    except Unusable as exc:
+        raise InputError(
+            [
+                Diagnostic(
+                    "IAC227",
+                    f"{role} path '{value}' cannot be uploaded: '{exc.name}' {exc.why} "
+                    "(azure-ai-ml uploads the files below it)",
+                    spec.locate(spec_path),
+                )
+            ]
+        ) from None
 
 
 def _paths(dep: Deployment) -> list[tuple[str, str | None, str]]:
@@ -431,27 +497,6 @@ def _paths(dep: Deployment) -> list[tuple[str, str | None, str]]:
         ),
         ("model", dep.inline_model.path if dep.inline_model else None, f"{base}.model.path"),
     ]
-
-
-def _mark_shared(found: list[LocalAsset]) -> list[LocalAsset]:
-    """An asset version two deployments use is registered once: later ones name the first."""
-    first: dict[tuple[str, str, str], str] = {}
-    for i, asset in enumerate(found):
-        owner = first.setdefault(
-            (asset.kind, asset.asset_name, asset.asset_version), asset.deployment
-        )
-        if owner != asset.deployment:
-            found[i] = replace(asset, shared_with=owner)
-    return found
-
-
-def _asset_id(spec: Spec, kind: str, name: str, version: str) -> str | None:
-    from iac_gen.desired.ids import Scope
-
-    t = spec.target
-    if not (t.subscription and t.resource_group and t.workspace):
-        return None
-    return Scope.of(t).asset_id(kind, name, version)
 
 
 def upload_commands(asset: LocalAsset) -> list[str]:

@@ -19,7 +19,6 @@ state built first, so the error is the one a run in spec order reports.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -107,13 +106,24 @@ class _Later(Mapping[str, Any]):
 
 
 def built_pairs(pairs: Sequence[Pair]) -> list[Pair]:
-    """`pairs` with every deferred designed body built, in this process."""
+    """`pairs` with every deferred designed body built, in this process.
+
+    The new pair and designed resource are made field by field (`dataclasses.replace`
+    looks every field up by name again: a tenth of a CLI v2 fleet's building)."""
     out: list[Pair] = []
     for pair in pairs:
-        designed = pair.designed
-        if designed is not None and isinstance(designed.body, _Later):
-            body, notes = designed.body.built()
-            designed = dataclasses.replace(designed, body=body, unresolved=notes)
-            pair = dataclasses.replace(pair, designed=designed)
+        d = pair.designed
+        if d is not None and isinstance(d.body, _Later):
+            body, notes = d.body.built()
+            designed = Designed(d.key, d.kind, d.ws, body, d.spec, notes)
+            pair = Pair(
+                pair.key,
+                pair.kind,
+                designed,
+                pair.live,
+                pair.live_ws,
+                pair.not_checked,
+                pair.not_compared,
+            )
         out.append(pair)
     return out

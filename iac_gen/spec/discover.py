@@ -41,8 +41,8 @@ def _regular(entry: os.DirEntry[str]) -> bool:
         return True
 
 
-def _walk(folder: Path) -> list[tuple[Path, Path, Path]]:
-    """(file, resolved file, resolved folder) in `os.walk` order (a folder's files sorted,
+def _walk(folder: Path) -> list[tuple[Path, str, Path]]:
+    """(file, resolved file as text, resolved folder) in `os.walk` order (a folder's files sorted,
     then its sub-folders sorted; linked folders are not entered), from one `os.scandir` per
     folder.
 
@@ -50,8 +50,9 @@ def _walk(folder: Path) -> list[tuple[Path, Path, Path]]:
     a sub-folder entered is never a link, so its resolved form is its parent's plus its
     name. A fleet of CLI v2 folders otherwise resolved every folder from the root again.
     The files of one folder share its `Path` objects: each folder is parsed (and, when
-    files are grouped by folder, hashed) once."""
-    found: list[tuple[Path, Path, Path]] = []
+    files are grouped by folder, hashed) once; a resolved file is only a key against
+    naming one file twice, kept as text (no `Path` to build or hash per file)."""
+    found: list[tuple[Path, str, Path]] = []
     # Windows junctions are no links to `is_symlink` but `realpath` resolves them.
     derive = os.name != "nt"
 
@@ -86,9 +87,9 @@ def _walk(folder: Path) -> list[tuple[Path, Path, Path]]:
             path = given / entry.name
             if entry.is_symlink():
                 resolved = path.resolve()
-                found.append((path, resolved, resolved.parent))
+                found.append((path, os.fspath(resolved), resolved.parent))
             else:
-                found.append((path, real / entry.name, real))
+                found.append((path, os.path.join(real_dir, entry.name), real))
         for name in sorted(subfolders):
             visit(os.path.join(dirpath, name), os.path.join(real_dir, name))
 
@@ -101,7 +102,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Candidate], list[Diagnostic]]:
     """Files to read, in a stable order, and problems with the arguments themselves."""
     candidates: list[Candidate] = []
     diags: list[Diagnostic] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()  # resolved files, as text
     if not paths:
         diags.append(Diagnostic("IAC012", "no spec files given", Location("iac-gen", 0, 0)))
     for given in paths:
@@ -119,12 +120,13 @@ def discover(paths: Sequence[Path]) -> tuple[list[Candidate], list[Diagnostic]]:
                 )
             entries = [(Candidate(f, False, parent), key) for f, key, parent in files]
         elif path.exists():
-            key = path.resolve()
-            entries = [(Candidate(path, True, key.parent), key)]
+            resolved = path.resolve()
+            entries = [(Candidate(path, True, resolved.parent), os.fspath(resolved))]
         else:
             diags.append(Diagnostic("IAC001", "no such file or folder", Location(str(path), 0, 0)))
             continue
         for entry, key in entries:
+            key = os.path.normcase(key)  # as `Path` compares them: by case on Windows only
             if key in seen:
                 continue
             seen.add(key)

@@ -98,3 +98,33 @@ def test_a_state_failing_in_judging_order_reports_the_first_in_spec_order(
         analyse(specs, read_live(live), live_path=live)
     assert [str(d.message) for d in raised.value.diagnostics] == ["cannot build ep-00004"]
     assert "ep-00001" in calls  # judging order met ep-00001 first, and was set aside
+
+
+def test_building_keeps_every_other_field_of_the_pair_and_designed_resource(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`built_pairs` makes the pair and designed resource field by field: a field added to
+    either class and not carried over would be lost silently."""
+    import dataclasses
+
+    from iac_gen.drift.match import Designed, ResourceKey
+
+    spec = _specs()[0]
+    later = deferred.DeferredState(spec).designed()[0]
+    needed = ("key", "kind", "ws", "body", "spec")  # what building the body reads
+    others = {f.name: f"value of {f.name}" for f in dataclasses.fields(Designed)}
+    designed = dataclasses.replace(later, **{k: v for k, v in others.items() if k not in needed})
+    fields = {f.name: f"value of {f.name}" for f in dataclasses.fields(Pair)}
+    fields.update(key=designed.key, kind=designed.kind, designed=designed, live={"id": "x"})
+    pair = Pair(**fields)
+    body, notes = {"id": "built"}, [("properties.y", "from building")]
+    monkeypatch.setattr(deferred._Later, "built", lambda self: (body, notes))
+    (built,) = deferred.built_pairs([pair])
+    for f in dataclasses.fields(Pair):
+        if f.name != "designed":
+            assert getattr(built, f.name) == getattr(pair, f.name), f.name
+    assert built.designed is not None and isinstance(built.designed, Designed)
+    for f in dataclasses.fields(Designed):
+        expected = {"body": body, "unresolved": notes}.get(f.name, getattr(designed, f.name))
+        assert getattr(built.designed, f.name) == expected, f.name
+    assert isinstance(designed.key, ResourceKey)
