@@ -39,8 +39,20 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def canonical_bytes(data: Any) -> bytes:
+    """`canonical_json(data)` as UTF-8, from orjson where it writes the same bytes (about
+    ten times faster than `json.dumps`; `emit.jsontext` probes it), else from `json.dumps`.
+    A fleet's bundle is written twice over for its two digests, on export and on reading."""
+    from iac_gen.emit.jsontext import fast_json_bytes
+
+    fast = fast_json_bytes(data, indent=False)
+    if fast is not None:
+        return fast[:-1]  # its trailing newline is no part of the digested text
+    return canonical_json(data).encode("utf-8")
+
+
 def resources_digest(resources: list[dict[str, Any]]) -> str:
-    return hashlib.sha256(canonical_json(resources).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_bytes(resources)).hexdigest()
 
 
 def content_digest(bundle: Mapping[str, Any]) -> str:
@@ -48,7 +60,7 @@ def content_digest(bundle: Mapping[str, Any]) -> str:
     covered = {key: bundle.get(key) for key in DIGESTED}
     if "changes" in bundle:
         covered["changes"] = bundle["changes"]
-    return hashlib.sha256(canonical_json(covered).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_bytes(covered)).hexdigest()
 
 
 def derived_errors(read: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

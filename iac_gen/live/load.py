@@ -19,7 +19,6 @@ import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from iac_gen.diagnostics import error
 from iac_gen.live.pages import incomplete, next_page_scope
@@ -28,7 +27,7 @@ from iac_gen.live.registry import READERS, recognise
 from iac_gen.live.shapes import check_shapes
 from iac_gen.live.state import LiveState
 from iac_gen.provenance import remember_digest, remember_stream
-from iac_gen.strict_json import JsonProblem, loads
+from iac_gen.strict_json import JsonProblem, loads, nested_deeper_than
 
 MAX_BYTES = 256 * 1024 * 1024
 # Azure's deepest body (an autoscale rule's dimension values) nests about a dozen levels, a
@@ -93,10 +92,7 @@ def _read_live(
         raise error(
             "IAC413", f"live input is not valid JSON: {exc.message}", name, exc.line, exc.col
         ) from None
-    within = nested_within_text(raw, MAX_DEPTH)
-    if within is None:
-        within = nested_within(data, MAX_DEPTH)
-    if not within:
+    if nested_deeper_than(raw, data, MAX_DEPTH):
         raise error(
             "IAC413",
             f"live input is not valid JSON: nested too deeply (more than {MAX_DEPTH} levels)",
@@ -114,49 +110,3 @@ def _read_live(
     return state
 
 
-def nested_within(value: Any, limit: int) -> bool:
-    """True when no array or object in `value` lies more than `limit` levels deep.
-
-    Level by level, without recursion (the value may be as deep as the parser allowed); one
-    pass over every container, a fraction of what parsing the same text costs.
-    """
-    frontier = [value] if type(value) is dict or type(value) is list else []
-    level = 0
-    while frontier:
-        level += 1
-        if level > limit:
-            return False
-        below: list[Any] = []
-        for item in frontier:
-            children = item.values() if type(item) is dict else item
-            below.extend(c for c in children if type(c) is dict or type(c) is list)
-        frontier = below
-    return True
-
-
-_NOT_STRUCTURE = bytes(range(256)).translate(None, b'[]{}"')
-"""Every byte but brackets, braces and quotes: what `nested_within_text` deletes."""
-
-
-def nested_within_text(raw: bytes, limit: int) -> bool | None:
-    """`nested_within(loads(raw), limit)` read from the text of a document that just parsed,
-    or None when a string in it holds a bracket or brace (then the parsed value decides).
-
-    The nesting is in the brackets and braces outside strings. Byte operations find them (a
-    fifth of the time walking the parsed containers takes): drop escaped backslashes and quotes,
-    keep only brackets, braces and quotes, drop each string's pair of quotes, which are then
-    adjacent (a quote left over means a string held a bracket), and strip the innermost pairs
-    level by level. In UTF-8 these bytes are never part of another character.
-    """
-    if b"\\" in raw:
-        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    marks = raw.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
-    if b'"' in marks:
-        return None
-    for _ in range(limit):
-        if not marks:
-            return True
-        # Only the pairs that are innermost now: a pair emptied in this round waits for the
-        # next (`{[]}` takes two), so each round is exactly one level.
-        marks = marks.replace(b"[]", b"x").replace(b"{}", b"x").replace(b"x", b"")
-    return not marks

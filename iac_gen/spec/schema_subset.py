@@ -40,6 +40,19 @@ SUPPORTED = frozenset(
         "minimum",
         "maximum",
         "pattern",
+        "minLength",
+        # For the result schemas (drift, bundle): their fast verdict (`is_valid`).
+        "const",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "maxItems",
+        "prefixItems",
+        "format",  # an annotation in 2020-12: jsonschema asserts it only with a format checker
     }
 )
 
@@ -70,6 +83,18 @@ _TYPES = {
     "array": lambda v: isinstance(v, list),
     "null": lambda v: v is None,
 }
+
+
+_TYPE_SOURCE = {
+    "string": "isinstance(inst, str)",
+    "integer": "(isinstance(inst, int) and not isinstance(inst, bool))",
+    "number": "(isinstance(inst, (int, float)) and not isinstance(inst, bool))",
+    "boolean": "isinstance(inst, bool)",
+    "object": "isinstance(inst, dict)",
+    "array": "isinstance(inst, list)",
+    "null": "inst is None",
+}
+"""`_TYPES` as source for the compiled checks (a test holds the two to the same answers)."""
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -120,6 +145,12 @@ def ecma_anchors(pattern: str) -> str:
     return "".join(out)
 
 
+_ONE_SCHEMA = frozenset(
+    {"additionalProperties", "items", "not", "propertyNames", "if", "then", "else", "contains"}
+)
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
 def unsupported_keywords(schema: Any, path: str = "#") -> list[str]:
     """Keywords this evaluator would ignore (must be empty for the shipped schema)."""
     found: list[str] = []
@@ -130,8 +161,11 @@ def unsupported_keywords(schema: Any, path: str = "#") -> list[str]:
             if key in ("properties", "$defs"):
                 for name, sub in value.items():
                     found += unsupported_keywords(sub, f"{path}/{key}/{name}")
-            elif key in ("additionalProperties", "items", "not", "propertyNames"):
+            elif key in _ONE_SCHEMA:
                 found += unsupported_keywords(value, f"{path}/{key}")
+            elif key in _SCHEMA_LISTS:
+                for index, sub in enumerate(value):
+                    found += unsupported_keywords(sub, f"{path}/{key}/{index}")
     return found
 
 
@@ -141,8 +175,8 @@ def _check_source(k: Mapping[str, Any]) -> str:
     lines = ["def check(inst):"]
     if k["ref"] is not None:
         lines.append(" if not ref(inst): return False")
-    if k["tests"] is not None:
-        either = " or ".join(f"test{i}(inst)" for i in range(len(k["tests"])))
+    if k["tests"] is not None:  # each type's test written inline: no call per value
+        either = " or ".join(_TYPE_SOURCE[name] for name in k["type_names"])
         lines.append(f" if not ({either or 'False'}): return False")
     if k["enum"] is not None:  # _same(text, v) is text == v for text values only
         lines += [
@@ -157,13 +191,34 @@ def _check_source(k: Mapping[str, Any]) -> str:
             lines.append("  if not inst >= low: return False")
         if k["has_max"]:
             lines.append("  if not inst <= high: return False")
+    if k["has_const"]:
+        lines.append(" if not _same(inst, const): return False")
+    if k["min_length"] is not None:
+        lines.append(" if isinstance(inst, str) and len(inst) < min_length: return False")
     if k["search"] is not None:
         lines.append(" if isinstance(inst, str) and search(inst) is None: return False")
     if k["negated"] is not None:
         lines.append(" if negated(inst): return False")
+    lines += _applicator_source(k)
     lines += _container_source(k)
     lines.append(" return True")
     return "\n".join(lines) + "\n"
+
+
+def _applicator_source(k: Mapping[str, Any]) -> list[str]:
+    """The lines of `check` for the subschemas applied to the instance itself."""
+    lines: list[str] = []
+    if k["all_of"]:
+        lines += [" for sub in all_of:", "  if not sub(inst): return False"]
+    if k["has_any_of"]:
+        lines.append(" if not any(sub(inst) for sub in any_of): return False")
+    if k["has_one_of"]:
+        lines.append(" if sum(1 for sub in one_of if sub(inst)) != 1: return False")
+    if k["if_ok"] is not None and (k["then_ok"] is not None or k["else_ok"] is not None):
+        lines.append(" if if_ok(inst):")
+        lines.append("  if then_ok is not None and not then_ok(inst): return False")
+        lines.append(" elif else_ok is not None and not else_ok(inst): return False")
+    return lines
 
 
 def _container_source(k: Mapping[str, Any]) -> list[str]:
@@ -182,15 +237,24 @@ def _container_source(k: Mapping[str, Any]) -> list[str]:
             lines.append("   else: return False")
         elif k["extra_ok"] is not None:
             lines.append("   elif not extra_ok(value): return False")
-    if k["min_items"] is not None or k["unique"] or k["item_ok"] is not None:
+    listed = (k["min_items"], k["max_items"], k["item_ok"], k["contains_ok"])
+    if k["unique"] or k["prefix_ok"] or any(v is not None for v in listed):
         lines.append(" if isinstance(inst, list):")
         if k["min_items"] is not None:
             lines.append("  if len(inst) < min_items: return False")
+        if k["max_items"] is not None:
+            lines.append("  if len(inst) > max_items: return False")
+        if k["contains_ok"] is not None:
+            lines.append("  if not any(contains_ok(item) for item in inst): return False")
+        if k["prefix_ok"]:
+            lines += ["  for sub, item in zip(prefix_ok, inst):"]
+            lines.append("   if not sub(item): return False")
         if k["unique"]:
             lines += ["  for i, item in enumerate(inst):"]
             lines.append("   if any(_same(item, other) for other in inst[:i]): return False")
-        if k["item_ok"] is not None:
-            lines += ["  for item in inst:", "   if not item_ok(item): return False"]
+        if k["item_ok"] is not None:  # 2020-12: `items` is for the items after `prefixItems`
+            start = f"[{len(k['prefix_ok'])}:]" if k["prefix_ok"] else ""
+            lines += [f"  for item in inst{start}:", "   if not item_ok(item): return False"]
     return lines
 
 
@@ -241,6 +305,7 @@ class Validator:
             "tests": tuple(_TYPES[n] for n in (wanted if isinstance(wanted, list) else [wanted]))
             if "type" in schema
             else None,
+            "type_names": tuple(wanted if isinstance(wanted, list) else [wanted]),
             "enum": enum,
             "enum_text": frozenset(v for v in enum or () if type(v) is str),
             "has_min": "minimum" in schema,
@@ -248,6 +313,20 @@ class Validator:
             "has_max": "maximum" in schema,
             "high": schema.get("maximum"),
             "search": _pattern(schema["pattern"]).search if "pattern" in schema else None,
+            "min_length": schema.get("minLength"),
+            "has_const": "const" in schema,
+            "const": schema.get("const"),
+            "all_of": tuple(self._check(sub) for sub in schema.get("allOf", ())),
+            "any_of": tuple(self._check(sub) for sub in schema.get("anyOf", ())),
+            "has_any_of": "anyOf" in schema,
+            "one_of": tuple(self._check(sub) for sub in schema.get("oneOf", ())),
+            "has_one_of": "oneOf" in schema,
+            "if_ok": self._check(schema["if"]) if "if" in schema else None,
+            "then_ok": self._check(schema["then"]) if "then" in schema else None,
+            "else_ok": self._check(schema["else"]) if "else" in schema else None,
+            "contains_ok": self._check(schema["contains"]) if "contains" in schema else None,
+            "max_items": schema.get("maxItems"),
+            "prefix_ok": tuple(self._check(sub) for sub in schema.get("prefixItems", ())),
             "negated": self._check(schema["not"]) if "not" in schema else None,
             "min_items": schema.get("minItems"),
             "unique": bool(schema.get("uniqueItems")),
@@ -259,8 +338,6 @@ class Validator:
             "extra_ok": self._check(extra) if has_extra and extra is not False else None,
         }
         scope.update(_same=_same, _is_number=_is_number)
-        for index, test in enumerate(scope["tests"] or ()):
-            scope[f"test{index}"] = test
         scope["prop_get"] = scope["prop_ok"].get
         exec(_check_source(scope), scope)
         check: Callable[[Any], bool] = scope["check"]
@@ -271,6 +348,27 @@ class Validator:
         for part in ref.removeprefix("#/").split("/"):
             node = node[part]
         return node
+
+    def _fits(self, inst: Any, schema: Any, path: tuple[str | int, ...]) -> bool:
+        return not any(True for _ in self._walk(inst, schema, path))
+
+    def _applied(
+        self, inst: Any, schema: Mapping[str, Any], path: tuple[str | int, ...]
+    ) -> Iterator[SchemaError]:
+        """The errors of `const` and of the subschemas applied to `inst` itself (`allOf`,
+        `anyOf`, `oneOf`, `if`/`then`/`else`), in that order."""
+        if "const" in schema and not _same(inst, schema["const"]):
+            yield SchemaError("const", schema["const"], inst, schema, path, "not the constant")
+        for sub in schema.get("allOf", ()):
+            yield from self._walk(inst, sub, path)
+        if "anyOf" in schema and not any(self._fits(inst, s, path) for s in schema["anyOf"]):
+            yield SchemaError("anyOf", schema["anyOf"], inst, schema, path, "fits none")
+        if "oneOf" in schema and sum(self._fits(inst, s, path) for s in schema["oneOf"]) != 1:
+            yield SchemaError("oneOf", schema["oneOf"], inst, schema, path, "fits not one")
+        if "if" in schema:
+            branch = "then" if self._fits(inst, schema["if"], path) else "else"
+            if branch in schema:
+                yield from self._walk(inst, schema[branch], path)
 
     def iter_errors(self, instance: Any) -> Iterator[SchemaError]:
         yield from self._walk(instance, self.root, ())
@@ -299,19 +397,28 @@ class Validator:
                 yield SchemaError("minimum", schema["minimum"], inst, schema, path, "too small")
             if "maximum" in schema and not inst <= schema["maximum"]:
                 yield SchemaError("maximum", schema["maximum"], inst, schema, path, "too large")
+        if isinstance(inst, str) and "minLength" in schema and len(inst) < schema["minLength"]:
+            yield SchemaError("minLength", schema["minLength"], inst, schema, path, "too short")
         if (
             isinstance(inst, str)
             and "pattern" in schema
             and not _pattern(schema["pattern"]).search(inst)
         ):
             yield SchemaError("pattern", schema["pattern"], inst, schema, path, "no match")
-        if "not" in schema and not any(True for _ in self._walk(inst, schema["not"], path)):
+        if "not" in schema and self._fits(inst, schema["not"], path):
             yield SchemaError("not", schema["not"], inst, schema, path, "should not be valid")
+        yield from self._applied(inst, schema, path)
         if isinstance(inst, list):
             if "minItems" in schema and len(inst) < schema["minItems"]:
                 yield SchemaError(
                     "minItems", schema["minItems"], inst, schema, path, f"{inst!r} is too short"
                 )
+            if "maxItems" in schema and len(inst) > schema["maxItems"]:
+                yield SchemaError("maxItems", schema["maxItems"], inst, schema, path, "too long")
+            if "contains" in schema and not any(
+                self._fits(item, schema["contains"], (*path, i)) for i, item in enumerate(inst)
+            ):
+                yield SchemaError("contains", schema["contains"], inst, schema, path, "none fits")
             if schema.get("uniqueItems"):
                 for i, item in enumerate(inst):
                     if any(_same(item, other) for other in inst[:i]):
@@ -319,8 +426,11 @@ class Validator:
                             "uniqueItems", True, inst, schema, path, f"{inst!r} has repeated items"
                         )
                         break
-            if "items" in schema:
-                for i, item in enumerate(inst):
+            prefix = schema.get("prefixItems", ())
+            for i, (sub, item) in enumerate(zip(prefix, inst, strict=False)):
+                yield from self._walk(item, sub, (*path, i))
+            if "items" in schema:  # 2020-12: the items after `prefixItems`
+                for i, item in enumerate(inst[len(prefix) :], start=len(prefix)):
                     yield from self._walk(item, schema["items"], (*path, i))
         if isinstance(inst, dict):
             props = schema.get("properties") or {}

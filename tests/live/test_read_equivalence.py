@@ -1,8 +1,8 @@
 """`read_live`'s fast paths give exactly what the reference paths give.
 
 Three shortcuts make a large live file cheaper to read, each beside the code it stands for:
-- the nesting depth is read from the text (`load.nested_within_text`) rather than by walking
-  the parsed containers (`load.nested_within`);
+- the nesting depth is read from the text (`strict_json.nested_within_text`) rather than by walking
+  the parsed containers (`strict_json.nested_within`);
 - a body with nothing to withhold is kept as parsed (`secrets.withholds_nothing`, through
   `scrub_owned`) rather than copied by `withhold`;
 - the shape rules clear a body without building paths (`shapes.check_shapes`), and only a
@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iac_gen import secrets
+from iac_gen import secrets, strict_json
 from iac_gen.diagnostics import InputError
 from iac_gen.live import load, read_live, shapes
 from iac_gen.live import secrets as live_secrets
@@ -101,8 +101,8 @@ def test_nesting_read_from_the_text_is_the_parsed_nesting(
     value = _deep(value, levels, kind)
     raw = json.dumps(value, ensure_ascii=ascii_only, indent=indent).encode("utf-8")
     parsed = loads(raw.decode("utf-8"))
-    fast = load.nested_within_text(raw, limit)
-    assert fast in (None, load.nested_within(parsed, limit))
+    fast = strict_json.nested_within_text(raw, limit)
+    assert fast in (None, strict_json.nested_within(parsed, limit))
     if _no_bracket_in_strings(parsed):
         assert fast is not None  # it answers whenever no string holds a bracket
 
@@ -111,9 +111,9 @@ def test_nesting_read_from_the_text_is_the_parsed_nesting(
 def test_nesting_at_the_limit(depth: int) -> None:
     for raw in ("[" * depth + "]" * depth, '{"a": ' * depth + "1" + "}" * depth):
         parsed = loads(raw)
-        expected = load.nested_within(parsed, load.MAX_DEPTH)
+        expected = strict_json.nested_within(parsed, load.MAX_DEPTH)
         assert expected is (depth <= load.MAX_DEPTH)
-        assert load.nested_within_text(raw.encode(), load.MAX_DEPTH) is expected
+        assert strict_json.nested_within_text(raw.encode(), load.MAX_DEPTH) is expected
 
 
 # -- Bodies kept as parsed -------------------------------------------------------------------
@@ -295,7 +295,7 @@ def _reference_paths() -> Iterator[None]:
     """`read_live` as it read before the shortcuts: every body copied by `scrub`, nesting
     walked over the parsed value, every body walked by the shape rules' `_walk`."""
     with (
-        mock.patch.object(load, "nested_within_text", lambda raw, limit: None),
+        mock.patch.object(strict_json, "nested_within_text", lambda raw, limit: None),
         mock.patch.object(load, "check_shapes", shapes.check_shapes_reference),
         mock.patch.object(common, "scrub_owned", live_secrets.scrub),
     ):
