@@ -68,6 +68,8 @@ bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 	echo "== benchmarks/bench_fleet_drift.py --shape cliv2"
 	$(BIN)/python benchmarks/bench_fleet_drift.py --shape cliv2
+	echo "== benchmarks/bench_fleet_drift.py --shape cliv2 --live bundle"
+	$(BIN)/python benchmarks/bench_fleet_drift.py --shape cliv2 --live bundle
 
 ## Regenerate the sample evidence in reports/ from the fixtures.
 reports: $(STAMP)

@@ -14,7 +14,7 @@ Targets (issue 13): drift <= 2.0x its floor; every format <= 1.3x json-only; pea
 10,000 endpoints <= 1 GiB (the process tree's summed proportional set size, `_measure.py`). Usage:
 
     .venv/bin/python benchmarks/bench_fleet_drift.py [--shape native|cliv2] [--endpoints N]
-        [--runs 3] [--phases] [--keep]
+        [--live arm|bundle] [--runs 3] [--phases] [--keep]
 """
 
 from __future__ import annotations
@@ -190,9 +190,13 @@ def live_bodies(i: int, drifted: bool) -> list[dict]:
     return out
 
 
-def generate(root: Path, endpoints: int, shape: str = "native") -> tuple[Path, Path]:
+def generate(
+    root: Path, endpoints: int, shape: str = "native", live_form: str = "arm"
+) -> tuple[Path, Path]:
     """N endpoints as native specs (one file each) or CLI v2 folders (endpoint.yml, one file
-    per deployment and a local `code: ./src` folder), and the live file they are compared to."""
+    per deployment and a local `code: ./src` folder), and the live file they are compared to:
+    the ARM GET bodies as `{"value": [...]}`, or (`live_form="bundle"`) the same bodies in
+    the export bundle `iac-gen export` writes (schema, read status and digests checked)."""
     specs = root / "specs"
     specs.mkdir()
     bodies: list[dict] = []
@@ -221,8 +225,27 @@ def generate(root: Path, endpoints: int, shape: str = "native") -> tuple[Path, P
             (specs / f"ep-{i:05d}.yaml").write_text(text, encoding="utf-8")
         bodies.extend(live_bodies(i, drifted=i % 100 == 0))
     live = root / "live.json"
-    live.write_text(json.dumps({"value": bodies}), encoding="utf-8")
+    if live_form == "bundle":
+        live.write_text(json.dumps(_bundle(bodies), indent=2), encoding="utf-8")
+    else:
+        live.write_text(json.dumps({"value": bodies}), encoding="utf-8")
     return specs, live
+
+
+def _bundle(bodies: list[dict]) -> dict:
+    """`bodies` as an export bundle of the fleet's subscription, every body read."""
+    from iac_gen.live.bundle import build_bundle
+
+    read = [{"id": b["id"], "type": b["type"], "status": "read"} for b in bodies]
+    scope = {"mode": "graph", "subscriptions": [SUB]}
+    bundle = build_bundle(
+        resources=bodies,
+        read=read,
+        scope=scope,
+        arm_endpoint="https://management.azure.com",
+        api_versions={EP_TYPE: "2026-05-01", f"{EP_TYPE}/deployments": "2026-05-01"},
+    )
+    return bundle
 
 
 def floor(specs: Path, live: Path) -> None:
@@ -293,6 +316,12 @@ def main() -> int:
     parser.add_argument("--shape", choices=("native", "cliv2"), default="native")
     parser.add_argument("--endpoints", type=int, help="default: 10,000 native, 2,000 CLI v2")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--live",
+        choices=("arm", "bundle"),
+        default="arm",
+        help="live file: ARM GET bodies (default) or the export bundle `iac-gen export` writes",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated folder")
     parser.add_argument("--phases", action="store_true", help="also time each stage in-process")
     parser.add_argument(
@@ -306,10 +335,11 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="iac-gen-fleet-"))
     try:
         started = time.perf_counter()
-        specs, live = generate(root, endpoints, args.shape)
+        specs, live = generate(root, endpoints, args.shape, args.live)
         print(
             f"{args.shape} fleet: {endpoints} endpoints x {len(DEPLOYMENTS)} deployments, "
-            f"{endpoints * 4} live resources; generated in {time.perf_counter() - started:.1f} s"
+            f"{endpoints * 4} live resources ({args.live}); generated in "
+            f"{time.perf_counter() - started:.1f} s"
         )
         label = f"iac-gen drift ({args.shape}, json)"
         for run_no in range(1, args.runs + 1):

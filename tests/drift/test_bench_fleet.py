@@ -12,6 +12,7 @@ drifted endpoints only, and a CLI v2 fleet adds only the one honest note per loc
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -42,10 +43,12 @@ def bench_module() -> ModuleType:
     return module
 
 
-def _judge(tmp_path: Path, shape: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def _judge(
+    tmp_path: Path, shape: str, monkeypatch: pytest.MonkeyPatch, live_form: str = "arm"
+) -> dict[str, Any]:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     bench = bench_module()
-    specs, live = bench.generate(tmp_path, ENDPOINTS, shape)
+    specs, live = bench.generate(tmp_path, ENDPOINTS, shape, live_form)
     target = None
     if shape == "cliv2":
         target = {"subscription": bench.SUB, "resource_group": bench.RG, "workspace": bench.WS}
@@ -81,3 +84,18 @@ def test_cliv2_fleet_adds_only_the_code_folder_notes(
     assert len(notes) == 3 * ENDPOINTS  # one per deployment's local ./src
     assert {_endpoint(f) for f in drift} == DRIFTED
     assert len(drift) == 4 * len(DRIFTED)
+
+
+def test_the_bundle_form_judges_as_the_bodies_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export bundle the benchmark can write holds the same bodies: the same verdict."""
+    (tmp_path / "arm").mkdir()
+    (tmp_path / "bundle").mkdir()
+    bodies = _judge(tmp_path / "arm", "native", monkeypatch)
+    bundle = _judge(tmp_path / "bundle", "native", monkeypatch, "bundle")
+    assert read_live(tmp_path / "bundle" / "live.json").format == "bundle"
+    for key in ("status", "summary", "findings", "resources", "coverage"):
+        # the two fleets are written to two folders: findings name their spec files
+        seen = json.dumps(bundle[key]).replace(str(tmp_path / "bundle"), "FLEET")
+        assert seen == json.dumps(bodies[key]).replace(str(tmp_path / "arm"), "FLEET"), key
