@@ -108,5 +108,3 @@ def _read_live(
     for reason in incomplete(data):
         state.not_checked.append({"id": scope, "reason": f"live input is incomplete: {reason}"})
     return state
-
-
