@@ -17,7 +17,6 @@ renderers read. Problems are `InputError`s, one line each:
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -88,19 +87,9 @@ def _is_tie(err: Any) -> bool:
     return bool(path) and path[0] == "allOf"
 
 
-@cache
-def _verdict() -> Any:
-    """The drift schema compiled by `spec.schema_subset`: whether a result is valid.
-
-    jsonschema took 55 s over a 10,000-endpoint result (110 MB: 40,000 resources, 860,000
-    coverage rows), so `report` and `merge` ask this first (1.4 s there) and give only an
-    invalid result to jsonschema, whose messages are the ones shown. It never says "valid"
-    where jsonschema does not (its two differences, `$` in a pattern and an integer written
-    2.0, are stricter; a test compares the two on broken results)."""
-    from iac_gen.resources import load_schema
-    from iac_gen.spec.schema_subset import Validator
-
-    return Validator(load_schema(DRIFT_SCHEMA)).is_valid
+# jsonschema took 55 s over a 10,000-endpoint result (110 MB: 40,000 resources, 860,000
+# coverage rows), so `report` and `merge` ask the compiled evaluator first (1.4 s there;
+# `schema_subset.verdict`) and give only an invalid result to jsonschema, for its messages.
 
 
 def _schema_problems(data: dict[str, Any]) -> tuple[list[str], list[str]] | None:
@@ -109,7 +98,9 @@ def _schema_problems(data: dict[str, Any]) -> tuple[list[str], list[str]] | None
 
     if not (schemas_dir() / DRIFT_SCHEMA).is_file():
         return None
-    if _verdict()(data):  # valid: jsonschema would find nothing either
+    from iac_gen.spec.schema_subset import verdict
+
+    if verdict(DRIFT_SCHEMA)(data):  # valid: jsonschema would find nothing either
         return [], []
     import jsonschema
 

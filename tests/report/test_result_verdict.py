@@ -98,3 +98,25 @@ def test_inline_type_tests_answer_as_the_type_table(value: Any) -> None:
         inline = eval(source, {}, {"inst": value})  # the module's own source text
         assert inline == schema_subset._TYPES[name](value), (name, value)
     assert set(schema_subset._TYPE_SOURCE) == set(schema_subset._TYPES)
+
+
+WAIVERS = ROOT / "fixtures" / "drift-waived" / "waivers.yaml"
+
+
+def test_waiver_files_get_jsonschemas_verdict() -> None:
+    """Waiver files are read through the same verdict (`drift.waivers._validate`)."""
+    from iac_gen.spec.yaml_source import parse_yaml_text
+
+    schema = load_schema("waivers.schema.json")
+    reference = jsonschema.Draft202012Validator(schema)
+    subset = schema_subset.verdict("waivers.schema.json")
+    (document,) = parse_yaml_text(WAIVERS.read_text(encoding="utf-8"), str(WAIVERS))
+    data = document.data
+    assert reference.is_valid(data) and subset(data)
+    refused = 0
+    for where in list(_leaves(data))[1:]:
+        for value in (*REPLACEMENTS, "next year", "2026-02-30", "2026-12-31"):
+            broken = _replaced(data, where, value)
+            assert subset(broken) == reference.is_valid(broken), (where, value)
+            refused += not reference.is_valid(broken)
+    assert refused > 20

@@ -45,25 +45,16 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(load_schema("bundle.schema.json"))
 
 
-@cache
-def _verdict() -> Any:
-    """The bundle schema compiled by `spec.schema_subset`: whether a bundle is valid."""
-    from iac_gen.resources import load_schema
-    from iac_gen.spec.schema_subset import Validator
-
-    return Validator(load_schema("bundle.schema.json")).is_valid
-
-
 def _schema_errors(data: dict[str, Any]) -> list[Any]:
     """jsonschema's errors for the bundle, sorted by where they are.
 
     A fleet's bundle holds tens of thousands of resources and read entries: jsonschema took
     0.9 s for 8,000 of each, most of reading the live state. So the compiled subset
-    evaluator answers first (never "valid" where jsonschema is not: its two differences,
-    `$` in a pattern and an integer written 2.0, are stricter; a test compares the two on
-    broken bundles), and only a bundle it finds invalid is checked by jsonschema, whose
-    messages are the ones shown."""
-    if _verdict()(data):
+    evaluator answers first (`schema_subset.verdict`), and only a bundle it finds invalid
+    is checked by jsonschema, whose messages are the ones shown."""
+    from iac_gen.spec.schema_subset import verdict
+
+    if verdict("bundle.schema.json")(data):
         return []
     return sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
 
