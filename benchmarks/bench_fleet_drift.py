@@ -264,7 +264,8 @@ def floor(specs: Path, live: Path) -> None:
                     docs.append(yaml.load(fh.read(), Loader=loader))
     with open(live, "rb") as fh:
         bodies = json.loads(fh.read())
-    print(f"floor: {len(docs)} YAML files, {len(bodies['value'])} live bodies")
+    found = bodies["value"] if "value" in bodies else bodies["resources"]  # ARM or a bundle
+    print(f"floor: {len(docs)} YAML files, {len(found)} live bodies")
 
 
 def phases(specs: Path, live: Path, shape: str) -> None:
