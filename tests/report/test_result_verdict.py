@@ -22,6 +22,7 @@ from iac_gen.report import load
 from iac_gen.resources import load_schema
 from iac_gen.spec import schema_subset
 from iac_gen.spec.schema_subset import Validator
+from tests.spec.test_fast_paths import _replaced
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = sorted(ROOT.glob("fixtures/*/expected/drift.json"))
@@ -40,15 +41,6 @@ def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]
     elif isinstance(value, list):
         for index, item in enumerate(value[:2]):
             yield from _leaves(item, (*path, index))
-
-
-def _replaced(data: Any, path: tuple[Any, ...], value: Any) -> Any:
-    copied = copy.deepcopy(data)
-    node = copied
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return copied
 
 
 def test_there_are_golden_results() -> None:
