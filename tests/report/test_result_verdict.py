@@ -112,3 +112,25 @@ def test_waiver_files_get_jsonschemas_verdict() -> None:
             assert subset(broken) == reference.is_valid(broken), (where, value)
             refused += not reference.is_valid(broken)
     assert refused > 20
+
+
+def test_a_schema_beyond_the_subset_leaves_every_verdict_to_jsonschema(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A shipped schema that grows a keyword the subset lacks must not be half-checked: its
+    verdict refuses every input, so the reader asks jsonschema. A plain `if`, not an assert,
+    so it holds under `python -O`; the result is still read, with jsonschema's verdict."""
+    import iac_gen.resources
+
+    widened = {**SCHEMA, "dependentRequired": {"summary": ["resources"]}}
+    assert schema_subset.unsupported_keywords(widened) == ["#/dependentRequired"]
+    monkeypatch.setattr(iac_gen.resources, "load_schema", lambda name: widened)
+    schema_subset.verdict.cache_clear()
+    try:
+        refuse_all = schema_subset.verdict("drift.schema.json")
+        data = json.loads(RESULTS[0].read_text(encoding="utf-8"))
+        assert jsonschema.Draft202012Validator(widened).is_valid(data)
+        assert refuse_all(data) is False and refuse_all({}) is False
+        assert load._schema_problems(data) == ([], [])  # jsonschema found nothing
+    finally:
+        schema_subset.verdict.cache_clear()
