@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from iac_gen.diagnostics import Diagnostic, InputError, Location
 from iac_gen.provenance import adopt_remembered, remembered_count, remembered_since
@@ -328,13 +328,27 @@ def _check(doc: SpecDocument, diags: list[Diagnostic]) -> Spec | None:
     return spec
 
 
+class Stages(Protocol):
+    """What a caller running work beside loading is told, as loading goes (`drift.inputs`
+    starts reading the live file by them)."""
+
+    def listed(self, files: int) -> None:
+        """The spec files are found: `files` of them are about to be read."""
+
+    def read(self) -> None:
+        """Every spec file is read and parsed; what is left is folding and checking them."""
+
+
 def load_specs(
-    paths: Sequence[Path], target_overrides: Mapping[str, str] | None = None
+    paths: Sequence[Path],
+    target_overrides: Mapping[str, str] | None = None,
+    stages: Stages | None = None,
 ) -> list[Spec]:
     """Every endpoint found in `paths`, checked; InputError with all diagnostics otherwise.
 
     Environments are validated (each overlay resolved and checked) but not applied; use
-    `iac_gen.spec.overlay.resolve`.
+    `iac_gen.spec.overlay.resolve`. `stages`, when given, is told when the files are found
+    and when they are read.
     """
     # Loading builds hundreds of small, acyclic objects per spec; on a fleet the cyclic
     # collector would rescan the growing heap over and over (40 % of the time for 10,000
@@ -342,18 +356,25 @@ def load_specs(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load_specs(paths, target_overrides)
+        return _load_specs(paths, target_overrides, stages)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load_specs(paths: Sequence[Path], target_overrides: Mapping[str, str] | None) -> list[Spec]:
+def _load_specs(
+    paths: Sequence[Path], target_overrides: Mapping[str, str] | None, stages: Stages | None
+) -> list[Spec]:
     candidates, diags = discover(paths)
     target_overrides = _checked_options(target_overrides, diags)
     native: list[SpecDocument] = []
     cliv2: list[ParsedFile] = []
-    for parsed, found in _read_all(candidates):
+    if stages is not None:
+        stages.listed(len(candidates))
+    read = _read_all(candidates)
+    if stages is not None:
+        stages.read()
+    for parsed, found in read:
         diags.extend(found)
         if parsed is None:
             continue

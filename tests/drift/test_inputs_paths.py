@@ -156,3 +156,113 @@ def test_a_live_file_written_after_its_digest_was_taken_is_read_again(
     unsettled.write_bytes((CASE / "live.json").read_bytes())
     inputs._read_live_safely(unsettled, {})  # written just now: never remembered (racy)
     assert provenance._identity(unsettled.stat()) not in provenance._KNOWN
+
+
+_ORDER_LOG: list[Path] = []  # set by the test below, inherited by the forked worker
+_READ_LIVE_IN_WORKER = inputs._read_live_in_worker
+
+
+def _note(text: str) -> None:
+    import os
+
+    with open(_ORDER_LOG[0], "a", encoding="utf-8") as fh:
+        fh.write(f"{text} {os.getpid()}\n")
+
+
+def _noting_live_worker(path: Path, target: dict[str, str]) -> object:
+    """The worker body, noting when it starts (module-level: the pool sends it by name)."""
+    _note("live started")
+    return _READ_LIVE_IN_WORKER(path, target)
+
+
+def test_the_live_worker_starts_reading_once_the_spec_files_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker is forked at once but reads only when the spec files are read, so it runs
+    beside the checks, not beside the two spec readers (`inputs._LiveStart`). Each side
+    appends to one log as it happens; the fork inherits the patched functions."""
+    import os
+    import time
+
+    from iac_gen.spec import load
+
+    read_all = load._read_all
+
+    def reading(candidates: list[object]) -> object:
+        found = read_all(candidates)  # type: ignore[arg-type]
+        time.sleep(0.5)  # a slow reading: an open gate would let the worker note first
+        _note("specs read")
+        return found
+
+    _ORDER_LOG[:] = [tmp_path / "order.log"]
+    monkeypatch.setattr(load, "_read_all", reading)
+    monkeypatch.setattr(inputs, "_read_live_in_worker", _noting_live_worker)
+    monkeypatch.setattr(inputs, "CONCURRENT_ABOVE_BYTES", 0)
+    specs, live = inputs.load_inputs([CASE / "spec.yaml"], CASE / "live.json", {})
+    assert specs and live.resources
+    events = _ORDER_LOG[0].read_text(encoding="utf-8").split("\n")[:-1]
+    assert [e.split()[0] for e in events] == ["specs", "live"]
+    assert events[0].split()[-1] == str(os.getpid()) != events[1].split()[-1]  # two processes
+
+
+def test_a_large_live_file_beside_few_spec_files_is_read_from_the_start() -> None:
+    """More live bytes per spec file than `LIVE_FIRST_BYTES_PER_FILE`: reading the export
+    outlasts checking the specs, so the gate opens when the files are found."""
+    import threading
+
+    per_file = inputs.LIVE_FIRST_BYTES_PER_FILE
+    small, large = threading.Event(), threading.Event()
+    inputs._LiveStart(small, 100 * per_file).listed(100)
+    inputs._LiveStart(large, 100 * per_file + 1).listed(100)
+    assert not small.is_set() and large.is_set()
+    inputs._LiveStart(small, 100 * per_file).read()
+    assert small.is_set()
+
+
+def test_problems_of_both_inputs_come_back_together_when_read_side_by_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spec that fails to load and a broken live file read by the worker: both files'
+    problems are reported at once, as they are when read in turn."""
+    from iac_gen.diagnostics import InputError
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("name: [unclosed\n", encoding="utf-8")
+    live = tmp_path / "live.json"
+    live.write_text('{"value": [1, 2', encoding="utf-8")
+    monkeypatch.setattr(inputs, "CONCURRENT_ABOVE_BYTES", 0)
+    with pytest.raises(InputError) as raised:
+        inputs.load_inputs([spec], live, {})
+    where = {d.location.file for d in raised.value.diagnostics if d.location is not None}
+    assert str(spec) in where and str(live) in where
+
+
+def test_a_failure_before_the_files_are_read_still_lets_the_worker_finish(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The gate is opened whatever stops the loading, else the pool would wait for its
+    worker forever; a watchdog thread turns that wait into a failure here."""
+    import threading
+
+    from iac_gen.diagnostics import Diagnostic, InputError, Location
+    from iac_gen.spec import load
+
+    def failing(paths: object) -> object:
+        raise InputError([Diagnostic("IAC012", "no endpoint spec found", Location("x", 0, 0))])
+
+    monkeypatch.setattr(load, "discover", failing)
+    monkeypatch.setattr(inputs, "CONCURRENT_ABOVE_BYTES", 0)
+    outcome: list[BaseException] = []
+
+    def load_them() -> None:
+        try:
+            inputs.load_inputs([CASE / "spec.yaml"], CASE / "live.json", {})
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=load_them, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the live worker was left waiting at its gate"
+    assert len(outcome) == 1 and isinstance(outcome[0], InputError)
+    assert [d.code for d in outcome[0].diagnostics] == ["IAC012"]
