@@ -174,10 +174,10 @@ def _console_format(asked: list[str]) -> str | None:
     """The CI format asked for (`auto` resolved from the environment), if any."""
     import os
 
-    from iac_gen.report.annotations import detect
-
     for name in asked:
-        if name == "auto":
+        if name == "auto":  # the annotation writer is imported only when it may be used
+            from iac_gen.report.annotations import detect
+
             found = detect(os.environ)
             return None if found == "text" else found
         if name in ("github", "azure"):

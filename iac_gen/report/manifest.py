@@ -57,13 +57,15 @@ class _Relative:
         absolute = os.path.normpath(text if os.path.isabs(text) else os.path.join(self.cwd, text))
         head, name = os.path.split(absolute)
         try:
-            if absolute == root or not name or root.startswith(os.path.join(absolute, "")):
+            # `absolute` is normalised: no trailing separator, so `+ os.sep` is `join(_, "")`
+            if absolute == root or not name or root.startswith(absolute + os.sep):
                 text = os.path.relpath(absolute, root)  # the base itself, or the base is below it
             else:
                 folder = self.folders.get(head)
                 if folder is None:
                     folder = self.folders[head] = os.path.relpath(head, root)
-                text = name if folder == os.curdir else os.path.join(folder, name)
+                # relpath's answer never ends with a separator: `+` is `os.path.join` here
+                text = name if folder == os.curdir else folder + os.sep + name
         except ValueError:  # another drive on Windows
             text = absolute
         return text if os.sep == "/" else Path(text).as_posix()  # strings: a fleet has 10,000
