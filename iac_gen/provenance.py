@@ -54,11 +54,23 @@ def _identity(st: os.stat_result) -> tuple[int, int, int, int, int]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+# The size of the content behind each digest this run took: a manifest records an input's
+# size beside its digest, and content of one digest has one size, so it is not asked of the
+# file system again (a fleet's 8,000 spec files: 8,000 more `stat` calls).
+_SIZES: dict[str, int] = {}
+
+
 def remember_digest(st: os.stat_result, data: bytes) -> None:
     """Record the sha256 of `data`, the whole content of the file `st` describes (fstat of
     the descriptor it was read from), so `sha256_file` need not read it again."""
     if time.time_ns() - st.st_mtime_ns > _SETTLED_NS:
-        _KNOWN[_identity(st)] = hashlib.sha256(data).hexdigest()
+        digest = _KNOWN[_identity(st)] = hashlib.sha256(data).hexdigest()
+        _SIZES[digest] = len(data)
+
+
+def known_size(digest: str) -> int | None:
+    """The size in bytes of the content whose sha256 this run took (`digest`), or None."""
+    return _SIZES.get(digest)
 
 
 def sha256_file(path: Path, st: os.stat_result | None = None) -> str:
@@ -79,9 +91,13 @@ def sha256_file(path: Path, st: os.stat_result | None = None) -> str:
             if known is not None:
                 return known
         digest = hashlib.sha256()
+        size = 0
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+            size += len(block)
+    hexdigest = digest.hexdigest()
+    _SIZES[hexdigest] = size
+    return hexdigest
 
 
 # Inputs read from a stream (a pipe: `--live <(az graph query ...)`), by the path given: a
@@ -116,3 +132,5 @@ def remembered_since(mark: int) -> list[tuple[tuple[int, int, int, int, int], st
 def adopt_remembered(entries: list[tuple[tuple[int, int, int, int, int], str]]) -> None:
     """Take digests another process remembered (`remembered_since`) as this one's own."""
     _KNOWN.update(entries)
+    for identity, digest in entries:
+        _SIZES[digest] = identity[2]  # (device, inode, size, ...) of the file hashed

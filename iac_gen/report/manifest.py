@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from iac_gen import __version__
-from iac_gen.provenance import iso_now, sha256_file, streamed
+from iac_gen.provenance import iso_now, known_size, sha256_file, streamed
 from iac_gen.secrets import redact_argv, without_userinfo
 
 MANIFEST_SCHEMA_VERSION = "1.0"
@@ -41,21 +41,49 @@ class _Relative:
     which cost a system call per path component on a fleet of spec files).
 
     One per manifest: the working folder is read once (`os.path.abspath` reads it for every
-    path), and the way from the base to each folder is worked out once (a fleet's 8,000
-    files share its 2,000 folders)."""
+    path), and each folder's absolute path and the way from the base to it are worked out
+    once (a fleet's 8,000 files share its 2,000 folders)."""
 
     def __init__(self, base: Path | str | None):
         self.root = os.path.abspath(base) if base is not None else None
         self.cwd = os.getcwd() if base is not None else ""
         self.folders: dict[str, str] = {}
+        self.absolute: dict[str, str] = {}
+
+    def _folder(self, head: str) -> str:
+        """`os.path.relpath(head, root)` of an absolute, normalised folder, from its parent's:
+        a folder that neither is the base nor holds it is its parent's way and its name."""
+        found = self.folders.get(head)
+        if found is None:
+            root = self.root
+            assert root is not None
+            parent, name = os.path.split(head)
+            if not name or head == root or root.startswith(head + os.sep):
+                found = os.path.relpath(head, root)
+            else:
+                above = self._folder(parent)
+                found = name if above == os.curdir else above + os.sep + name
+            self.folders[head] = found
+        return found
+
+    def _absolute(self, text: str) -> str:
+        return os.path.normpath(text if os.path.isabs(text) else os.path.join(self.cwd, text))
 
     def __call__(self, path: Path | str) -> str:
         root = self.root
         if root is None:
             return Path(path).as_posix()
         text = os.fspath(path)
-        absolute = os.path.normpath(text if os.path.isabs(text) else os.path.join(self.cwd, text))
-        head, name = os.path.split(absolute)
+        head, name = os.path.split(text)
+        if name and name != os.curdir and name != os.pardir:  # a file's name: its folder's
+            known = self.absolute.get(head)  # absolute path, once per folder as written
+            if known is None:
+                known = self.absolute[head] = self._absolute(head)
+            head = known
+            absolute = head + name if head.endswith(os.sep) else head + os.sep + name
+        else:
+            absolute = self._absolute(text)
+            head, name = os.path.split(absolute)
         try:
             # `absolute` is normalised: no trailing separator, so `+ os.sep` is `join(_, "")`
             if absolute == root or not name or root.startswith(absolute + os.sep):
@@ -63,7 +91,7 @@ class _Relative:
             else:
                 folder = self.folders.get(head)
                 if folder is None:
-                    folder = self.folders[head] = os.path.relpath(head, root)
+                    folder = self._folder(head)
                 # relpath's answer never ends with a separator: `+` is `os.path.join` here
                 text = name if folder == os.curdir else folder + os.sep + name
         except ValueError:  # another drive on Windows
@@ -84,11 +112,9 @@ def file_record(
     read = streamed(path)
     if read is not None:
         return {"path": name, "sha256": sha256 or read[0], "size": read[1]}
-    return {
-        "path": name,
-        "sha256": sha256 or sha256_file(Path(path)),
-        "size": os.stat(path).st_size,
-    }
+    digest = sha256 or sha256_file(Path(path))
+    size = known_size(digest)  # the content hashed this run: its size is known
+    return {"path": name, "sha256": digest, "size": os.stat(path).st_size if size is None else size}
 
 
 def ci_metadata(env: Mapping[str, str] | None = None) -> dict[str, Any] | None:

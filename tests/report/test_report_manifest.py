@@ -400,3 +400,19 @@ def test_manifest_paths_are_what_relpath_gives(base_is_root, tmp_path, monkeypat
         assert _relative(path, base) == Path(expected).as_posix()
 
     check()
+
+
+def test_an_input_is_recorded_with_the_size_of_the_content_its_digest_names(tmp_path):
+    """The size beside an input's digest is that of the bytes hashed (`provenance.known_size`),
+    not of whatever the file holds when the manifest is built; a digest this run did not take
+    gets the file's size from the file system."""
+    from iac_gen.provenance import sha256_file
+    from iac_gen.report.manifest import file_record
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(b"name: a\n")
+    digest = sha256_file(spec)
+    spec.write_bytes(b"name: a longer name, written after the run read the file\n")
+    assert file_record(spec, tmp_path, digest) == {"path": "spec.yaml", "sha256": digest, "size": 8}
+    other = "0" * 64
+    assert file_record(spec, tmp_path, other)["size"] == spec.stat().st_size == 57
