@@ -116,10 +116,16 @@ def _run_from_end() -> tuple[int, list[tuple[bytes | None, Any]]]:
     return first, [result for batch in reversed(batches) for result in batch]
 
 
-def shared_map(function: Callable[[T], R], items: Sequence[T]) -> list[R] | None:
+def shared_map(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    on_batch: Callable[[int], None] | None = None,
+) -> list[R] | None:
     """`[function(item) for item in items]`, computed by this process from the front and a
     forked one from the back; None when the worker failed (see the module docstring). The
-    caller decides with `worth_sharing` whether the list is large enough."""
+    caller decides with `worth_sharing` whether the list is large enough. `on_batch` is
+    told, after each batch this process computes, how many items neither has taken yet,
+    and 0 once all are taken."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -139,6 +145,10 @@ def shared_map(function: Callable[[T], R], items: Sequence[T]) -> list[R] | None
             first: list[R] = []
             while (taken := _take(bounds, size, front=True)) is not None:
                 first.extend(function(items[index]) for index in taken)
+                if on_batch is not None:
+                    on_batch(max(bounds[1] - bounds[0], 0))  # a glance, not under the lock
+            if on_batch is not None:
+                on_batch(0)  # every item is taken: the worker computes its last ones
             try:
                 start, packed = future.result()
             except Exception:  # the caller's sequential run reports it exactly

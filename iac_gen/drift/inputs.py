@@ -10,12 +10,12 @@ processes already (`spec.load`), and a third reading beside them only shares the
 cores, while the folding and checking that follow run in this process alone, with the
 second core idle. So the worker is forked at once (while this process is small: a fork of
 the loaded specs would copy every page this process then writes) and waits at a gate that
-opens when the spec files are read (`_LiveStart`). Measured side by side on two cores:
+opens late in their reading, so that the worker ends about when the checks do
+(`_LiveStart`). Measured side by side on two cores, with the gate at the end of the reading:
 loading 2,000 CLI v2 endpoints and their 12 MB export ended 0.3 s sooner (2.4 s against
 2.7 s), 10,000 native endpoints and their 62 MB export about 1 s sooner (6.4 s against
-7.4 s). An export large beside the specs (more than `LIVE_FIRST_BYTES_PER_FILE` per spec
-file: a tenant's export against a few specs) is read at once instead: its reading, not
-the checking, is the longest part, and waiting would only add to it.
+7.4 s), but then waited for the worker about 1 s: so an export whose reading outlasts the
+checks opens the gate earlier, and one far larger than the specs at once.
 """
 
 from __future__ import annotations
@@ -32,23 +32,46 @@ from iac_gen.diagnostics import Diagnostic, InputError
 
 CONCURRENT_ABOVE_BYTES = 8_000_000
 FREEZE_FROM_SPECS = 1000
-LIVE_FIRST_BYTES_PER_FILE = 8 << 10
-"""Above this many bytes of live file per spec file, the live file is read from the start,
-beside the spec files: reading it (about 50 ns a byte here) would outlast checking the
-specs (0.1-0.2 ms a file) by more than waiting for their reading saves. Both benchmark
-fleets hold 1.5-6 KiB per spec file."""
+# What the gate weighs (`_LiveStart`), measured on two cores with the benchmark fleets
+# (benchmarks/bench_fleet_drift.py): only their ratios matter.
+LIVE_SECONDS_PER_BYTE = 50e-9
+"""Reading a live file alone: 62 MB of ARM bodies in 3.1-3.4 s, 12 MB in 0.5-0.7 s."""
+CHECK_SECONDS_PER_FILE = 0.2e-3
+"""Folding and checking the specs, per spec file: 10,000 native files in 2.0-2.2 s (CLI v2
+files cost half as much: the estimate then errs towards starting later)."""
+READ_SECONDS_PER_FILE = 0.27e-3
+"""Reading and parsing the spec files in two processes, per file: 10,000 in 2.6-2.9 s."""
 
 
 class _LiveStart:
-    """The gate the live worker waits at (`spec.load.Stages`): open when the spec files are
-    read, or as soon as they are found if the live file is large beside them."""
+    """The gate the live worker waits at (`spec.load.Stages`).
+
+    The worker should finish about when the checks do. If its reading is the shorter of the
+    two, the gate opens when the spec files are read, so it never slows their reading. If it
+    is longer by `ahead`, it starts while the last `ahead / 2` of the reading is left: beside
+    the two spec readers it ran at nearly full speed while they slowed to about half (10,000
+    native endpoints: it got through 2.8 s of its work from the middle of their reading to
+    past its end), so it is `ahead` along when the checks start. A live file far larger than
+    the specs (a tenant's export against a few specs) is read from the start. Measured on
+    that fleet and its 62 MB export: inputs loaded in 6.4 s with the gate at the end of the
+    reading, against 7.4 s read from the start, and 5.4-5.6 s opened with `ahead` left (the
+    worker then ended 0.8 s before the checks)."""
 
     def __init__(self, gate: Any, live_bytes: int):
         self.gate = gate
         self.live_bytes = live_bytes
+        self.open_at_left = 0
 
     def listed(self, files: int) -> None:
-        if self.live_bytes > LIVE_FIRST_BYTES_PER_FILE * files:
+        ahead = self.live_bytes * LIVE_SECONDS_PER_BYTE - files * CHECK_SECONDS_PER_FILE
+        reading = files * READ_SECONDS_PER_FILE
+        if ahead >= reading:
+            self.gate.set()
+        elif ahead > 0:
+            self.open_at_left = int(files * ahead / (2 * reading))
+
+    def reading(self, left: int) -> None:
+        if left <= self.open_at_left:
             self.gate.set()
 
     def read(self) -> None:

@@ -167,14 +167,17 @@ def _unpack(packed: ParsedFile | bytes | None, cand: Candidate) -> ParsedFile | 
     return ParsedFile(cand.path, data, positions, kind, compute_kind)
 
 
-def _read_all(candidates: list[Candidate]) -> list[tuple[ParsedFile | None, list[Diagnostic]]]:
+def _read_all(
+    candidates: list[Candidate], stages: Stages | None = None
+) -> list[tuple[ParsedFile | None, list[Diagnostic]]]:
     """Every candidate read, in order, by two processes when there are many."""
     results: list[tuple[Any, list[Diagnostic], list[Any]]] | None = None
     if len(candidates) >= SHARE_FROM_FILES:  # a small run never imports multiprocessing
         from iac_gen.parallel import shared_map, worth_sharing
 
         if worth_sharing(len(candidates), SHARE_FROM_FILES):
-            results = shared_map(_reader(os.getpid()), candidates)
+            told = stages.reading if stages is not None else None
+            results = shared_map(_reader(os.getpid()), candidates, told)
     if results is None:
         results = [_read_one(cand) for cand in candidates]
     out: list[tuple[ParsedFile | None, list[Diagnostic]]] = []
@@ -335,6 +338,9 @@ class Stages(Protocol):
     def listed(self, files: int) -> None:
         """The spec files are found: `files` of them are about to be read."""
 
+    def reading(self, left: int) -> None:
+        """Two processes are reading the files, and `left` of them are not taken yet."""
+
     def read(self) -> None:
         """Every spec file is read and parsed; what is left is folding and checking them."""
 
@@ -371,7 +377,7 @@ def _load_specs(
     cliv2: list[ParsedFile] = []
     if stages is not None:
         stages.listed(len(candidates))
-    read = _read_all(candidates)
+    read = _read_all(candidates, stages)
     if stages is not None:
         stages.read()
     for parsed, found in read:

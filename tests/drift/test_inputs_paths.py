@@ -188,8 +188,8 @@ def test_the_live_worker_starts_reading_once_the_spec_files_are_read(
 
     read_all = load._read_all
 
-    def reading(candidates: list[object]) -> object:
-        found = read_all(candidates)  # type: ignore[arg-type]
+    def reading(candidates: list[object], stages: object = None) -> object:
+        found = read_all(candidates, stages)  # type: ignore[arg-type]
         time.sleep(0.5)  # a slow reading: an open gate would let the worker note first
         _note("specs read")
         return found
@@ -205,18 +205,49 @@ def test_the_live_worker_starts_reading_once_the_spec_files_are_read(
     assert events[0].split()[-1] == str(os.getpid()) != events[1].split()[-1]  # two processes
 
 
-def test_a_large_live_file_beside_few_spec_files_is_read_from_the_start() -> None:
-    """More live bytes per spec file than `LIVE_FIRST_BYTES_PER_FILE`: reading the export
-    outlasts checking the specs, so the gate opens when the files are found."""
+def test_the_gate_opens_so_that_the_live_reading_ends_with_the_checks() -> None:
+    """`_LiveStart`: a live file read sooner than the specs are checked waits for the end of
+    the reading; one that would outlast the checks by `ahead` starts while `ahead / 2` of
+    the reading is left; one longer than all the reading starts when the files are found."""
     import threading
 
-    per_file = inputs.LIVE_FIRST_BYTES_PER_FILE
-    small, large = threading.Event(), threading.Event()
-    inputs._LiveStart(small, 100 * per_file).listed(100)
-    inputs._LiveStart(large, 100 * per_file + 1).listed(100)
-    assert not small.is_set() and large.is_set()
-    inputs._LiveStart(small, 100 * per_file).read()
-    assert small.is_set()
+    files = 10_000
+    check = files * inputs.CHECK_SECONDS_PER_FILE
+    reading = files * inputs.READ_SECONDS_PER_FILE
+
+    def gate_for(live_seconds: float) -> tuple[threading.Event, inputs._LiveStart]:
+        gate = threading.Event()
+        start = inputs._LiveStart(gate, int(live_seconds / inputs.LIVE_SECONDS_PER_BYTE))
+        start.listed(files)
+        return gate, start
+
+    gate, start = gate_for(check * 0.9)  # shorter than the checks
+    start.reading(1)
+    assert not gate.is_set() and start.open_at_left == 0
+    start.read()
+    assert gate.is_set()
+
+    ahead = reading / 2
+    gate, start = gate_for(check + ahead)  # outlasts the checks by half the reading
+    assert start.open_at_left == pytest.approx(files / 4, abs=1)
+    start.reading(files // 4 + 10)
+    assert not gate.is_set()
+    start.reading(files // 4 - 10)
+    assert gate.is_set()
+
+    gate, _ = gate_for(check + reading * 1.01)  # longer than all the reading: at once
+    assert gate.is_set()
+
+
+def test_the_reading_is_told_how_many_files_are_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`shared_map` tells its caller, batch by batch, how many items neither process has
+    taken: the counts fall to zero."""
+    from iac_gen.parallel import shared_map
+
+    told: list[int] = []
+    found = shared_map(abs, list(range(-640, 0)), told.append)
+    assert found == list(range(640, 0, -1))
+    assert told and told == sorted(told, reverse=True) and told[-1] == 0
 
 
 def test_problems_of_both_inputs_come_back_together_when_read_side_by_side(
