@@ -146,7 +146,7 @@ def shared_map(
             while (taken := _take(bounds, size, front=True)) is not None:
                 first.extend(function(items[index]) for index in taken)
                 if on_batch is not None:
-                    on_batch(max(bounds[1] - bounds[0], 0))  # a glance, not under the lock
+                    on_batch(max(bounds[1] - bounds[0], 0))  # two reads: may be a batch apart
             if on_batch is not None:
                 on_batch(0)  # every item is taken: the worker computes its last ones
             try:

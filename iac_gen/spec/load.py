@@ -353,8 +353,8 @@ def load_specs(
     """Every endpoint found in `paths`, checked; InputError with all diagnostics otherwise.
 
     Environments are validated (each overlay resolved and checked) but not applied; use
-    `iac_gen.spec.overlay.resolve`. `stages`, when given, is told when the files are found
-    and when they are read.
+    `iac_gen.spec.overlay.resolve`. `stages`, when given, is told when the files are found,
+    how many are left while two processes read them, and when they are read.
     """
     # Loading builds hundreds of small, acyclic objects per spec; on a fleet the cyclic
     # collector would rescan the growing heap over and over (40 % of the time for 10,000
