@@ -89,9 +89,7 @@ class _Relative:
             if absolute == root or not name or root.startswith(absolute + os.sep):
                 text = os.path.relpath(absolute, root)  # the base itself, or the base is below it
             else:
-                folder = self.folders.get(head)
-                if folder is None:
-                    folder = self._folder(head)
+                folder = self._folder(head)
                 # relpath's answer never ends with a separator: `+` is `os.path.join` here
                 text = name if folder == os.curdir else folder + os.sep + name
         except ValueError:  # another drive on Windows
