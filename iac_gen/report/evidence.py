@@ -97,7 +97,7 @@ def spec_inputs(result: Mapping[str, Any]) -> list[str]:
 def render_reports(
     result: dict[str, Any],
     formats: Sequence[str] | None,
-    inputs: Sequence[Path],
+    inputs: Sequence[Path | str],
     out_dir: Path,
     *,
     sources: Sequence[Path] | None = None,
@@ -166,7 +166,7 @@ def write_evidence(
     report_dir: Path,
     *,
     formats: Sequence[str] | None = None,
-    inputs: Sequence[Path] | None = None,
+    inputs: Sequence[Path | str] | None = None,
     sources: Sequence[Path] | None = None,
     argv: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
@@ -176,14 +176,15 @@ def write_evidence(
     """Render drift.json, the formats (all by default) and `manifest.json`, and write them
     all or none. Returns the written paths, manifest last.
 
-    `inputs` default to the result's own inputs (specs, live file, waivers).
+    `inputs` default to the result's own inputs (specs, live file, waivers), kept as the
+    text the result gives (a fleet's 8,000 paths: no `Path` to build per input).
     """
     if formats is not None:
         unknown = [n for n in formats if n not in REPORTERS]
         if unknown:
             raise ValueError(f"unknown report format(s): {', '.join(unknown)}")
     if inputs is None:
-        inputs = [Path(entry["path"]) for entry in result.get("inputs") or []]
+        inputs = [str(entry["path"]) for entry in result.get("inputs") or []]
     files = render_reports(
         result,
         formats,

@@ -285,8 +285,8 @@ def git_source(path: Path) -> dict[str, Any] | None:
 
 
 def build_manifest(
-    inputs: Sequence[Path],
-    outputs: Sequence[Path],
+    inputs: Sequence[Path | str],
+    outputs: Sequence[Path | str],
     *,
     base_dir: Path | None = None,
     argv: Sequence[str] | None = None,

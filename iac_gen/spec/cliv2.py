@@ -124,8 +124,9 @@ def find_placeholder(data: Any, raw: RawPath = ()) -> tuple[RawPath, str] | None
     """The first unfilled placeholder in a file's values (free text is not searched).
 
     Nearly every file has none: one pass over the values says so without building a path
-    per value, and without the pattern for text that holds none of `{`, `<` and `_` (each
-    placeholder form needs one of them)."""
+    per value, and without the pattern for text that holds none of `{{`, `<` and
+    `place_holder` in any case (each placeholder form needs one of them: a fleet's
+    `Standard_DS3_v2` has a `_` but is never searched)."""
     return _first_placeholder(data, raw) if _has_placeholder(data) else None
 
 
@@ -140,7 +141,9 @@ def _has_placeholder(data: Any) -> bool:
             stack += value
         elif (
             isinstance(value, str)
-            and ("{" in value or "<" in value or "_" in value)
+            and (
+                "{{" in value or "<" in value or ("_" in value and "place_holder" in value.lower())
+            )
             and _PLACEHOLDER.search(value) is not None
         ):
             return True

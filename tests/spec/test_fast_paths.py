@@ -332,6 +332,8 @@ _PLACEHOLDER_TEXT = st.one_of(
             "PLACE_HOLDER",
             "place_holders",
             "x_PLACE_holder y",
+            "Place_Holder",
+            "{x}}{{y}}",
             "{{a{b}}",
             "{ {x} }",
             "plain",
