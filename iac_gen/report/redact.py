@@ -241,7 +241,9 @@ def _coverage_row(r: Any) -> Any:
 
 
 def redact_result(result: Mapping[str, Any]) -> Redacted:
-    """Redact a drift or lint result (a copy; the input is not modified)."""
+    """Redact a drift or lint result (a copy; the input is not modified). Entries with
+    nothing to redact (plain coverage rows and resources, inputs, traffic) are shared, not
+    copied: nothing downstream modifies a result."""
     if isinstance(result, Redacted):
         return result
     cleaned = Redacted()
@@ -255,8 +257,10 @@ def redact_result(result: Mapping[str, Any]) -> Redacted:
                 redact_finding(f) if isinstance(f, Mapping) and "change" in f else redact(f)
                 for f in value
             ]
-        elif key == "traffic":
-            cleaned[key] = json_copy(value)  # deployment names -> percentages
+        elif key in ("traffic", "inputs"):
+            # Deployment names and percentages; roles, paths and hashes: nothing to redact,
+            # so the entries are shared (a fleet has 10,000 of each), in a list of its own.
+            cleaned[key] = list(value)
         elif key in ("coverage", "resources", "errors"):
             # Names and outcomes (coverage of schema 1.x too); only a free-text `reason` is
             # worth a look. Entries without one are shared, as coverage rows are.
@@ -268,8 +272,6 @@ def redact_result(result: Mapping[str, Any]) -> Redacted:
                 else redact(e)
                 for e in value
             ]
-        elif key == "inputs":
-            cleaned[key] = json_copy(value)
         else:
             cleaned[key] = redact(value)
     return cleaned

@@ -133,3 +133,14 @@ def test_coverage_row_reasons_are_redacted_and_plain_rows_shared():
     assert rows[1] == ["ep", "x", "x", "not_comparable", REDACTED]
     assert leaky[REASON].startswith("Bearer")  # the input is not modified
     assert coverage_entries(cleaned)[1]["reason"] == REDACTED
+
+
+def test_inputs_and_traffic_are_shared_in_lists_of_their_own():
+    inputs = [{"role": "spec", "path": "specs/ep.yml", "sha256": "0" * 64}]
+    traffic = [{"endpoint": "ep", "deployments": {"blue": 100}}]
+    result = {"findings": [], "inputs": inputs, "traffic": traffic}
+    cleaned = redact_result(result)
+    assert cleaned["inputs"] == inputs and cleaned["inputs"] is not inputs
+    assert cleaned["inputs"][0] is inputs[0]  # nothing in them to redact: not copied
+    assert cleaned["traffic"] == traffic and cleaned["traffic"] is not traffic
+    assert cleaned["traffic"][0] is traffic[0]
