@@ -89,7 +89,7 @@ def _expressions(value: Any) -> list[str]:
             if value.startswith("[") and not value.startswith("[[") and value.endswith("]")
             else []
         )
-    if isinstance(value, Mapping):
+    if type(value) is dict or isinstance(value, Mapping):
         return [e for v in value.values() for e in _expressions(v)]
     if isinstance(value, list):
         return [e for v in value for e in _expressions(v)]

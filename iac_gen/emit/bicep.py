@@ -19,13 +19,24 @@ from iac_gen.emit.values import Expr
 
 def _referenced(value: Any) -> set[str]:
     """Symbols a Bicep value mentions (Bicep derives those dependencies itself)."""
+    found: set[str] = set()
+    _collect_references(value, found)
+    return found
+
+
+def _collect_references(value: Any, found: set[str]) -> None:
+    """`_referenced` into one set: a body's thousand values make no set each."""
+    if type(value) is str:
+        return
     if isinstance(value, Expr):
-        return set(re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\.id\b", value.bicep)) | {value.bicep}
-    if isinstance(value, dict):
-        return set().union(*(_referenced(v) for v in value.values())) if value else set()
-    if isinstance(value, list):
-        return set().union(*(_referenced(v) for v in value)) if value else set()
-    return set()
+        found.update(re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\.id\b", value.bicep))
+        found.add(value.bicep)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_references(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_references(item, found)
 
 
 def _body(r: Resource) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,13 @@ def arm_unescape(text: str) -> str:
 
 def arm_data(value: Any) -> Any:
     """A Python structure -> JSON data for an ARM template (expressions bracketed)."""
+    kind = type(value)  # text, objects and arrays are nearly every value: no ladder for them
+    if kind is str:
+        return arm_literal(value)
+    if kind is dict:
+        return {arm_key(str(k)): arm_data(v) for k, v in value.items()}
+    if kind is list:
+        return [arm_data(v) for v in value]
     if isinstance(value, Expr):
         return f"[{value.arm}]"
     if isinstance(value, str):
@@ -139,7 +146,18 @@ def _bicep_escape(m: re.Match[str]) -> str:
 
 
 def bicep_string(text: str) -> str:
-    """A Bicep single-quoted string literal with every special character escaped."""
+    """A Bicep single-quoted string literal with every special character escaped.
+
+    Printable ASCII needs an escape only for a backslash, a quote or `${`: such text (nearly
+    all of a template) is checked by three searches instead of the pattern."""
+    if (
+        text.isascii()
+        and text.isprintable()
+        and "\\" not in text
+        and "'" not in text
+        and "${" not in text
+    ):
+        return "'" + text + "'"
     return "'" + _BICEP_SPECIAL.sub(_bicep_escape, text) + "'"
 
 
@@ -169,7 +187,13 @@ def bicep_key(key: str) -> str:
 
 def bicep_literal(value: Any, indent: int = 0) -> str:
     """Jinja filter: Bicep text for `value` (objects and arrays one entry per line)."""
-    pad = "  " * indent
+    kind = type(value)  # text, objects and arrays are nearly every value: no ladder for them
+    if kind is str:
+        return bicep_string(value)
+    if kind is dict:
+        return _bicep_object(value, indent)
+    if kind is list:
+        return _bicep_array(value, indent)
     if isinstance(value, Expr):
         return value.bicep
     if value is None:
@@ -186,18 +210,28 @@ def bicep_literal(value: Any, indent: int = 0) -> str:
     if isinstance(value, str):
         return bicep_string(value)
     if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        lines = [
-            f"{pad}  {bicep_key(str(k))}: {bicep_literal(v, indent + 1)}" for k, v in value.items()
-        ]
-        return "{\n" + "\n".join(lines) + f"\n{pad}}}"
+        return _bicep_object(value, indent)
     if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        lines = [f"{pad}  {bicep_literal(v, indent + 1)}" for v in value]
-        return "[\n" + "\n".join(lines) + f"\n{pad}]"
+        return _bicep_array(value, indent)
     raise TypeError(f"cannot write {type(value).__name__} into a Bicep file")
+
+
+def _bicep_object(value: Mapping[Any, Any], indent: int) -> str:
+    if not value:
+        return "{}"
+    pad = "  " * indent
+    lines = [
+        f"{pad}  {bicep_key(str(k))}: {bicep_literal(v, indent + 1)}" for k, v in value.items()
+    ]
+    return "{\n" + "\n".join(lines) + f"\n{pad}}}"
+
+
+def _bicep_array(value: Sequence[Any], indent: int) -> str:
+    if not value:
+        return "[]"
+    pad = "  " * indent
+    lines = [f"{pad}  {bicep_literal(v, indent + 1)}" for v in value]
+    return "[\n" + "\n".join(lines) + f"\n{pad}]"
 
 
 def bicep_identifier(name: str) -> str:

@@ -82,6 +82,18 @@ def test_bicep_string_rule(text: str, written: str) -> None:
     assert bicep_unescape(written[1:-1]) == text
 
 
+@settings(max_examples=500, deadline=None)
+@example(text="\x7f")  # DEL: ASCII, not printable
+@example(text="\x9f")  # a C1 control: not ASCII
+@example(text="a $ {b} $")  # a `$` not followed by `{`
+@given(text=st.one_of(TEXT, st.text(alphabet=st.characters(max_codepoint=0x2030))))
+def test_bicep_string_quick_path_writes_what_the_pattern_writes(text: str) -> None:
+    """Plain text skips the escape pattern (`bicep_string`); it must come out the same."""
+    from iac_gen.emit.values import _BICEP_SPECIAL, _bicep_escape
+
+    assert bicep_string(text) == "'" + _BICEP_SPECIAL.sub(_bicep_escape, text) + "'"
+
+
 def _endpoint(resources: list[dict[str, Any]]) -> dict[str, Any]:
     return next(r for r in resources if r["type"].endswith("onlineEndpoints"))
 

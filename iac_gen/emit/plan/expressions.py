@@ -23,6 +23,7 @@ _VERBATIM = {
     ("properties", "environmentVariables"),
     ("properties", "properties"),
 }
+_VERBATIM_DEPTH = max(map(len, _VERBATIM))  # deeper paths need no look-up
 _ENVELOPE = ("location", "tags", "identity", "sku", "kind", "properties")
 
 
@@ -110,20 +111,26 @@ class Templatizer:
         return Expr(expr.arm, f"{symbol}.id") if symbol else expr
 
     def __call__(self, value: Any, path: Path = ()) -> Any:
-        if isinstance(value, Expr) or path in _VERBATIM:
+        if len(path) <= _VERBATIM_DEPTH and path in _VERBATIM:
             return value
-        if isinstance(value, Mapping):
+        kind = type(value)  # text, objects and arrays first: no ABC check for them
+        if kind is str:
+            return self._text(value, path)
+        if kind is dict or (kind is not list and isinstance(value, Mapping)):
             return {k: self(v, (*path, k)) for k, v in value.items()}
         if isinstance(value, list):
             return [self(v, (*path, i)) for i, v in enumerate(value)]
         if isinstance(value, str):
-            if (
-                path in (("location",), ("properties", "targetResourceLocation"))
-                and value == self.scope.location
-            ):
-                return param_ref(LOCATION_PARAM)
-            return self.id_expr(value) or value
-        return value
+            return self._text(value, path)
+        return value  # expressions, numbers, booleans, null
+
+    def _text(self, value: str, path: Path) -> Any:
+        if (
+            path in (("location",), ("properties", "targetResourceLocation"))
+            and value == self.scope.location
+        ):
+            return param_ref(LOCATION_PARAM)
+        return self.id_expr(value) or value
 
     def envelope(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """The parts of a resource body a template writes, templatized."""
