@@ -60,3 +60,36 @@ def test_links_pointing_outside_are_refused(tmp_path: Path) -> None:
             write_tree(out, {"ok/main.json": "{}\n", rel: "x\n"})
     assert list(outside.iterdir()) == []
     assert not (out / "ok").exists()
+
+
+def test_each_folder_is_judged_once_with_the_answers_of_safe_join(tmp_path: Path) -> None:
+    """The resolver judges a folder inside the output folder or not once, for all its files:
+    every answer, the second file of a folder included, is still `safe_join`'s."""
+    from iac_gen.output_files import _Resolver
+
+    out = tmp_path / "out"
+    (out / "a" / "b").mkdir(parents=True)
+    (tmp_path / "side").mkdir()
+    relatives = [
+        "a/b/one.json",
+        "a/b/two.json",  # the same folder again: judged from the cache
+        "../escape.txt",
+        "../again.txt",  # an escaping folder again
+        "../out",  # the output folder itself
+        "a/../../side/x.json",
+        "a/../../side/y.json",
+        "top.md",
+        "new/deeper/main.bicep",
+    ]
+    resolver = _Resolver(out)
+    for rel in relatives:
+        try:
+            want: object = safe_join(out, rel)
+        except InputError as exc:
+            want = ("refused", str(exc))
+        try:
+            got: object = resolver.join(rel)
+        except InputError as exc:
+            got = ("refused", str(exc))
+        assert got == want, rel
+    assert len(resolver.inside) < len(relatives)  # folders were judged once each
