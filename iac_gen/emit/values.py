@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,21 +64,15 @@ def arm_unescape(text: str) -> str:
 
 def arm_data(value: Any) -> Any:
     """A Python structure -> JSON data for an ARM template (expressions bracketed)."""
-    kind = type(value)  # text, objects and arrays are nearly every value: no ladder for them
-    if kind is str:
+    kind = type(value)  # the exact type first: text, arrays and objects skip the ABC check
+    if kind is str or isinstance(value, str):
         return arm_literal(value)
-    if kind is dict:
-        return {arm_key(str(k)): arm_data(v) for k, v in value.items()}
-    if kind is list:
+    if kind is list or isinstance(value, (list, tuple)):
         return [arm_data(v) for v in value]
+    if kind is dict or isinstance(value, Mapping):
+        return {arm_key(str(k)): arm_data(v) for k, v in value.items()}
     if isinstance(value, Expr):
         return f"[{value.arm}]"
-    if isinstance(value, str):
-        return arm_literal(value)
-    if isinstance(value, Mapping):
-        return {arm_key(str(k)): arm_data(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [arm_data(v) for v in value]
     if isinstance(value, float) and not isinstance(value, bool):
         _finite(value)
         # The template language has no fractional literals; Bicep compiles 0.5 to json('0.5').
@@ -148,8 +142,9 @@ def _bicep_escape(m: re.Match[str]) -> str:
 def bicep_string(text: str) -> str:
     """A Bicep single-quoted string literal with every special character escaped.
 
-    Printable ASCII needs an escape only for a backslash, a quote or `${`: such text (nearly
-    all of a template) is checked by three searches instead of the pattern."""
+    Printable ASCII needs an escape only for a backslash, a quote or `${`: text that is
+    printable ASCII and holds none of them (nearly all of a template) is returned quoted
+    after those checks, without running the pattern."""
     if (
         text.isascii()
         and text.isprintable()
@@ -187,13 +182,22 @@ def bicep_key(key: str) -> str:
 
 def bicep_literal(value: Any, indent: int = 0) -> str:
     """Jinja filter: Bicep text for `value` (objects and arrays one entry per line)."""
-    kind = type(value)  # text, objects and arrays are nearly every value: no ladder for them
-    if kind is str:
+    kind = type(value)  # the exact type first: text, arrays and objects skip the ladder
+    if kind is str or isinstance(value, str):
         return bicep_string(value)
-    if kind is dict:
-        return _bicep_object(value, indent)
-    if kind is list:
-        return _bicep_array(value, indent)
+    pad = "  " * indent
+    if kind is list or isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        lines = [f"{pad}  {bicep_literal(v, indent + 1)}" for v in value]
+        return "[\n" + "\n".join(lines) + f"\n{pad}]"
+    if kind is dict or isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        lines = [
+            f"{pad}  {bicep_key(str(k))}: {bicep_literal(v, indent + 1)}" for k, v in value.items()
+        ]
+        return "{\n" + "\n".join(lines) + f"\n{pad}}}"
     if isinstance(value, Expr):
         return value.bicep
     if value is None:
@@ -207,31 +211,7 @@ def bicep_literal(value: Any, indent: int = 0) -> str:
         if value.is_integer():
             return str(int(value))
         return f"json({bicep_string(repr(value))})"
-    if isinstance(value, str):
-        return bicep_string(value)
-    if isinstance(value, Mapping):
-        return _bicep_object(value, indent)
-    if isinstance(value, (list, tuple)):
-        return _bicep_array(value, indent)
     raise TypeError(f"cannot write {type(value).__name__} into a Bicep file")
-
-
-def _bicep_object(value: Mapping[Any, Any], indent: int) -> str:
-    if not value:
-        return "{}"
-    pad = "  " * indent
-    lines = [
-        f"{pad}  {bicep_key(str(k))}: {bicep_literal(v, indent + 1)}" for k, v in value.items()
-    ]
-    return "{\n" + "\n".join(lines) + f"\n{pad}}}"
-
-
-def _bicep_array(value: Sequence[Any], indent: int) -> str:
-    if not value:
-        return "[]"
-    pad = "  " * indent
-    lines = [f"{pad}  {bicep_literal(v, indent + 1)}" for v in value]
-    return "[\n" + "\n".join(lines) + f"\n{pad}]"
 
 
 def bicep_identifier(name: str) -> str:

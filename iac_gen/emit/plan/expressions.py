@@ -113,24 +113,19 @@ class Templatizer:
     def __call__(self, value: Any, path: Path = ()) -> Any:
         if len(path) <= _VERBATIM_DEPTH and path in _VERBATIM:
             return value
-        kind = type(value)  # text, objects and arrays first: no ABC check for them
-        if kind is str:
-            return self._text(value, path)
-        if kind is dict or (kind is not list and isinstance(value, Mapping)):
-            return {k: self(v, (*path, k)) for k, v in value.items()}
-        if isinstance(value, list):
+        kind = type(value)  # the exact type first: text, arrays and objects skip the ABC check
+        if kind is str or isinstance(value, str):
+            if (
+                path in (("location",), ("properties", "targetResourceLocation"))
+                and value == self.scope.location
+            ):
+                return param_ref(LOCATION_PARAM)
+            return self.id_expr(value) or value
+        if kind is list or isinstance(value, list):
             return [self(v, (*path, i)) for i, v in enumerate(value)]
-        if isinstance(value, str):
-            return self._text(value, path)
+        if kind is dict or isinstance(value, Mapping):
+            return {k: self(v, (*path, k)) for k, v in value.items()}
         return value  # expressions, numbers, booleans, null
-
-    def _text(self, value: str, path: Path) -> Any:
-        if (
-            path in (("location",), ("properties", "targetResourceLocation"))
-            and value == self.scope.location
-        ):
-            return param_ref(LOCATION_PARAM)
-        return self.id_expr(value) or value
 
     def envelope(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """The parts of a resource body a template writes, templatized."""
