@@ -386,7 +386,11 @@ def main() -> int:
             phases(specs, live, args.shape)
         return 0
     finally:
-        if not args.keep:
+        if args.keep:  # the same command, for `benchmarks/ab.py` to time against a revision
+            kept = (root / "specs", root / "live.json", root / "out")
+            again = drift_command(*kept, ["json"], args.shape)[1:]
+            print(f"kept {root}; the command: iac-gen {' '.join(again)}")
+        else:
             shutil.rmtree(root, ignore_errors=True)
 
 
