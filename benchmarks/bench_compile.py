@@ -10,7 +10,8 @@ The floor writes what the compile writes, about 130 MB. Where the disk holds wri
 compile, and the ratio falls: the same compile measured 5.4x beside a 1.3 s floor and 1.8x
 beside a 7.6 s one. So each run also times the floor writing to memory (`/dev/shm`, where
 there is one), and prints the compile without the disk's share (the two floors'
-difference, taken as what the compile's own writes cost too) beside that floor.
+difference, taken as what the compile's own writes cost too) beside that floor - and the
+3x target is judged on that line (on the disk floor's only where there is no `/dev/shm`).
 
     .venv/bin/python benchmarks/bench_compile.py [--runs 3] [--specs 1000] [--phases]
 """
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MEMORY = Path("/dev/shm")  # tmpfs on Linux: files written there never wait for a disk
 EXAMPLE = ROOT / "fixtures" / "example" / "spec.yaml"
 IAC_GEN = [sys.executable, "-m", "iac_gen"]
+TARGET = 3.0  # issue 13: 1,000 specs within 3x the floor
 
 
 def _median(samples: list[float]) -> str:
@@ -157,6 +159,7 @@ def main() -> int:
                 )
             )
             took = _measure.check(_measure.run([*IAC_GEN, "compile", str(specs), "-o", str(out)]))
+            in_memory = memory_floor(listed)
             print(
                 _measure.compare(
                     run_no,
@@ -164,17 +167,20 @@ def main() -> int:
                     took,
                     "floor (read specs, write files)",
                     base,
-                    target=3.0,
+                    # Beside a floor the disk held back, the ratio measures the disk: the
+                    # target is judged without the disk's share when there is a memory floor.
+                    target=TARGET if in_memory is None else None,
                 )
             )
-            in_memory = memory_floor(listed)
             if in_memory is not None:
                 print(_measure.line("floor, files written to memory", in_memory))
                 disk = max(base.wall - in_memory.wall, 0.0)
                 own = took.wall - disk
+                ratio = own / max(in_memory.wall, 1e-9)
                 print(
                     f"  without the disk's share ({disk:.2f} s): compile {own:.2f} s, "
-                    f"{own / max(in_memory.wall, 1e-9):.2f}x the floor in memory"
+                    f"{ratio:.2f}x the floor in memory; target <= {TARGET:.1f}x: "
+                    f"{'ok' if ratio <= TARGET else 'OVER'}"
                 )
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(work / f"floor-{run_no}", ignore_errors=True)
