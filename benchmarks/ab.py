@@ -88,12 +88,8 @@ def _side(tree: Path, arguments: Sequence[str], cwd: Path) -> tuple[list[str], d
     return [sys.executable, "-m", "iac_gen", *words], env
 
 
-def _run(label: str, command: list[str], env: dict[str, str], cwd: Path) -> _measure.Measure:
-    measured = _measure.run(command, env=env, cwd=cwd)
-    if measured.returncode not in (0, 1):
-        sys.stderr.write(measured.stderr[-2000:])
-        raise SystemExit(f"{label}: the command exited {measured.returncode}")
-    return measured
+def _run(command: list[str], env: dict[str, str], cwd: Path) -> _measure.Measure:
+    return _measure.check(_measure.run(command, env=env, cwd=cwd), ok=(0, 1))
 
 
 def main() -> int:
@@ -114,13 +110,13 @@ def main() -> int:
             "base": _side(base_tree, arguments, here),
             "change": _side(ROOT, arguments, here),
         }
-        for name, (command, env) in sides.items():  # bytecode written, caches warm
-            _run(name, command, env, here)
+        for command, env in sides.values():  # bytecode written, caches warm
+            _run(command, env, here)
         walls: list[float] = []
         cpus: list[float] = []
         for round_no in range(args.rounds):
             order = ("base", "change") if round_no % 2 == 0 else ("change", "base")
-            got = {name: _run(name, *sides[name], here) for name in order}
+            got = {name: _run(*sides[name], here) for name in order}
             if got["base"].returncode != got["change"].returncode:
                 raise SystemExit(
                     f"round {round_no + 1}: base exited {got['base'].returncode}, "

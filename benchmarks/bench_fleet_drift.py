@@ -337,6 +337,9 @@ def main() -> int:
     try:
         started = time.perf_counter()
         specs, live = generate(root, endpoints, args.shape, args.live)
+        if args.keep:  # the same command, for `benchmarks/ab.py` to time against a revision
+            again = drift_command(specs, live, root / "out", ["json"], args.shape)[1:]
+            print(f"keeping {root}; the command: iac-gen {' '.join(again)}")
         print(
             f"{args.shape} fleet: {endpoints} endpoints x {len(DEPLOYMENTS)} deployments, "
             f"{endpoints * 4} live resources ({args.live}); generated in "
@@ -386,11 +389,7 @@ def main() -> int:
             phases(specs, live, args.shape)
         return 0
     finally:
-        if args.keep:  # the same command, for `benchmarks/ab.py` to time against a revision
-            kept = (root / "specs", root / "live.json", root / "out")
-            again = drift_command(*kept, ["json"], args.shape)[1:]
-            print(f"kept {root}; the command: iac-gen {' '.join(again)}")
-        else:
+        if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
 
 

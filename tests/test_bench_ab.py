@@ -9,33 +9,20 @@ small command ends with a verdict for wall and CPU time, and the verdict rule it
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from tests.benchmark_scripts import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[1]
 AB = ROOT / "benchmarks" / "ab.py"
 
 
-def _module() -> ModuleType:
-    sys.path.insert(0, str(AB.parent))  # ab.py imports benchmarks/_measure.py as a sibling
-    try:
-        spec = importlib.util.spec_from_file_location("bench_ab", AB)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # its dataclass looks its module up there
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(AB.parent))
-
-
 def test_verdict_needs_every_round_on_one_side() -> None:
-    ab = _module()
+    ab = benchmark_module("ab")
     assert ab.verdict([0.9, 0.95, 0.97]).says == "faster"
     assert ab.verdict([1.1, 1.02, 1.3]).says == "slower"
     mixed = ab.verdict([0.8, 1.01, 0.9, 0.95])

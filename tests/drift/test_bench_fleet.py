@@ -11,9 +11,7 @@ drifted endpoints only, and a CLI v2 fleet adds only the one honest note per loc
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -23,6 +21,7 @@ import pytest
 from iac_gen.drift import analyse
 from iac_gen.live import read_live
 from iac_gen.spec.load import load_specs
+from tests.benchmark_scripts import benchmark_module
 
 from .test_fixtures import EPOCH, ROOT
 
@@ -32,15 +31,7 @@ ENDPOINTS = 201  # endpoints 0, 100 and 200 are drifted
 
 def bench_module() -> ModuleType:
     """The benchmark script as a module (it imports its neighbour `_measure`)."""
-    spec = importlib.util.spec_from_file_location("bench_fleet_drift", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(BENCH.parent))
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCH.parent))
-    return module
+    return benchmark_module(BENCH.stem)
 
 
 def _judge(
