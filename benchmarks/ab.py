@@ -61,11 +61,16 @@ def verdict(ratios: Sequence[float]) -> Verdict:
 
 
 def _worktree(revision: str, where: Path) -> Path:
+    """`revision` checked out under `where`; git's own complaint, in one line, if it cannot."""
     tree = where / "base"
-    subprocess.run(
+    added = subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), revision],
-        check=True,
+        capture_output=True,
+        text=True,
     )
+    if added.returncode != 0:
+        said = (added.stderr.strip().splitlines() or ["git worktree add failed"])[-1]
+        raise SystemExit(f"--base {revision}: {said}")
     return tree
 
 

@@ -49,3 +49,17 @@ def test_a_run_against_head_times_both_trees() -> None:
         ["git", "-C", str(ROOT), "worktree", "list"], capture_output=True, text=True, check=True
     ).stdout
     assert "iac-gen-ab-" not in worktrees  # the temporary worktree is gone
+
+
+def test_an_unknown_revision_is_one_line() -> None:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: no revision to compare with")
+    done = subprocess.run(
+        [sys.executable, str(AB), "--base", "no-such-revision", "--", "validate", "x.yaml"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert done.stderr.startswith("--base no-such-revision: ")
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
