@@ -164,6 +164,11 @@ def line(label: str, m: Measure) -> str:
     )
 
 
+def at_most(ratio: float, target: float) -> str:
+    """The verdict of a ratio against its target, worded alike in every benchmark."""
+    return f"target <= {target:.1f}x: {'ok' if ratio <= target else 'OVER'}"
+
+
 def compare(
     run_no: int,
     label: str,
@@ -179,7 +184,7 @@ def compare(
     mem_ratio = measured.tree_peak / max(floor.tree_peak, 1e-9)
     verdict = ""
     if target is not None:
-        verdict = f"; target <= {target:.1f}x: {'ok' if ratio <= target else 'OVER'}"
+        verdict = f"; {at_most(ratio, target)}"
     if memory_target_mib is not None:
         ok = measured.tree_peak <= memory_target_mib
         verdict += f"; memory <= {memory_target_mib:.0f} MiB: {'ok' if ok else 'OVER'}"

@@ -179,8 +179,7 @@ def main() -> int:
                 ratio = own / max(in_memory.wall, 1e-9)
                 print(
                     f"  without the disk's share ({disk:.2f} s): compile {own:.2f} s, "
-                    f"{ratio:.2f}x the floor in memory; target <= {TARGET:.1f}x: "
-                    f"{'ok' if ratio <= TARGET else 'OVER'}"
+                    f"{ratio:.2f}x the floor in memory; {_measure.at_most(ratio, TARGET)}"
                 )
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(work / f"floor-{run_no}", ignore_errors=True)
