@@ -79,14 +79,17 @@ def _side(tree: Path, arguments: Sequence[str], cwd: Path) -> tuple[list[str], d
     `tree`: run from a checkout, `python -m` would put that folder first on the path and
     both sides would run the same code."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    found = subprocess.run(
+    imported = subprocess.run(
         [sys.executable, "-c", "import iac_gen; print(iac_gen.__file__)"],
         env=env,
         cwd=cwd,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.strip()
+    )
+    if imported.returncode != 0:  # a revision whose package does not import: its last line
+        said = (imported.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SystemExit(f"{tree}: iac_gen does not import: {said}")
+    found = imported.stdout.strip()
     if Path(found).resolve().parent.parent != tree.resolve():
         raise SystemExit(f"{tree}: iac_gen is imported from {found}, not from this tree")
     words = (a.replace("{ROOT}", str(ROOT)) for a in arguments)

@@ -63,3 +63,15 @@ def test_an_unknown_revision_is_one_line() -> None:
     assert done.returncode != 0
     assert done.stderr.startswith("--base no-such-revision: ")
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_a_side_whose_package_does_not_import_is_one_line(tmp_path: Path) -> None:
+    ab = benchmark_module("ab")
+    package = tmp_path / "tree" / "iac_gen"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text('raise ImportError("half a rebase")\n')
+    with pytest.raises(SystemExit) as stopped:
+        ab._side(tmp_path / "tree", ["validate", "x.yaml"], tmp_path)
+    message = str(stopped.value)
+    assert message.endswith("iac_gen does not import: ImportError: half a rebase")
+    assert "\n" not in message
