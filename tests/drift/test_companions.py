@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from iac_gen.coverage import entries as coverage_entries
 from iac_gen.drift import analyse_desired, tables
 from tests.drift.builders import Live
@@ -19,6 +21,7 @@ from tests.drift.test_companion_tables import (
     example_spec,
     live_of,
 )
+from tests.drift.test_fixtures import EPOCH
 
 
 def run(want: list[dict[str, Any]], live: Live) -> dict[str, Any]:
@@ -249,7 +252,10 @@ def test_waiver_covers_an_autoscale_finding() -> None:
     assert finding["waiver"]["id"] == "W-9"
 
 
-def test_analysis_is_deterministic() -> None:
+def test_analysis_is_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same design and live state in another order, same clock: the same result (without a
+    fixed clock two runs can straddle a second and differ in `generated_at` only)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     want = desired()
     live = live_of(want)
     body_of(live, AUTOSCALE)["properties"]["enabled"] = False
